@@ -1,0 +1,23 @@
+// `mtm`: the headless command line over the same core as the desktop app.
+#include "CommandLine.h"
+#include "InfoCommand.h"
+#include "system/AppIdentity.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    mtm::core::setApplicationIdentity();
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    mtm::cli::CommandLine commandLine;
+    commandLine.add(std::make_unique<mtm::cli::InfoCommand>());
+    const int status = commandLine.run(QCoreApplication::arguments(), {out, err});
+    out.flush();
+    err.flush();
+    return status;
+}

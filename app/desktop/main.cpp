@@ -1,0 +1,71 @@
+// The desktop app: opens the data directory and the store, then the main window.
+#include "Error.h"
+#include "MainWindow.h"
+#include "Screenshots.h"
+#include "StoreOpener.h"
+#include "settings/AppSettings.h"
+#include "settings/DataDirectory.h"
+#include "store/Store.h"
+#include "system/AppIdentity.h"
+#include "system/CpuThreads.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLocale>
+#include <QMessageBox>
+#include <QTextStream>
+#include <QTranslator>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    mtm::core::setApplicationIdentity();
+    QApplication::setApplicationDisplayName(QObject::tr("Model Training Manager"));
+    QApplication::setDesktopFileName(QStringLiteral("model-training-manager"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/app.svg")));
+    QTranslator translator; // English too: it carries the plural forms of "%n item(s)" texts
+    if (translator.load(QLocale(), QStringLiteral("model-training-manager"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")) ||
+        translator.load(QStringLiteral("model-training-manager_en"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QObject::tr("Fine-tune language models on your own data."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshots(QStringLiteral("screenshots"),
+                                         QObject::tr("Write a PNG of every page and dialog into <dir>, then quit."),
+                                         QObject::tr("dir"));
+    parser.addOption(screenshots);
+    parser.process(app);
+
+    mtm::core::AppSettings settings;
+    mtm::core::applyCpuThreads(settings.cpuThreads());
+
+    const mtm::core::DataDirectory dataDirectory = mtm::core::DataDirectory::resolve(settings);
+    try {
+        dataDirectory.ensureExists();
+    } catch (const mtm::core::Error &error) {
+        QMessageBox::critical(nullptr, QObject::tr("Cannot use the data directory"), error.message());
+        return 1;
+    }
+    const std::unique_ptr<mtm::core::Store> store = mtm::ui::openStoreOrAsk(dataDirectory.databaseFile());
+    if (!store)
+        return 1;
+
+    mtm::ui::MainWindow window(settings, *store, dataDirectory);
+    if (parser.isSet(screenshots)) {
+        try {
+            for (const QString &file : mtm::ui::saveScreenshots(window, parser.value(screenshots)))
+                std::printf("%s\n", qPrintable(file));
+        } catch (const mtm::core::Error &error) {
+            std::fprintf(stderr, "model-training-manager: %s\n", qPrintable(error.message()));
+            return 1;
+        }
+        return 0;
+    }
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,3 @@
+// Precompiled header of the engine: the heavy LibTorch headers, parsed once per target.
+#pragma once
+#include <torch/torch.h>

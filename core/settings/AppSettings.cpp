@@ -1,0 +1,150 @@
+#include "settings/AppSettings.h"
+
+#include <QDir>
+#include <QStandardPaths>
+#include <QUrl>
+
+namespace mtm::core {
+namespace {
+const char kDataDirectory[] = "paths/dataDirectory";
+const char kOllamaUrl[] = "ollama/url";
+const char kLmStudioModels[] = "lmstudio/modelsDirectory";
+const char kCpuThreads[] = "compute/cpuThreads";
+const char kWindowGeometry[] = "window/geometry";
+const char kWindowState[] = "window/state";
+const char kLastPage[] = "window/lastPage";
+} // namespace
+
+AppSettings::AppSettings()
+    : AppSettings(defaultFilePath())
+{}
+
+AppSettings::AppSettings(const QString &filePath)
+    : m_settings(filePath, QSettings::IniFormat)
+{}
+
+QString AppSettings::defaultFilePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/settings.ini");
+}
+
+QString AppSettings::defaultOllamaUrl()
+{
+    return QStringLiteral("http://localhost:11434");
+}
+
+QString AppSettings::defaultLmStudioModelsDirectory()
+{
+    return QDir::homePath() + QStringLiteral("/.lmstudio/models");
+}
+
+QString AppSettings::filePath() const
+{
+    return m_settings.fileName();
+}
+
+QString AppSettings::dataDirectory() const
+{
+    return m_settings.value(kDataDirectory).toString();
+}
+
+void AppSettings::setDataDirectory(const QString &path)
+{
+    if (path.trimmed().isEmpty())
+        m_settings.remove(kDataDirectory);
+    else
+        m_settings.setValue(kDataDirectory, QDir::cleanPath(path.trimmed()));
+}
+
+QString AppSettings::ollamaUrl() const
+{
+    return m_settings.value(kOllamaUrl, defaultOllamaUrl()).toString();
+}
+
+void AppSettings::setOllamaUrl(const QString &url)
+{
+    QString cleaned = url.trimmed();
+    while (cleaned.endsWith(QLatin1Char('/')))
+        cleaned.chop(1);
+    m_settings.setValue(kOllamaUrl, cleaned);
+}
+
+QString AppSettings::lmStudioModelsDirectory() const
+{
+    return m_settings.value(kLmStudioModels, defaultLmStudioModelsDirectory()).toString();
+}
+
+void AppSettings::setLmStudioModelsDirectory(const QString &path)
+{
+    m_settings.setValue(kLmStudioModels, QDir::cleanPath(path.trimmed()));
+}
+
+int AppSettings::cpuThreads() const
+{
+    return qMax(0, m_settings.value(kCpuThreads, 0).toInt());
+}
+
+void AppSettings::setCpuThreads(int threads)
+{
+    m_settings.setValue(kCpuThreads, qMax(0, threads));
+}
+
+QByteArray AppSettings::mainWindowGeometry() const
+{
+    return m_settings.value(kWindowGeometry).toByteArray();
+}
+
+void AppSettings::setMainWindowGeometry(const QByteArray &geometry)
+{
+    m_settings.setValue(kWindowGeometry, geometry);
+}
+
+QByteArray AppSettings::mainWindowState() const
+{
+    return m_settings.value(kWindowState).toByteArray();
+}
+
+void AppSettings::setMainWindowState(const QByteArray &state)
+{
+    m_settings.setValue(kWindowState, state);
+}
+
+QString AppSettings::lastPage() const
+{
+    return m_settings.value(kLastPage).toString();
+}
+
+void AppSettings::setLastPage(const QString &page)
+{
+    m_settings.setValue(kLastPage, page);
+}
+
+bool AppSettings::sync(QString *errorMessage)
+{
+    m_settings.sync();
+    if (m_settings.status() == QSettings::NoError)
+        return true;
+    if (errorMessage) {
+        *errorMessage =
+            m_settings.status() == QSettings::AccessError
+                ? QStringLiteral("Cannot write the settings file %1: permission denied or disk full.").arg(filePath())
+                : QStringLiteral("The settings file %1 is malformed; fix or delete it.").arg(filePath());
+    }
+    return false;
+}
+
+QString AppSettings::checkOllamaUrl(const QString &url)
+{
+    const QUrl parsed(url.trimmed(), QUrl::StrictMode);
+    if (url.trimmed().isEmpty())
+        return QStringLiteral("Enter the address of the Ollama server, e.g. %1.").arg(defaultOllamaUrl());
+    if (!parsed.isValid())
+        return QStringLiteral("This is not a valid URL: %1").arg(parsed.errorString());
+    if (parsed.scheme() != QLatin1String("http") && parsed.scheme() != QLatin1String("https"))
+        return QStringLiteral("The URL must start with http:// or https://.");
+    if (parsed.host().isEmpty())
+        return QStringLiteral("The URL has no host name, e.g. localhost.");
+    return QString();
+}
+
+} // namespace mtm::core

@@ -1,0 +1,55 @@
+// The user's preferences, persisted with QSettings in an INI file under the app's config location.
+#pragma once
+
+#include <QByteArray>
+#include <QSettings>
+#include <QString>
+
+namespace mtm::core {
+
+class AppSettings
+{
+public:
+    // Settings in the standard place: ~/.config/model-training-manager/settings.ini on Linux.
+    AppSettings();
+    // Settings in a file of the caller's choosing (tests, portable installs).
+    explicit AppSettings(const QString &filePath);
+
+    static QString defaultFilePath();
+    static QString defaultOllamaUrl();
+    static QString defaultLmStudioModelsDirectory();
+
+    QString filePath() const;
+
+    // Empty means the default location (see DataDirectory).
+    QString dataDirectory() const;
+    void setDataDirectory(const QString &path);
+
+    QString ollamaUrl() const;
+    void setOllamaUrl(const QString &url);
+
+    QString lmStudioModelsDirectory() const;
+    void setLmStudioModelsDirectory(const QString &path);
+
+    // 0 means one thread per logical core.
+    int cpuThreads() const;
+    void setCpuThreads(int threads);
+
+    QByteArray mainWindowGeometry() const;
+    void setMainWindowGeometry(const QByteArray &geometry);
+    QByteArray mainWindowState() const;
+    void setMainWindowState(const QByteArray &state);
+    QString lastPage() const;
+    void setLastPage(const QString &page);
+
+    // Writes pending changes to disk; returns false and fills errorMessage when that failed.
+    bool sync(QString *errorMessage = nullptr);
+
+    // Checks a URL typed by the user; returns an empty string when it is usable, else what is wrong.
+    static QString checkOllamaUrl(const QString &url);
+
+private:
+    mutable QSettings m_settings;
+};
+
+} // namespace mtm::core

@@ -1,0 +1,42 @@
+#include "store/SqlExec.h"
+
+#include "store/StoreError.h"
+
+#include <QSqlError>
+
+namespace mtm::core {
+namespace {
+
+[[noreturn]] void throwQueryError(const QSqlQuery &query, const QString &sql)
+{
+    const QSqlError error = query.lastError();
+    const QString sqliteMessage = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+    throw StoreError(
+        StoreError::Reason::Query,
+        QStringLiteral("Database statement failed: %1 (statement: %2)").arg(sqliteMessage, sql.simplified()));
+}
+
+} // namespace
+
+void execSql(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql))
+        throwQueryError(query, sql);
+}
+
+void execPrepared(QSqlQuery &query)
+{
+    if (!query.exec())
+        throwQueryError(query, query.lastQuery());
+}
+
+QVariant queryScalar(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql))
+        throwQueryError(query, sql);
+    return query.next() ? query.value(0) : QVariant();
+}
+
+} // namespace mtm::core

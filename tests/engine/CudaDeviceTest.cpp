@@ -1,0 +1,42 @@
+// Tests that need a CUDA device; the binary exits with 77 (skipped) where there is none.
+#include "engine/RuntimeInfo.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cstdio>
+
+namespace mtm::engine {
+namespace {
+
+TEST(CudaDevice, IsListedWithNameAndMemory)
+{
+    const RuntimeInfo info = queryRuntimeInfo();
+    ASSERT_TRUE(info.cudaAvailable);
+    ASSERT_FALSE(info.cudaDevices.empty());
+    EXPECT_FALSE(info.cudaDevices.front().name.empty());
+    EXPECT_GT(info.cudaDevices.front().totalMemoryBytes, 0);
+}
+
+TEST(CudaDevice, MatrixProductAgreesWithCpu)
+{
+    torch::manual_seed(11);
+    const torch::Tensor a = torch::randn({256, 384});
+    const torch::Tensor b = torch::randn({384, 128});
+    const torch::Tensor onCpu = a.mm(b);
+    const torch::Tensor onGpu = a.cuda().mm(b.cuda()).cpu();
+    EXPECT_TRUE(torch::allclose(onCpu, onGpu, 1e-3, 1e-3));
+}
+
+} // namespace
+} // namespace mtm::engine
+
+int main(int argc, char **argv)
+{
+    if (!torch::cuda::is_available()) {
+        std::printf("No CUDA device (or this LibTorch has no CUDA): the GPU tests are skipped.\n");
+        return 77;
+    }
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}

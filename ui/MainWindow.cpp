@@ -1,0 +1,192 @@
+#include "MainWindow.h"
+
+#include "dialogs/AboutDialog.h"
+#include "dialogs/SettingsDialog.h"
+#include "pages/DatasetsPage.h"
+#include "pages/DeploymentPage.h"
+#include "pages/TrainingJobsPage.h"
+#include "settings/AppSettings.h"
+#include "settings/DataDirectory.h"
+#include "system/CpuThreads.h"
+#include "system/SystemInfo.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace mtm::ui {
+
+MainWindow::MainWindow(core::AppSettings &settings, core::Store &store, const core::DataDirectory &dataDirectory,
+                       QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_store(store)
+    , m_dataDirectory(dataDirectory.path())
+    , m_navigation(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+    , m_computeDevice(new QLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Model Training Manager"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/app.svg")));
+
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setIconSize(QSize(28, 28));
+    m_navigation->setFixedWidth(190);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setSpacing(2);
+    m_navigation->setStyleSheet(QStringLiteral(
+        "QListWidget#navigation { background: palette(window); padding-top: 8px; outline: 0; }"
+        "QListWidget#navigation::item { padding: 10px 8px; border-radius: 6px; margin: 0 6px; color: palette(text); }"
+        "QListWidget#navigation::item:hover { background: rgba(63, 111, 216, 0.08); }"
+        "QListWidget#navigation::item:selected { background: rgba(63, 111, 216, 0.18); color: palette(text); }"));
+    m_pages->setObjectName(QStringLiteral("pages"));
+
+    addPage(PageId::Datasets, new DatasetsPage(store, this), QStringLiteral(":/icons/datasets.svg"), tr("Datasets"));
+    addPage(PageId::TrainingJobs, new TrainingJobsPage(store, this), QStringLiteral(":/icons/training.svg"),
+            tr("Training Jobs"));
+    addPage(PageId::Deployment, new DeploymentPage(store, this), QStringLiteral(":/icons/deployment.svg"),
+            tr("Deployment"));
+    connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0)
+            return;
+        m_pages->setCurrentIndex(row);
+        page(PageId(row))->refresh();
+        m_settings.setLastPage(pageKey(PageId(row)));
+    });
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    createMenus();
+
+    m_computeDevice->setObjectName(QStringLiteral("computeDeviceLabel"));
+    statusBar()->addPermanentWidget(m_computeDevice);
+    updateComputeDeviceLabel();
+
+    restoreWindowState();
+}
+
+void MainWindow::addPage(PageId id, Page *pageWidget, const QString &iconPath, const QString &title)
+{
+    Q_ASSERT(m_pages->count() == int(id));
+    m_pages->addWidget(pageWidget);
+    auto *item = new QListWidgetItem(QIcon(iconPath), title, m_navigation);
+    item->setData(Qt::UserRole, pageKey(id));
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setMenuRole(QAction::PreferencesRole);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &MainWindow::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    const QList<QPair<PageId, QString>> pages = {{PageId::Datasets, tr("&Datasets")},
+                                                 {PageId::TrainingJobs, tr("&Training Jobs")},
+                                                 {PageId::Deployment, tr("De&ployment")}};
+    for (int i = 0; i < pages.size(); ++i) {
+        const PageId id = pages[i].first;
+        QAction *action = view->addAction(pages[i].second, this, [this, id] { showPage(id); });
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        action->setObjectName(QStringLiteral("show%1Action").arg(pageKey(id)));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Model Training Manager"), this, &MainWindow::openAbout);
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::showPage(PageId id)
+{
+    m_navigation->setCurrentRow(int(id));
+}
+
+MainWindow::PageId MainWindow::currentPage() const
+{
+    return PageId(m_pages->currentIndex());
+}
+
+Page *MainWindow::page(PageId id) const
+{
+    return static_cast<Page *>(m_pages->widget(int(id)));
+}
+
+QString MainWindow::pageKey(PageId id)
+{
+    switch (id) {
+    case PageId::Datasets:
+        return QStringLiteral("datasets");
+    case PageId::TrainingJobs:
+        return QStringLiteral("trainingJobs");
+    case PageId::Deployment:
+        return QStringLiteral("deployment");
+    }
+    return QString();
+}
+
+void MainWindow::openSettings()
+{
+    auto *dialog = new SettingsDialog(m_settings, core::SystemInfo::collect().cpuCores, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this] {
+        core::applyCpuThreads(m_settings.cpuThreads());
+        updateComputeDeviceLabel();
+    });
+    dialog->open();
+}
+
+void MainWindow::openAbout()
+{
+    auto *dialog = new AboutDialog(core::SystemInfo::collect(), m_dataDirectory, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::updateComputeDeviceLabel()
+{
+    m_computeDevice->setText(tr("Compute: %1").arg(core::SystemInfo::collect().computeDevice));
+}
+
+void MainWindow::restoreWindowState()
+{
+    if (!restoreGeometry(m_settings.mainWindowGeometry()))
+        resize(1200, 760);
+    restoreState(m_settings.mainWindowState());
+    int row = 0;
+    for (int i = 0; i < m_navigation->count(); ++i) {
+        if (m_navigation->item(i)->data(Qt::UserRole).toString() == m_settings.lastPage())
+            row = i;
+    }
+    m_navigation->setCurrentRow(row);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings.setMainWindowGeometry(saveGeometry());
+    m_settings.setMainWindowState(saveState());
+    m_settings.sync();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace mtm::ui

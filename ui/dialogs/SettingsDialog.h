@@ -1,0 +1,37 @@
+// Settings: data directory, Ollama URL, LM Studio models folder and CPU threads, saved with QSettings.
+#pragma once
+
+#include <QDialog>
+
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace mtm::core {
+class AppSettings;
+}
+
+namespace mtm::ui {
+
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    SettingsDialog(core::AppSettings &settings, int cpuCores, QWidget *parent = nullptr);
+
+    // Validates and saves; on a problem, shows it in the dialog and keeps it open.
+    void accept() override;
+
+private:
+    QLineEdit *createPathEdit(const QString &objectName, const QString &value, const QString &dialogTitle,
+                              QWidget **row);
+
+    core::AppSettings &m_settings;
+    QLineEdit *m_dataDirectory;
+    QLineEdit *m_ollamaUrl;
+    QLineEdit *m_lmStudioModels;
+    QSpinBox *m_cpuThreads;
+    QLabel *m_error;
+};
+
+} // namespace mtm::ui
