@@ -5,13 +5,14 @@ namespace mtm::core {
 const QVector<SchemaMigration> &schemaMigrations()
 {
     // Never edit a migration that has shipped: append a new one. Times are ISO 8601 UTC text.
+    // AUTOINCREMENT: an id is never reused, so datasets/<id> and models/job_<id> never meet a stranger.
     static const QVector<SchemaMigration> migrations = {
         {1,
          QStringLiteral("datasets, jobs and job metrics"),
          {
              QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId),
              QStringLiteral(R"(CREATE TABLE datasets (
-                 id                 INTEGER PRIMARY KEY,
+                 id                 INTEGER PRIMARY KEY AUTOINCREMENT,
                  name               TEXT    NOT NULL CHECK (length(trim(name)) > 0),
                  original_file_name TEXT    NOT NULL,
                  container          TEXT    NOT NULL CHECK (container IN ('csv', 'json', 'jsonl')),
@@ -25,7 +26,7 @@ const QVector<SchemaMigration> &schemaMigrations()
                  created_at         TEXT    NOT NULL
              ))"),
              QStringLiteral(R"(CREATE TABLE jobs (
-                 id            INTEGER PRIMARY KEY,
+                 id            INTEGER PRIMARY KEY AUTOINCREMENT,
                  name          TEXT    NOT NULL CHECK (length(trim(name)) > 0),
                  description   TEXT    NOT NULL DEFAULT '',
                  training_type TEXT    NOT NULL CHECK (training_type IN ('qlora', 'unsloth', 'rag', 'standard')),

@@ -1,0 +1,277 @@
+#include "data/DatasetCatalog.h"
+
+#include "Error.h"
+#include "settings/DataDirectory.h"
+#include "store/SqlExec.h"
+#include "store/Store.h"
+#include "store/WriteTransaction.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace mtm::core {
+namespace {
+
+const char kSelect[] = "SELECT id, name, original_file_name, container, record_schema, record_count, skipped_count, "
+                       "bytes, sha256, storage_dir, created_at, report_json FROM datasets";
+
+DatasetInfo readRow(const QSqlQuery &query, const QString &datasetsDirectory)
+{
+    DatasetInfo info;
+    info.id = query.value(0).toLongLong();
+    info.name = query.value(1).toString();
+    info.originalFileName = query.value(2).toString();
+    info.container = query.value(3).toString();
+    info.schema = query.value(4).toString();
+    info.recordCount = query.value(5).toLongLong();
+    info.skippedCount = query.value(6).toLongLong();
+    info.bytes = query.value(7).toLongLong();
+    info.sha256 = query.value(8).toString();
+    // storage_dir is relative to the data directory, so that the data directory can move.
+    info.directory = QDir::cleanPath(datasetsDirectory + QStringLiteral("/../") + query.value(9).toString());
+    info.createdAt = QDateTime::fromString(query.value(10).toString(), Qt::ISODateWithMs);
+    info.reportSummary = QJsonDocument::fromJson(query.value(11).toString().toUtf8()).object();
+    return info;
+}
+
+} // namespace
+
+DatasetCatalog::DatasetCatalog(Store &store, const DataDirectory &dataDirectory)
+    : m_store(store)
+    , m_datasetsDirectory(dataDirectory.datasetsDirectory())
+{
+}
+
+QVector<DatasetInfo> DatasetCatalog::list() const
+{
+    QSqlQuery query(m_store.connection());
+    query.prepare(QLatin1String(kSelect) + QStringLiteral(" ORDER BY id DESC"));
+    execPrepared(query);
+    QVector<DatasetInfo> datasets;
+    while (query.next())
+        datasets.append(readRow(query, m_datasetsDirectory));
+    return datasets;
+}
+
+std::optional<DatasetInfo> DatasetCatalog::find(qint64 id) const
+{
+    QSqlQuery query(m_store.connection());
+    query.prepare(QLatin1String(kSelect) + QStringLiteral(" WHERE id = ?"));
+    query.addBindValue(id);
+    execPrepared(query);
+    if (!query.next())
+        return std::nullopt;
+    return readRow(query, m_datasetsDirectory);
+}
+
+std::optional<DatasetInfo> DatasetCatalog::findByIdOrName(const QString &idOrName) const
+{
+    bool isNumber = false;
+    const qint64 id = idOrName.toLongLong(&isNumber);
+    if (isNumber)
+        return find(id);
+    QSqlQuery query(m_store.connection());
+    query.prepare(QLatin1String(kSelect) + QStringLiteral(" WHERE lower(name) = lower(?)"));
+    query.addBindValue(idOrName.trimmed());
+    execPrepared(query);
+    if (!query.next())
+        return std::nullopt;
+    return readRow(query, m_datasetsDirectory);
+}
+
+qint64 DatasetCatalog::count() const
+{
+    return queryScalar(m_store.connection(), QStringLiteral("SELECT count(*) FROM datasets")).toLongLong();
+}
+
+DatasetInfo DatasetCatalog::require(qint64 id) const
+{
+    const std::optional<DatasetInfo> found = find(id);
+    if (!found)
+        throw Error(QStringLiteral("There is no dataset with the id %1.").arg(id));
+    return *found;
+}
+
+QString DatasetCatalog::uniqueName(const QString &wanted) const
+{
+    const QString base = wanted.trimmed().isEmpty() ? QStringLiteral("Dataset") : wanted.trimmed();
+    QString candidate = base;
+    for (int n = 2;; ++n) {
+        QSqlQuery query(m_store.connection());
+        query.prepare(QStringLiteral("SELECT count(*) FROM datasets WHERE lower(name) = lower(?)"));
+        query.addBindValue(candidate);
+        execPrepared(query);
+        if (query.next() && query.value(0).toInt() == 0)
+            return candidate;
+        candidate = QStringLiteral("%1 (%2)").arg(base).arg(n);
+    }
+}
+
+DatasetInfo DatasetCatalog::add(DatasetInfo dataset, const QString &stagingDirectory)
+{
+    const QSqlDatabase db = m_store.connection();
+    WriteTransaction transaction(db);
+    dataset.createdAt = QDateTime::currentDateTimeUtc();
+    QSqlQuery insert(db);
+    insert.prepare(QStringLiteral(
+        "INSERT INTO datasets (name, original_file_name, container, record_schema, record_count, skipped_count, "
+        "bytes, sha256, storage_dir, report_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)"));
+    for (const QVariant &value :
+         {QVariant(dataset.name), QVariant(dataset.originalFileName), QVariant(dataset.container),
+          QVariant(dataset.schema), QVariant(dataset.recordCount), QVariant(dataset.skippedCount),
+          QVariant(dataset.bytes), QVariant(dataset.sha256),
+          QVariant(QString::fromUtf8(QJsonDocument(dataset.reportSummary).toJson(QJsonDocument::Compact))),
+          QVariant(dataset.createdAt.toString(Qt::ISODateWithMs))})
+        insert.addBindValue(value);
+    execPrepared(insert);
+    dataset.id = insert.lastInsertId().toLongLong();
+    const QString relative = QStringLiteral("datasets/%1").arg(dataset.id);
+    dataset.directory = QDir::cleanPath(m_datasetsDirectory + QStringLiteral("/") + QString::number(dataset.id));
+    if (QFileInfo::exists(dataset.directory) || !QDir().rename(stagingDirectory, dataset.directory))
+        throw Error(QStringLiteral("Cannot move the imported dataset into %1; nothing was stored.")
+                        .arg(dataset.directory));
+    QSqlQuery update(db);
+    update.prepare(QStringLiteral("UPDATE datasets SET storage_dir = ? WHERE id = ?"));
+    update.addBindValue(relative);
+    update.addBindValue(dataset.id);
+    try {
+        execPrepared(update);
+        transaction.commit();
+    } catch (...) {
+        QDir().rename(dataset.directory, stagingDirectory);
+        throw;
+    }
+    return dataset;
+}
+
+void DatasetCatalog::rename(qint64 id, const QString &newName)
+{
+    const QString name = newName.trimmed();
+    if (name.isEmpty())
+        throw Error(QStringLiteral("A dataset needs a name."));
+    const DatasetInfo dataset = require(id);
+    const std::optional<DatasetInfo> other = findByIdOrName(name);
+    if (other && other->id != id && other->name.compare(name, Qt::CaseInsensitive) == 0)
+        throw Error(QStringLiteral("Another dataset is already called '%1'.").arg(other->name));
+    QSqlQuery query(m_store.connection());
+    query.prepare(QStringLiteral("UPDATE datasets SET name = ? WHERE id = ?"));
+    query.addBindValue(name);
+    query.addBindValue(dataset.id);
+    execPrepared(query);
+}
+
+void DatasetCatalog::remove(qint64 id)
+{
+    const DatasetInfo dataset = require(id);
+    // Move the folder out of the way first, so that a failure leaves either everything or nothing.
+    const QString doomed = m_datasetsDirectory + QStringLiteral("/.deleting-%1").arg(id);
+    const bool moved = !QFileInfo::exists(dataset.directory) || QDir().rename(dataset.directory, doomed);
+    if (!moved)
+        throw Error(QStringLiteral("Cannot delete the folder %1; is a file in it open elsewhere?").arg(dataset.directory));
+    try {
+        const QSqlDatabase db = m_store.connection();
+        WriteTransaction transaction(db);
+        QSqlQuery query(db);
+        query.prepare(QStringLiteral("DELETE FROM datasets WHERE id = ?"));
+        query.addBindValue(id);
+        execPrepared(query);
+        transaction.commit();
+    } catch (...) {
+        QDir().rename(doomed, dataset.directory);
+        throw;
+    }
+    QDir(doomed).removeRecursively(); // a leftover is removed at the next start
+}
+
+void DatasetCatalog::exportJsonl(qint64 id, const QString &target) const
+{
+    const DatasetInfo dataset = require(id);
+    QFile source(dataset.recordsFile());
+    if (!source.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("Cannot read %1: %2").arg(source.fileName(), source.errorString()));
+    QSaveFile output(target);
+    if (!output.open(QIODevice::WriteOnly))
+        throw Error(QStringLiteral("Cannot write %1: %2").arg(target, output.errorString()));
+    while (!source.atEnd()) {
+        const QByteArray chunk = source.read(1 << 20);
+        if (output.write(chunk) != chunk.size())
+            throw Error(QStringLiteral("Cannot write %1: %2").arg(target, output.errorString()));
+    }
+    if (!output.commit())
+        throw Error(QStringLiteral("Cannot write %1: %2").arg(target, output.errorString()));
+}
+
+QVector<QJsonObject> DatasetCatalog::readRecords(qint64 id, qint64 first, int count) const
+{
+    const DatasetInfo dataset = require(id);
+    QFile file(dataset.recordsFile());
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
+    QVector<QJsonObject> records;
+    for (qint64 index = 0; !file.atEnd() && records.size() < count; ++index) {
+        const QByteArray line = file.readLine();
+        if (index >= first)
+            records.append(QJsonDocument::fromJson(line).object());
+    }
+    return records;
+}
+
+ValidationReport DatasetCatalog::loadReport(qint64 id) const
+{
+    const DatasetInfo dataset = require(id);
+    QFile file(dataset.reportFile());
+    if (!file.open(QIODevice::ReadOnly))
+        return ValidationReport::fromJson(dataset.reportSummary);
+    return ValidationReport::fromJson(QJsonDocument::fromJson(file.readAll()).object());
+}
+
+QString DatasetCatalog::createStagingDirectory() const
+{
+    const QString path =
+        m_datasetsDirectory + QStringLiteral("/.staging-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!QDir().mkpath(path))
+        throw Error(QStringLiteral("Cannot create the folder %1; check the free space and permissions of the data "
+                                   "directory.")
+                        .arg(path));
+    return path;
+}
+
+int DatasetCatalog::removeLeftovers() const
+{
+    QSet<QString> known;
+    QSqlQuery query(m_store.connection());
+    query.prepare(QStringLiteral("SELECT id FROM datasets"));
+    execPrepared(query);
+    while (query.next())
+        known.insert(query.value(0).toString());
+
+    int removed = 0;
+    const QDateTime staleBefore = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    const QFileInfoList entries =
+        QDir(m_datasetsDirectory).entryInfoList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
+    for (const QFileInfo &entry : entries) {
+        const QString name = entry.fileName();
+        bool leftover = name.startsWith(QLatin1String(".deleting-")) ||
+                        (!known.contains(name) && name.toLongLong() > 0);
+        if (name.startsWith(QLatin1String(".staging-"))) {
+            // An import running in another process keeps writing into its folder; only old ones are dead.
+            QDateTime newest = entry.lastModified().toUTC();
+            QDirIterator files(entry.absoluteFilePath(), QDir::Files);
+            while (files.hasNext()) {
+                files.next();
+                newest = qMax(newest, files.fileInfo().lastModified().toUTC());
+            }
+            leftover = newest < staleBefore;
+        }
+        if (leftover && QDir(entry.absoluteFilePath()).removeRecursively())
+            ++removed;
+    }
+    return removed;
+}
+
+} // namespace mtm::core

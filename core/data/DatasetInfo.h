@@ -1,0 +1,30 @@
+// One stored dataset: its row in the store and where its files are.
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+namespace mtm::core {
+
+struct DatasetInfo
+{
+    qint64 id = 0;
+    QString name;
+    QString originalFileName;
+    QString container;  // "csv", "json", "jsonl"
+    QString schema;     // schema id, see RecordSchema
+    qint64 recordCount = 0;
+    qint64 skippedCount = 0; // records of the file that were not imported (problems, dropped duplicates)
+    qint64 bytes = 0;        // size of the original file
+    QString sha256;          // of the original file
+    QString directory;       // absolute path of datasets/<id>
+    QDateTime createdAt;
+    QJsonObject reportSummary; // the validation report with its first problems
+
+    QString recordsFile() const { return directory + QStringLiteral("/records.jsonl"); }
+    QString reportFile() const { return directory + QStringLiteral("/report.json"); }
+    QString originalFile() const;
+};
+
+} // namespace mtm::core

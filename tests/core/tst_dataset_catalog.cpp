@@ -1,0 +1,112 @@
+// Tests of the stored datasets: names, rename, delete, export, preview records and crash leftovers.
+#include "DataTestHelpers.h"
+
+#include "Error.h"
+
+#include <QDir>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace mtm::core;
+using mtm::test::DataFixture;
+
+class TestDatasetCatalog : public QObject
+{
+    Q_OBJECT
+
+    DatasetInfo importText(DataFixture &f, const QString &name, int records)
+    {
+        QByteArray content = "text\n";
+        for (int i = 1; i <= records; ++i)
+            content += "record " + QByteArray::number(i) + "\n";
+        const auto prepared = f.importer->prepare(f.write(name + QStringLiteral(".csv"), content), {});
+        return f.importer->commit(*prepared, name, false);
+    }
+
+private slots:
+    void namesAreMadeUnique()
+    {
+        DataFixture f;
+        QCOMPARE(importText(f, QStringLiteral("notes"), 2).name, QStringLiteral("notes"));
+        QCOMPARE(importText(f, QStringLiteral("notes"), 2).name, QStringLiteral("notes (2)"));
+        QCOMPARE(importText(f, QStringLiteral("Notes"), 2).name, QStringLiteral("Notes (3)"));
+        QCOMPARE(f.catalog->count(), 3);
+        QCOMPARE(f.catalog->list().constFirst().name, QStringLiteral("Notes (3)")); // newest first
+    }
+
+    void findsByIdOrName()
+    {
+        DataFixture f;
+        const DatasetInfo info = importText(f, QStringLiteral("Faq"), 1);
+        QCOMPARE(f.catalog->findByIdOrName(QString::number(info.id))->name, QStringLiteral("Faq"));
+        QCOMPARE(f.catalog->findByIdOrName(QStringLiteral("faq"))->id, info.id);
+        QVERIFY(!f.catalog->findByIdOrName(QStringLiteral("nothing")));
+    }
+
+    void renames()
+    {
+        DataFixture f;
+        const DatasetInfo a = importText(f, QStringLiteral("a"), 1);
+        importText(f, QStringLiteral("b"), 1);
+        f.catalog->rename(a.id, QStringLiteral("  renamed  "));
+        QCOMPARE(f.catalog->find(a.id)->name, QStringLiteral("renamed"));
+        try {
+            f.catalog->rename(a.id, QStringLiteral("B"));
+            QFAIL("a taken name was accepted");
+        } catch (const Error &error) {
+            QVERIFY(error.message().contains(QStringLiteral("already called 'b'")));
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, f.catalog->rename(a.id, QStringLiteral("   ")));
+        QVERIFY_THROWS_EXCEPTION(Error, f.catalog->rename(999, QStringLiteral("x")));
+    }
+
+    void deletesRowAndFolder()
+    {
+        DataFixture f;
+        const DatasetInfo info = importText(f, QStringLiteral("gone"), 3);
+        QVERIFY(QFileInfo::exists(info.directory));
+        f.catalog->remove(info.id);
+        QVERIFY(!f.catalog->find(info.id));
+        QVERIFY(!QFileInfo::exists(info.directory));
+        QCOMPARE(QDir(f.dataDirectory().datasetsDirectory()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 0);
+    }
+
+    void exportsTheNormalisedRecords()
+    {
+        DataFixture f;
+        const DatasetInfo info = importText(f, QStringLiteral("out"), 3);
+        const QString target = f.path(QStringLiteral("export.jsonl"));
+        f.catalog->exportJsonl(info.id, target);
+        QFile exported(target), stored(info.recordsFile());
+        QVERIFY(exported.open(QIODevice::ReadOnly) && stored.open(QIODevice::ReadOnly));
+        QCOMPARE(exported.readAll(), stored.readAll());
+        QVERIFY_THROWS_EXCEPTION(Error, f.catalog->exportJsonl(info.id, f.path(QStringLiteral("no/such/dir/x.jsonl"))));
+    }
+
+    void readsRecordsForThePreview()
+    {
+        DataFixture f;
+        const DatasetInfo info = importText(f, QStringLiteral("pages"), 30);
+        const auto page = f.catalog->readRecords(info.id, 10, 5);
+        QCOMPARE(page.size(), 5);
+        QCOMPARE(page[0].value(QStringLiteral("text")).toString(), QStringLiteral("record 11"));
+        QCOMPARE(f.catalog->readRecords(info.id, 28, 5).size(), 2);
+    }
+
+    void removesLeftoversOfACrash()
+    {
+        DataFixture f;
+        const DatasetInfo kept = importText(f, QStringLiteral("kept"), 1);
+        const QDir datasets(f.dataDirectory().datasetsDirectory());
+        QVERIFY(datasets.mkpath(QStringLiteral("9999")));                  // a folder without a row
+        QVERIFY(datasets.mkpath(QStringLiteral(".deleting-5")));           // an interrupted delete
+        const QString fresh = f.catalog->createStagingDirectory();         // an import in progress elsewhere
+        QCOMPARE(f.catalog->removeLeftovers(), 2);
+        QVERIFY(QFileInfo::exists(kept.directory));
+        QVERIFY(QFileInfo::exists(fresh));
+        QVERIFY(!datasets.exists(QStringLiteral("9999")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatasetCatalog)
+#include "tst_dataset_catalog.moc"
