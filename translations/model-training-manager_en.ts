@@ -1,6 +1,91 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
+<context>
+    <name>QObject</name>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>mtm::ui::DatasetsPage</name>
+    <message numerus="yes">
+        <source>Drop to import %n file(s)</source>
+        <translation>
+            <numerusform>Drop to import %n file</numerusform>
+            <numerusform>Drop to import %n files</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>mtm::ui::ImportDialog</name>
+    <message numerus="yes">
+        <source>%Ln record(s) read: </source>
+        <translation>
+            <numerusform>%Ln record read: </numerusform>
+            <numerusform>%Ln records read: </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%Ln ready to import&lt;/b&gt;</source>
+        <translation>
+            <numerusform>&lt;b&gt;%Ln ready to import&lt;/b&gt;</numerusform>
+            <numerusform>&lt;b&gt;%Ln ready to import&lt;/b&gt;</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, &lt;span style='color:#c62828'&gt;%Ln with problems&lt;/span&gt; (left out unless you fix the file)</source>
+        <translation>
+            <numerusform>, &lt;span style='color:#c62828'&gt;%Ln with problems&lt;/span&gt; (left out unless you fix the file)</numerusform>
+            <numerusform>, &lt;span style='color:#c62828'&gt;%Ln with problems&lt;/span&gt; (left out unless you fix the file)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %Ln duplicate(s) (left out)</source>
+        <translation>
+            <numerusform>, %Ln duplicate (left out)</numerusform>
+            <numerusform>, %Ln duplicates (left out)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %Ln duplicate(s) (kept)</source>
+        <translation>
+            <numerusform>, %Ln duplicate (kept)</numerusform>
+            <numerusform>, %Ln duplicates (kept)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Leave out the %Ln duplicate record(s)</source>
+        <translation>
+            <numerusform>Leave out the %Ln duplicate record</numerusform>
+            <numerusform>Leave out the %Ln duplicate records</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import Only the %Ln Valid Record(s)</source>
+        <translation>
+            <numerusform>Import Only the %Ln Valid Record</numerusform>
+            <numerusform>Import Only the %Ln Valid Records</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %Ln Record(s)</source>
+        <translation>
+            <numerusform>Import %Ln Record</numerusform>
+            <numerusform>Import %Ln Records</numerusform>
+        </translation>
+    </message>
+</context>
 <context>
     <name>mtm::ui::SettingsDialog</name>
     <message numerus="yes">

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "data/DatasetCatalog.h"
+#include "data/DatasetImporter.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/SettingsDialog.h"
 #include "pages/DatasetsPage.h"
@@ -27,7 +29,8 @@ MainWindow::MainWindow(core::AppSettings &settings, core::Store &store, const co
                        QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
-    , m_store(store)
+    , m_datasets(std::make_unique<core::DatasetCatalog>(store, dataDirectory))
+    , m_importer(std::make_unique<core::DatasetImporter>(*m_datasets))
     , m_dataDirectory(dataDirectory.path())
     , m_navigation(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
@@ -49,7 +52,8 @@ MainWindow::MainWindow(core::AppSettings &settings, core::Store &store, const co
         "QListWidget#navigation::item:selected { background: rgba(63, 111, 216, 0.18); color: palette(text); }"));
     m_pages->setObjectName(QStringLiteral("pages"));
 
-    addPage(PageId::Datasets, new DatasetsPage(store, this), QStringLiteral(":/icons/datasets.svg"), tr("Datasets"));
+    addPage(PageId::Datasets, new DatasetsPage(*m_datasets, *m_importer, this), QStringLiteral(":/icons/datasets.svg"),
+            tr("Datasets"));
     addPage(PageId::TrainingJobs, new TrainingJobsPage(store, this), QStringLiteral(":/icons/training.svg"),
             tr("Training Jobs"));
     addPage(PageId::Deployment, new DeploymentPage(store, this), QStringLiteral(":/icons/deployment.svg"),
@@ -77,6 +81,13 @@ MainWindow::MainWindow(core::AppSettings &settings, core::Store &store, const co
     updateComputeDeviceLabel();
 
     restoreWindowState();
+}
+
+MainWindow::~MainWindow()
+{
+    // The pages (and any import dialog still working) go before the catalog they use.
+    disconnect(m_navigation, nullptr, this, nullptr);
+    delete m_pages;
 }
 
 void MainWindow::addPage(PageId id, Page *pageWidget, const QString &iconPath, const QString &title)

@@ -3,6 +3,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QLabel;
 class QListWidget;
 class QStackedWidget;
@@ -10,6 +12,8 @@ class QStackedWidget;
 namespace mtm::core {
 class AppSettings;
 class DataDirectory;
+class DatasetCatalog;
+class DatasetImporter;
 class Store;
 } // namespace mtm::core
 
@@ -28,6 +32,7 @@ public:
 
     MainWindow(core::AppSettings &settings, core::Store &store, const core::DataDirectory &dataDirectory,
                QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     void showPage(PageId page);
     PageId currentPage() const;
@@ -48,7 +53,8 @@ private:
     void updateComputeDeviceLabel();
 
     core::AppSettings &m_settings;
-    core::Store &m_store;
+    std::unique_ptr<core::DatasetCatalog> m_datasets;
+    std::unique_ptr<core::DatasetImporter> m_importer;
     QString m_dataDirectory;
     QListWidget *m_navigation;
     QStackedWidget *m_pages;

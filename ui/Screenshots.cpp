@@ -2,21 +2,25 @@
 
 #include "Error.h"
 #include "MainWindow.h"
+#include "dialogs/ImportDialog.h"
+#include "pages/DatasetsPage.h"
 
 #include <QApplication>
 #include <QDialog>
 #include <QDir>
 #include <QEventLoop>
 #include <QPixmap>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTimer>
 
 namespace mtm::ui {
 namespace {
 
-void settle()
+void settle(int turns = 5)
 {
     // Layouts, style polish and chart animations need a few event-loop turns before a grab.
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < turns; ++i) {
         QEventLoop loop;
         QTimer::singleShot(40, &loop, &QEventLoop::quit);
         loop.exec();
@@ -31,6 +35,15 @@ QString save(QWidget &widget, const QDir &directory, const QString &fileName)
         throw core::Error(QStringLiteral("Cannot write the screenshot %1.").arg(path));
     return path;
 }
+
+// A small file with typical mistakes, to show how the import dialog reports them.
+const char kFileWithProblems[] = "instruction,input,output\n"
+                                 "Translate to French,Good morning,Bonjour\n"
+                                 "Summarise,\"A long, quoted text\nover two lines\",A short summary\n"
+                                 "Name a colour,,\n"
+                                 "Translate to French,Good morning,Bonjour\n"
+                                 "Spell 'cat' backwards,,tac\n"
+                                 "Count to three,,\"1, 2, 3\",extra\n";
 
 QDialog *openDialog(MainWindow &window, void (MainWindow::*open)())
 {
@@ -58,6 +71,34 @@ QStringList saveScreenshots(MainWindow &window, const QString &directory)
     for (const auto &[page, fileName] : pages) {
         window.showPage(page);
         written << save(window, dir, fileName);
+    }
+    // The selected dataset's other tabs, and an import dialog reporting problems.
+    window.showPage(MainWindow::PageId::Datasets);
+    auto *datasets = static_cast<DatasetsPage *>(window.page(MainWindow::PageId::Datasets));
+    if (auto *details = datasets->findChild<QTabWidget *>(QStringLiteral("datasetDetails"));
+        details && !datasets->isShowingEmptyState()) {
+        const QStringList names = {QStringLiteral("dataset-statistics.png"), QStringLiteral("dataset-validation.png")};
+        for (int tab = 1; tab <= 2; ++tab) {
+            details->setCurrentIndex(tab);
+            written << save(window, dir, names[tab - 1]);
+        }
+        details->setCurrentIndex(0);
+    }
+    QTemporaryDir scratch;
+    QFile sample(scratch.filePath(QStringLiteral("survey-answers.csv")));
+    if (sample.open(QIODevice::WriteOnly) && sample.write(kFileWithProblems) > 0) {
+        sample.close();
+        datasets->importFiles({sample.fileName()});
+        ImportDialog *dialog = nullptr;
+        for (int i = 0; i < 200 && !(dialog && dialog->stage() == ImportDialog::Stage::Review); ++i) {
+            settle(1);
+            dialog = datasets->findChild<ImportDialog *>(QStringLiteral("importDialog"));
+        }
+        if (!dialog)
+            throw core::Error(QStringLiteral("The import dialog did not open."));
+        written << save(*dialog, dir, QStringLiteral("dialog-import-review.png"));
+        dialog->reject();
+        settle();
     }
     window.showPage(shownBefore);
 

@@ -1,5 +1,6 @@
 // `mtm`: the headless command line over the same core as the desktop app.
 #include "CommandLine.h"
+#include "DatasetsCommand.h"
 #include "InfoCommand.h"
 #include "system/AppIdentity.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
     mtm::cli::CommandLine commandLine;
     commandLine.add(std::make_unique<mtm::cli::InfoCommand>());
+    commandLine.add(std::make_unique<mtm::cli::DatasetsCommand>());
     const int status = commandLine.run(QCoreApplication::arguments(), {out, err});
     out.flush();
     err.flush();

@@ -1,8 +1,11 @@
 // The desktop app: opens the data directory and the store, then the main window.
 #include "Error.h"
+#include "data/DatasetCatalog.h"
+#include "data/SampleDataset.h"
 #include "MainWindow.h"
 #include "Screenshots.h"
 #include "StoreOpener.h"
+#include "Translations.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 #include "store/Store.h"
@@ -54,6 +57,17 @@ int main(int argc, char *argv[])
     const std::unique_ptr<mtm::core::Store> store = mtm::ui::openStoreOrAsk(dataDirectory.databaseFile());
     if (!store)
         return 1;
+
+    {
+        // Start-up chores: tidy what a crash left behind, and give a new user data to train on.
+        mtm::core::DatasetCatalog catalog(*store, dataDirectory);
+        catalog.removeLeftovers();
+        try {
+            mtm::core::importSampleDatasetOnFirstStart(catalog, settings, QStringLiteral(":/sample-data/starter-alpaca.json"));
+        } catch (const mtm::core::Error &error) {
+            QMessageBox::warning(nullptr, QObject::tr("Sample dataset"), error.message());
+        }
+    }
 
     mtm::ui::MainWindow window(settings, *store, dataDirectory);
     if (parser.isSet(screenshots)) {

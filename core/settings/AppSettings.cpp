@@ -13,6 +13,7 @@ const char kCpuThreads[] = "compute/cpuThreads";
 const char kWindowGeometry[] = "window/geometry";
 const char kWindowState[] = "window/state";
 const char kLastPage[] = "window/lastPage";
+const char kSampleImported[] = "datasets/sampleImported";
 } // namespace
 
 AppSettings::AppSettings()
@@ -87,6 +88,16 @@ int AppSettings::cpuThreads() const
 void AppSettings::setCpuThreads(int threads)
 {
     m_settings.setValue(kCpuThreads, qMax(0, threads));
+}
+
+bool AppSettings::sampleDatasetImported() const
+{
+    return m_settings.value(kSampleImported, false).toBool();
+}
+
+void AppSettings::setSampleDatasetImported(bool imported)
+{
+    m_settings.setValue(kSampleImported, imported);
 }
 
 QByteArray AppSettings::mainWindowGeometry() const

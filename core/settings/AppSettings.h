@@ -35,6 +35,10 @@ public:
     int cpuThreads() const;
     void setCpuThreads(int threads);
 
+    // Whether the sample dataset was imported (or offered) on a first start already.
+    bool sampleDatasetImported() const;
+    void setSampleDatasetImported(bool imported);
+
     QByteArray mainWindowGeometry() const;
     void setMainWindowGeometry(const QByteArray &geometry);
     QByteArray mainWindowState() const;

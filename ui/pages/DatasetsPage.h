@@ -1,30 +1,80 @@
-// The Datasets page: the imported datasets, a preview of the selected one, and its validation report.
+// The Datasets page: the imported datasets, a preview of the selected one as conversations, its statistics
+// and validation report; import by drag-and-drop or the Import button; rename, export and delete.
 #pragma once
 
 #include "pages/Page.h"
 
+#include <QStringList>
+
+class QLabel;
+class QPushButton;
 class QTableView;
 class QTabWidget;
 
 namespace mtm::core {
-class Store;
-}
+class DatasetCatalog;
+class DatasetImporter;
+struct DatasetInfo;
+} // namespace mtm::core
 
 namespace mtm::ui {
+
+class DatasetTableModel;
+class ProblemTableModel;
+class RecordPreview;
 
 class DatasetsPage : public Page
 {
     Q_OBJECT
 public:
-    explicit DatasetsPage(core::Store &store, QWidget *parent = nullptr);
+    DatasetsPage(core::DatasetCatalog &catalog, core::DatasetImporter &importer, QWidget *parent = nullptr);
 
-    // Re-reads the store and shows the list, or the empty state when there is nothing yet.
     void refresh() override;
 
+    // Imports the files one after the other, each through an import dialog.
+    void importFiles(const QStringList &paths);
+    void selectDataset(qint64 id);
+    qint64 selectedDatasetId() const; // 0 when none
+
+    static constexpr int kPreviewPageSize = 20;
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragLeaveEvent(QDragLeaveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
-    core::Store &m_store;
+    QWidget *createDetails();
+    void chooseFilesToImport();
+    void importNext();
+    void showSelected();
+    void showPreviewPage(qint64 first);
+    void renameSelected();
+    void exportSelected();
+    void deleteSelected();
+    const core::DatasetInfo *selected() const;
+
+    core::DatasetCatalog &m_catalog;
+    core::DatasetImporter &m_importer;
+    DatasetTableModel *m_model;
     QTableView *m_table;
     QTabWidget *m_details;
+    RecordPreview *m_preview;
+    QLabel *m_previewPosition;
+    QPushButton *m_previous;
+    QPushButton *m_next;
+    qint64 m_previewFirst = 0;
+    QLabel *m_statistics;
+    QLabel *m_validationSummary;
+    ProblemTableModel *m_problemModel;
+    QTableView *m_problems;
+    QPushButton *m_rename;
+    QPushButton *m_export;
+    QPushButton *m_delete;
+    QLabel *m_dropOverlay;
+    QStringList m_pendingImports;
+    bool m_importing = false;
 };
 
 } // namespace mtm::ui

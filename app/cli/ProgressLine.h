@@ -1,0 +1,29 @@
+// A progress line on standard error ("Importing data.csv  45%  about 3 s left"), redrawn in place, and
+// only when standard error is a terminal.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QString>
+
+namespace mtm::cli {
+
+class ProgressLine
+{
+public:
+    explicit ProgressLine(QString label);
+    ~ProgressLine(); // ends the line
+
+    void update(qint64 done, qint64 total);
+
+private:
+    QString m_label;
+    bool m_enabled;
+    QElapsedTimer m_started;
+    qint64 m_lastDrawMs = -1000;
+    bool m_drawn = false;
+};
+
+// "3 s", "2 min 10 s", "1 h 5 min": a duration for people.
+QString formatDuration(qint64 seconds);
+
+} // namespace mtm::cli
