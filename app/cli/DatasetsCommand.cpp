@@ -35,6 +35,12 @@ QString number(qint64 value)
     return QLocale(QLocale::English).toString(value);
 }
 
+// "1 record", "2 records"
+QString count(qint64 value, const QString &noun)
+{
+    return number(value) + QLatin1Char(' ') + noun + (value == 1 ? QString() : QStringLiteral("s"));
+}
+
 // Parses options; returns -1 when the command should go on, else the exit code (help shown or bad usage).
 int parse(QCommandLineParser &parser, const QStringList &arguments, CliStreams streams, int minPositional,
           int maxPositional)
@@ -225,21 +231,21 @@ int DatasetsCommand::importFile(const QStringList &arguments, CliStreams streams
                        "--map completion=FIELD.\n";
         return Failure;
     }
-    streams.out << number(report.recordsRead) << " records read: " << number(report.validRecords) << " valid, "
-                << number(report.invalidRecords) << " with problems, " << number(report.duplicateRecords)
-                << " duplicates.\n";
+    streams.out << count(report.recordsRead, QStringLiteral("record")) << " read: " << number(report.validRecords)
+                << " valid, " << number(report.invalidRecords) << " with problems, "
+                << count(report.duplicateRecords, QStringLiteral("duplicate")) << ".\n";
     if (report.errorCount() + report.warningCount() > 0)
         printProblems(report, streams.out, 20);
     if (report.errorCount() > 0 && !parser.isSet(skipInvalid)) {
         streams.err << "mtm datasets import: " << report.fileName << " has problems (listed above); nothing was "
                     << "imported. Fix the file, or run again with --skip-invalid to import the "
-                    << number(report.validRecords) << " valid records.\n";
+                    << count(report.validRecords, QStringLiteral("valid record")) << ".\n";
         return Failure;
     }
     const core::DatasetInfo stored = importer.commit(
         *prepared, parser.isSet(name) ? parser.value(name) : prepared->suggestedName(), parser.isSet(dropDuplicates));
-    streams.out << "Imported '" << stored.name << "' as dataset " << stored.id << ": " << number(stored.recordCount)
-                << " records.\n";
+    streams.out << "Imported '" << stored.name << "' as dataset " << stored.id << ": "
+                << count(stored.recordCount, QStringLiteral("record")) << ".\n";
     return Success;
 }
 
@@ -340,8 +346,8 @@ int DatasetsCommand::exportRecords(const QStringList &arguments, CliStreams stre
     const core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
     const core::DatasetInfo dataset = requireDataset(catalog, parser.positionalArguments().at(0));
     catalog.exportJsonl(dataset.id, parser.positionalArguments().at(1));
-    streams.out << "Wrote " << number(dataset.recordCount) << " records to " << parser.positionalArguments().at(1)
-                << ".\n";
+    streams.out << "Wrote " << count(dataset.recordCount, QStringLiteral("record")) << " to "
+                << parser.positionalArguments().at(1) << ".\n";
     return Success;
 }
 

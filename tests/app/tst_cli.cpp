@@ -1,5 +1,6 @@
 // Tests of the `mtm` command line as a user runs it: output, exit codes and no side effects.
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -33,6 +34,15 @@ private:
     }
 
     QTemporaryDir m_dir;
+
+    QString write(const QString &name, const QByteArray &bytes)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile file(path);
+        file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        file.write(bytes);
+        return path;
+    }
 
 private slots:
     void printsItsVersion()
@@ -82,6 +92,71 @@ private slots:
         QVERIFY(infoHelp.out.contains(QStringLiteral("--json")));
     }
 
+    void datasetsImportListShowExportRenameDelete()
+    {
+        const QString file = write(QStringLiteral("faq.csv"), "question,answer\nWhy?,Because.\nHow?,Like this.\n");
+        Result result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--name"),
+                             QStringLiteral("FAQ")});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.contains(QStringLiteral("Imported 'FAQ' as dataset 1: 2 records.")), qPrintable(result.out));
+
+        result = run({QStringLiteral("datasets"), QStringLiteral("list")});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.out.contains(QStringLiteral("FAQ")));
+        QVERIFY(result.out.contains(QStringLiteral("prompt_completion")));
+
+        result = run({QStringLiteral("datasets"), QStringLiteral("show"), QStringLiteral("faq"), QStringLiteral("--json")});
+        QCOMPARE(result.exitCode, 0);
+        const QJsonObject shown = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        QCOMPARE(shown.value(QStringLiteral("records")).toInt(), 2);
+        QCOMPARE(shown.value(QStringLiteral("first_records")).toArray().size(), 2);
+
+        const QString exported = m_dir.filePath(QStringLiteral("faq.jsonl"));
+        result = run({QStringLiteral("datasets"), QStringLiteral("export"), QStringLiteral("1"), exported});
+        QCOMPARE(result.exitCode, 0);
+        QFile exportedFile(exported);
+        QVERIFY(exportedFile.open(QIODevice::ReadOnly));
+        QCOMPARE(exportedFile.readAll().count('\n'), 2);
+
+        QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("rename"), QStringLiteral("1"), QStringLiteral("Answers")}).exitCode, 0);
+        result = run({QStringLiteral("datasets"), QStringLiteral("delete"), QStringLiteral("Answers")});
+        QCOMPARE(result.exitCode, 1); // not a terminal and no --yes: nothing is deleted
+        QVERIFY(result.err.contains(QStringLiteral("--yes")));
+        QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("delete"), QStringLiteral("Answers"), QStringLiteral("--yes")}).exitCode, 0);
+        result = run({QStringLiteral("datasets"), QStringLiteral("show"), QStringLiteral("Answers")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.err.contains(QStringLiteral("no dataset 'Answers'")));
+    }
+
+    void datasetsImportRefusesProblemsUnlessAsked()
+    {
+        const QString file = write(QStringLiteral("bad.jsonl"), "{\"text\": \"fine\"}\n{\"text\": \"\"}\n");
+        Result result = run({QStringLiteral("datasets"), QStringLiteral("import"), file});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.out.contains(QStringLiteral("bad.jsonl, line 2, record 2, field 'text': the text is empty")),
+                 qPrintable(result.out));
+        QVERIFY(result.err.contains(QStringLiteral("--skip-invalid to import the 1 valid record")));
+        result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--skip-invalid")});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.out.contains(QStringLiteral("1 record.")));
+    }
+
+    void datasetsImportWithAMapping()
+    {
+        const QString file = write(QStringLiteral("cols.csv"), "a,b\nq,r\n");
+        Result result = run({QStringLiteral("datasets"), QStringLiteral("import"), file});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.err.contains(QStringLiteral("cannot tell what the fields mean")));
+        result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--schema"),
+                      QStringLiteral("prompt_completion"), QStringLiteral("--map"), QStringLiteral("prompt=a"),
+                      QStringLiteral("--map"), QStringLiteral("completion=b")});
+        QCOMPARE(result.exitCode, 0);
+        result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--schema"),
+                      QStringLiteral("alpaca"), QStringLiteral("--map"), QStringLiteral("instruction=a")});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY(result.err.contains(QStringLiteral("needs --map for: output")));
+    }
+
     void usageErrorsExitWithTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -95,6 +170,14 @@ private slots:
                                          << QStringLiteral("mtm info: Unknown option 'bogus'");
         QTest::newRow("stray argument") << QStringList{QStringLiteral("info"), QStringLiteral("extra")}
                                         << QStringLiteral("unexpected argument 'extra'");
+        QTest::newRow("datasets without command") << QStringList{QStringLiteral("datasets")}
+                                                  << QStringLiteral("Usage: mtm datasets");
+        QTest::newRow("import without file") << QStringList{QStringLiteral("datasets"), QStringLiteral("import")}
+                                             << QStringLiteral("expected 1 argument");
+        QTest::newRow("unknown schema") << QStringList{QStringLiteral("datasets"), QStringLiteral("import"),
+                                                       QStringLiteral("x.csv"), QStringLiteral("--schema"),
+                                                       QStringLiteral("poems")}
+                                        << QStringLiteral("unknown schema 'poems'");
     }
 
     void usageErrorsExitWithTwo()

@@ -2,6 +2,7 @@
 #include "DataTestHelpers.h"
 
 #include "Error.h"
+#include "data/SampleDataset.h"
 
 #include <QDir>
 #include <QJsonObject>
@@ -91,6 +92,36 @@ private slots:
         QCOMPARE(page.size(), 5);
         QCOMPARE(page[0].value(QStringLiteral("text")).toString(), QStringLiteral("record 11"));
         QCOMPARE(f.catalog->readRecords(info.id, 28, 5).size(), 2);
+    }
+
+    void sampleDatasetIsImportedOnTheFirstStartOnly()
+    {
+        DataFixture f;
+        AppSettings settings(f.path(QStringLiteral("sample.ini")));
+        const QString sample = QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json");
+        const auto imported = importSampleDatasetOnFirstStart(*f.catalog, settings, sample);
+        QVERIFY(imported);
+        QCOMPARE(imported->name, sampleDatasetName());
+        QVERIFY2(imported->recordCount >= 250, "the sample should have a few hundred records");
+        QCOMPARE(imported->skippedCount, 0);
+        QCOMPARE(imported->schema, QStringLiteral("alpaca"));
+        const ValidationReport report = f.catalog->loadReport(imported->id);
+        QCOMPARE(report.errorCount() + report.warningCount(), 0);
+
+        f.catalog->remove(imported->id);
+        QVERIFY(!importSampleDatasetOnFirstStart(*f.catalog, settings, sample)); // deleted stays deleted
+        QCOMPARE(f.catalog->count(), 0);
+    }
+
+    void sampleDatasetIsNotAddedToExistingData()
+    {
+        DataFixture f;
+        importText(f, QStringLiteral("mine"), 2);
+        AppSettings settings(f.path(QStringLiteral("existing.ini")));
+        QVERIFY(!importSampleDatasetOnFirstStart(*f.catalog, settings,
+                                                 QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
+        QCOMPARE(f.catalog->count(), 1);
+        QVERIFY(settings.sampleDatasetImported());
     }
 
     void removesLeftoversOfACrash()
