@@ -1,8 +1,8 @@
 #include "DatasetsCommand.h"
 
 #include "CliEnvironment.h"
-#include "ProgressLine.h"
 #include "Error.h"
+#include "ProgressLine.h"
 #include "data/DatasetCatalog.h"
 #include "data/DatasetImporter.h"
 
@@ -58,8 +58,10 @@ int parse(QCommandLineParser &parser, const QStringList &arguments, CliStreams s
     }
     const int count = int(parser.positionalArguments().size());
     if (count < minPositional || count > maxPositional) {
-        streams.err << command << ": expected " << (minPositional == maxPositional ? QString::number(minPositional)
-                                                       : QStringLiteral("%1 to %2").arg(minPositional).arg(maxPositional))
+        streams.err << command << ": expected "
+                    << (minPositional == maxPositional
+                            ? QString::number(minPositional)
+                            : QStringLiteral("%1 to %2").arg(minPositional).arg(maxPositional))
                     << " argument(s), got " << count << ". Run '" << command << " --help'.\n";
         return UsageError;
     }
@@ -142,16 +144,18 @@ int DatasetsCommand::importFile(const QStringList &arguments, CliStreams streams
         "Checks every record of FILE (CSV, JSON or JSONL) and imports it. The record type is detected from the "
         "field names; when that is unsure, name it with --schema and map fields with --map."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The file to import."));
-    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("The dataset's name (default: the file name)."),
-                                  QStringLiteral("NAME"));
-    const QCommandLineOption schema(QStringLiteral("schema"),
-                                    QStringLiteral("The record type: alpaca, prompt_completion, chat, text or documents."),
-                                    QStringLiteral("SCHEMA"));
-    const QCommandLineOption map(QStringLiteral("map"),
-                                 QStringLiteral("Which field plays which part, e.g. --map prompt=question (repeatable). "
-                                                "Parts: instruction, input, output, system, prompt, completion, "
-                                                "messages, text, title, source."),
-                                 QStringLiteral("PART=FIELD"));
+    const QCommandLineOption name(
+        QStringLiteral("name"), QStringLiteral("The dataset's name (default: the file name)."), QStringLiteral("NAME"));
+    const QCommandLineOption schema(
+        QStringLiteral("schema"),
+        QStringLiteral("The record type: alpaca, prompt_completion, chat, text or documents."),
+        QStringLiteral("SCHEMA"));
+    const QCommandLineOption map(
+        QStringLiteral("map"),
+        QStringLiteral("Which field plays which part, e.g. --map prompt=question (repeatable). "
+                       "Parts: instruction, input, output, system, prompt, completion, "
+                       "messages, text, title, source."),
+        QStringLiteral("PART=FIELD"));
     const QCommandLineOption skipInvalid(QStringLiteral("skip-invalid"),
                                          QStringLiteral("Import the valid records even when others have problems."));
     const QCommandLineOption dropDuplicates(QStringLiteral("drop-duplicates"),
@@ -215,8 +219,7 @@ int DatasetsCommand::importFile(const QStringList &arguments, CliStreams streams
         });
     }
     const core::ValidationReport &report = prepared->report;
-    streams.out << "Read " << report.fileName << ": " << report.container.toUpper() << ", " << report.encoding
-                << ".\n";
+    streams.out << "Read " << report.fileName << ": " << report.container.toUpper() << ", " << report.encoding << ".\n";
     for (const QString &note : report.notes)
         streams.out << "  " << note << '\n';
     streams.out << "Records: " << QString::fromStdString(schemaTitle(prepared->detection.mapping.schema)) << " ("
@@ -291,10 +294,12 @@ int DatasetsCommand::list(const QStringList &arguments, CliStreams streams)
 int DatasetsCommand::show(const QStringList &arguments, CliStreams streams)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Shows a dataset's details, its validation report and its first records."));
+    parser.setApplicationDescription(
+        QStringLiteral("Shows a dataset's details, its validation report and its first records."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Id or name."));
-    const QCommandLineOption records(QStringLiteral("records"), QStringLiteral("How many records to print (default 3)."),
-                                     QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption records(QStringLiteral("records"),
+                                     QStringLiteral("How many records to print (default 3)."), QStringLiteral("N"),
+                                     QStringLiteral("3"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
     parser.addOption(records);
     parser.addOption(json);
@@ -363,7 +368,8 @@ int DatasetsCommand::rename(const QStringList &arguments, CliStreams streams)
     core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
     const core::DatasetInfo dataset = requireDataset(catalog, parser.positionalArguments().at(0));
     catalog.rename(dataset.id, parser.positionalArguments().at(1));
-    streams.out << "Renamed dataset " << dataset.id << " to '" << parser.positionalArguments().at(1).trimmed() << "'.\n";
+    streams.out << "Renamed dataset " << dataset.id << " to '" << parser.positionalArguments().at(1).trimmed()
+                << "'.\n";
     return Success;
 }
 

@@ -9,7 +9,10 @@ class DatasetsCommand : public CliCommand
 {
 public:
     QString name() const override { return QStringLiteral("datasets"); }
-    QString summary() const override { return QStringLiteral("Import, list, show, export, rename and delete datasets"); }
+    QString summary() const override
+    {
+        return QStringLiteral("Import, list, show, export, rename and delete datasets");
+    }
     int run(const QStringList &arguments, CliStreams streams) override;
 
 private:

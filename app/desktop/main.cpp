@@ -1,11 +1,11 @@
 // The desktop app: opens the data directory and the store, then the main window.
 #include "Error.h"
-#include "data/DatasetCatalog.h"
-#include "data/SampleDataset.h"
 #include "MainWindow.h"
 #include "Screenshots.h"
 #include "StoreOpener.h"
 #include "Translations.h"
+#include "data/DatasetCatalog.h"
+#include "data/SampleDataset.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 #include "store/Store.h"
@@ -63,7 +63,8 @@ int main(int argc, char *argv[])
         mtm::core::DatasetCatalog catalog(*store, dataDirectory);
         catalog.removeLeftovers();
         try {
-            mtm::core::importSampleDatasetOnFirstStart(catalog, settings, QStringLiteral(":/sample-data/starter-alpaca.json"));
+            mtm::core::importSampleDatasetOnFirstStart(catalog, settings,
+                                                       QStringLiteral(":/sample-data/starter-alpaca.json"));
         } catch (const mtm::core::Error &error) {
             QMessageBox::warning(nullptr, QObject::tr("Sample dataset"), error.message());
         }

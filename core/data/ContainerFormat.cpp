@@ -51,8 +51,8 @@ ContainerGuess detectContainer(const QString &fileName, std::string_view head)
         return {Container::Csv, ""};
     if (suffix == QLatin1String("jsonl") || suffix == QLatin1String("ndjson")) {
         if (c == '[')
-            return {Container::Json, "the file is named ." + suffix.toStdString() +
-                                         " but holds one JSON array; it was read as JSON"};
+            return {Container::Json,
+                    "the file is named ." + suffix.toStdString() + " but holds one JSON array; it was read as JSON"};
         return {Container::Jsonl, ""};
     }
     if (suffix == QLatin1String("json")) {

@@ -44,8 +44,7 @@ DatasetInfo readRow(const QSqlQuery &query, const QString &datasetsDirectory)
 DatasetCatalog::DatasetCatalog(Store &store, const DataDirectory &dataDirectory)
     : m_store(store)
     , m_datasetsDirectory(dataDirectory.datasetsDirectory())
-{
-}
+{}
 
 QVector<DatasetInfo> DatasetCatalog::list() const
 {
@@ -133,8 +132,8 @@ DatasetInfo DatasetCatalog::add(DatasetInfo dataset, const QString &stagingDirec
     const QString relative = QStringLiteral("datasets/%1").arg(dataset.id);
     dataset.directory = QDir::cleanPath(m_datasetsDirectory + QStringLiteral("/") + QString::number(dataset.id));
     if (QFileInfo::exists(dataset.directory) || !QDir().rename(stagingDirectory, dataset.directory))
-        throw Error(QStringLiteral("Cannot move the imported dataset into %1; nothing was stored.")
-                        .arg(dataset.directory));
+        throw Error(
+            QStringLiteral("Cannot move the imported dataset into %1; nothing was stored.").arg(dataset.directory));
     QSqlQuery update(db);
     update.prepare(QStringLiteral("UPDATE datasets SET storage_dir = ? WHERE id = ?"));
     update.addBindValue(relative);
@@ -172,7 +171,8 @@ void DatasetCatalog::remove(qint64 id)
     const QString doomed = m_datasetsDirectory + QStringLiteral("/.deleting-%1").arg(id);
     const bool moved = !QFileInfo::exists(dataset.directory) || QDir().rename(dataset.directory, doomed);
     if (!moved)
-        throw Error(QStringLiteral("Cannot delete the folder %1; is a file in it open elsewhere?").arg(dataset.directory));
+        throw Error(
+            QStringLiteral("Cannot delete the folder %1; is a file in it open elsewhere?").arg(dataset.directory));
     try {
         const QSqlDatabase db = m_store.connection();
         WriteTransaction transaction(db);
@@ -256,8 +256,8 @@ int DatasetCatalog::removeLeftovers() const
         QDir(m_datasetsDirectory).entryInfoList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
     for (const QFileInfo &entry : entries) {
         const QString name = entry.fileName();
-        bool leftover = name.startsWith(QLatin1String(".deleting-")) ||
-                        (!known.contains(name) && name.toLongLong() > 0);
+        bool leftover =
+            name.startsWith(QLatin1String(".deleting-")) || (!known.contains(name) && name.toLongLong() > 0);
         if (name.startsWith(QLatin1String(".staging-"))) {
             // An import running in another process keeps writing into its folder; only old ones are dead.
             QDateTime newest = entry.lastModified().toUTC();

@@ -113,8 +113,7 @@ QString PreparedImport::suggestedName() const
 
 DatasetImporter::DatasetImporter(DatasetCatalog &catalog)
     : m_catalog(catalog)
-{
-}
+{}
 
 std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, const ImportOptions &options,
                                                          const Progress &progress)
@@ -146,7 +145,8 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     prepared->stagingDirectory = m_catalog.createStagingDirectory(); // removed with `prepared` on any failure
     const QDir staging(prepared->stagingDirectory);
     const QString suffix = source.suffix().toLower();
-    QFile originalCopy(staging.filePath(QStringLiteral("original") + (suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix)));
+    QFile originalCopy(
+        staging.filePath(QStringLiteral("original") + (suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix)));
     if (!originalCopy.open(QIODevice::WriteOnly))
         throw Error(QStringLiteral("Cannot write %1: %2").arg(originalCopy.fileName(), originalCopy.errorString()));
     QCryptographicHash sha256(QCryptographicHash::Sha256);
@@ -175,8 +175,7 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     } else {
         report.encoding = fromStd(encodingName(encoding));
     }
-    const std::string_view headText =
-        std::string_view(head).substr(encoding == TextEncoding::Utf8WithBom ? 3 : 0);
+    const std::string_view headText = std::string_view(head).substr(encoding == TextEncoding::Utf8WithBom ? 3 : 0);
 
     const ContainerGuess container = detectContainer(fileName, headText);
     report.container = fromStd(containerId(container.container));
@@ -197,10 +196,10 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     }
     if (options.mapping) {
         for (const auto &[role, field] : options.mapping->fields) {
-            if (std::find(prepared->fieldNames.begin(), prepared->fieldNames.end(), field) == prepared->fieldNames.end())
+            if (std::find(prepared->fieldNames.begin(), prepared->fieldNames.end(), field) ==
+                prepared->fieldNames.end())
                 throw Error(QStringLiteral("%1 has no field '%2' (for the %3). Its fields are: %4.")
-                                .arg(fileName, fromStd(field), fromStd(roleId(role)),
-                                     fromStd([&] {
+                                .arg(fileName, fromStd(field), fromStd(roleId(role)), fromStd([&] {
                                          std::string all;
                                          for (const std::string &name : prepared->fieldNames)
                                              all += (all.empty() ? "" : ", ") + name;
@@ -290,9 +289,9 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     }
     if (const auto &failure = reader->failure()) {
         report.readingStopped = true;
-        report.addProblem({ImportProblem::Severity::Error, 0, failure->line,
-                           failure->byteOffset, QString(),
-                           fromStd(failure->message) + QStringLiteral(". Reading stopped here: later records were not read.")});
+        report.addProblem(
+            {ImportProblem::Severity::Error, 0, failure->line, failure->byteOffset, QString(),
+             fromStd(failure->message) + QStringLiteral(". Reading stopped here: later records were not read.")});
     }
     stream.drain(); // the copy and the hash must see every byte, even after a structural error
     flush();

@@ -37,7 +37,7 @@ public:
     QString sourcePath;
     QString stagingDirectory;
     ValidationReport report;
-    SchemaDetection detection;      // the mapping used, and whether it was detected with confidence
+    SchemaDetection detection; // the mapping used, and whether it was detected with confidence
     bool mappingChosenByUser = false;
     std::vector<std::string> fieldNames; // the fields the file's records have, in order of appearance
     std::vector<qint64> duplicateLines;  // 0-based lines of records.jsonl that repeat an earlier record

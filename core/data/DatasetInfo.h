@@ -12,8 +12,8 @@ struct DatasetInfo
     qint64 id = 0;
     QString name;
     QString originalFileName;
-    QString container;  // "csv", "json", "jsonl"
-    QString schema;     // schema id, see RecordSchema
+    QString container; // "csv", "json", "jsonl"
+    QString schema;    // schema id, see RecordSchema
     qint64 recordCount = 0;
     qint64 skippedCount = 0; // records of the file that were not imported (problems, dropped duplicates)
     qint64 bytes = 0;        // size of the original file

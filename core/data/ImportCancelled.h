@@ -10,8 +10,7 @@ class ImportCancelled : public Error
 public:
     ImportCancelled()
         : Error(QStringLiteral("The import was cancelled; nothing was stored."))
-    {
-    }
+    {}
 };
 
 } // namespace mtm::core

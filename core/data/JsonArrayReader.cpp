@@ -15,8 +15,7 @@ std::string quoted(const std::string &key)
 JsonArrayReader::JsonArrayReader(ByteStream &stream, std::size_t maxRecordBytes)
     : m_stream(stream)
     , m_maxRecordBytes(maxRecordBytes)
-{
-}
+{}
 
 int JsonArrayReader::take()
 {

@@ -23,8 +23,8 @@ private:
     // Walks the members of the top-level object: before the array of records, stops inside it; after it,
     // checks that no second array of records follows and consumes the closing brace.
     bool walkObjectMembers(bool afterValue);
-    int skipWhitespace();     // returns the next byte without consuming it
-    int take();               // get() that counts lines
+    int skipWhitespace(); // returns the next byte without consuming it
+    int take();           // get() that counts lines
     // Copies (or, with out == nullptr, skips) one JSON value; false when the file ends inside it.
     bool readValue(std::string *out, std::size_t limit, bool &tooLong);
     bool readString(std::string *out, std::size_t limit, bool &tooLong);

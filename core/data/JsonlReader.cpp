@@ -7,8 +7,7 @@ namespace mtm::core {
 JsonlReader::JsonlReader(ByteStream &stream, std::size_t maxRecordBytes)
     : m_stream(stream)
     , m_maxRecordBytes(maxRecordBytes)
-{
-}
+{}
 
 bool JsonlReader::next(SourceRecord &record)
 {

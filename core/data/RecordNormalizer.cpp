@@ -182,6 +182,17 @@ void RecordNormalizer::appendMessage(std::string &line, const char *role, std::s
     ++out.messages;
 }
 
+void RecordNormalizer::writeExchange(std::string_view system, std::string_view user, std::string_view assistant,
+                                     NormalizedRecord &out)
+{
+    out.line = "{\"messages\":[";
+    if (!system.empty())
+        appendMessage(out.line, "system", system, out);
+    appendMessage(out.line, "user", user, out);
+    appendMessage(out.line, "assistant", assistant, out);
+    out.line += "]}";
+}
+
 bool RecordNormalizer::appendMessages(const SourceRecord &record, NormalizedRecord &out,
                                       std::vector<RecordIssue> &issues)
 {
@@ -198,7 +209,8 @@ bool RecordNormalizer::appendMessages(const SourceRecord &record, NormalizedReco
         simdjson::dom::element parsed;
         if (m_innerParser.parse(cell.data(), cell.size()).get(parsed) != simdjson::SUCCESS ||
             parsed.get_array().get(messages) != simdjson::SUCCESS) {
-            issues.push_back({field, "expected a JSON list of messages like [{\"role\": \"user\", \"content\": \"…\"}]"});
+            issues.push_back(
+                {field, "expected a JSON list of messages like [{\"role\": \"user\", \"content\": \"…\"}]"});
             return false;
         }
     } else {
@@ -288,8 +300,9 @@ bool RecordNormalizer::appendMessages(const SourceRecord &record, NormalizedReco
         lastRole = canonical;
     }
     if (lastRole != "assistant") {
-        issues.push_back({field, "the conversation ends with a " + lastRole +
-                                     " message; it must end with the assistant's reply, which is what the model learns"});
+        issues.push_back(
+            {field, "the conversation ends with a " + lastRole +
+                        " message; it must end with the assistant's reply, which is what the model learns"});
         return false;
     }
     line += "]}";
@@ -330,12 +343,7 @@ bool RecordNormalizer::normalize(SourceRecord &record, NormalizedRecord &out, st
             user += "\n\n";
             user += second;
         }
-        out.line = "{\"messages\":[";
-        if (!system.empty())
-            appendMessage(out.line, "system", system, out);
-        appendMessage(out.line, "user", user, out);
-        appendMessage(out.line, "assistant", third, out);
-        out.line += "]}";
+        writeExchange(system, user, third, out);
         return true;
     }
     case RecordSchema::PromptCompletion: {
@@ -344,20 +352,16 @@ bool RecordNormalizer::normalize(SourceRecord &record, NormalizedRecord &out, st
                         requireText(FieldRole::System, false, record, third, m_storage[2], out, issues);
         if (!ok)
             return false;
-        out.line = "{\"messages\":[";
-        if (!third.empty())
-            appendMessage(out.line, "system", third, out);
-        appendMessage(out.line, "user", first, out);
-        appendMessage(out.line, "assistant", second, out);
-        out.line += "]}";
+        writeExchange(third, first, second, out);
         return true;
     }
     case RecordSchema::Text:
     case RecordSchema::Documents: {
         const bool documents = m_mapping.schema == RecordSchema::Documents;
-        const bool ok = requireText(FieldRole::Text, true, record, first, m_storage[0], out, issues) &
-                        (!documents || requireText(FieldRole::Title, false, record, second, m_storage[1], out, issues)) &
-                        (!documents || requireText(FieldRole::Source, false, record, third, m_storage[2], out, issues));
+        const bool ok =
+            requireText(FieldRole::Text, true, record, first, m_storage[0], out, issues) &
+            (!documents || requireText(FieldRole::Title, false, record, second, m_storage[1], out, issues)) &
+            (!documents || requireText(FieldRole::Source, false, record, third, m_storage[2], out, issues));
         if (!ok)
             return false;
         out.line = "{\"text\":";

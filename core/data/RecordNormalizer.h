@@ -54,6 +54,9 @@ private:
     bool checkLength(const std::string &field, std::string_view value, std::vector<RecordIssue> &issues);
     bool appendMessages(const SourceRecord &record, NormalizedRecord &out, std::vector<RecordIssue> &issues);
     void appendMessage(std::string &line, const char *role, std::string_view content, NormalizedRecord &out);
+    // One exchange: an optional system message, the user's turn and the assistant's reply.
+    void writeExchange(std::string_view system, std::string_view user, std::string_view assistant,
+                       NormalizedRecord &out);
 
     FieldMapping m_mapping;
     std::vector<std::string> m_csvHeader;

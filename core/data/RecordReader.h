@@ -11,10 +11,10 @@ namespace mtm::core {
 // One record as read from the file, before its fields are interpreted.
 struct SourceRecord
 {
-    std::int64_t number = 0;     // 1-based position among the file's records
-    std::int64_t line = 0;       // the line on which it starts
-    std::int64_t byteOffset = 0; // offset of its first byte in the file
-    std::int64_t byteEnd = 0;    // offset just past its last byte
+    std::int64_t number = 0;         // 1-based position among the file's records
+    std::int64_t line = 0;           // the line on which it starts
+    std::int64_t byteOffset = 0;     // offset of its first byte in the file
+    std::int64_t byteEnd = 0;        // offset just past its last byte
     std::vector<std::string> fields; // CSV: the values in header order
     std::string json;                // JSON and JSONL: the record's JSON text
     // A problem found while reading it (bad quoting, wrong number of fields); the record cannot be used.

@@ -229,8 +229,7 @@ SchemaDetection detectSchema(const std::vector<std::string> &fieldNames, const s
         return decide("the fields include an instruction and an output");
     if (tryMap(RecordSchema::PromptCompletion, fieldNames, mapping)) {
         return decide("the fields '" + mapping.fields[FieldRole::Prompt] + "' and '" +
-                                                          mapping.fields[FieldRole::Completion] +
-                                                          "' read as a prompt and its completion");
+                      mapping.fields[FieldRole::Completion] + "' read as a prompt and its completion");
     }
     FieldMapping documents;
     if (tryMap(RecordSchema::Documents, fieldNames, documents) &&
@@ -239,8 +238,7 @@ SchemaDetection detectSchema(const std::vector<std::string> &fieldNames, const s
         return decide("the fields hold a text with a title or source");
     }
     if (tryMap(RecordSchema::Text, fieldNames, mapping))
-        return decide("the only field that matters is the text '" +
-                                              mapping.fields[FieldRole::Text] + "'");
+        return decide("the only field that matters is the text '" + mapping.fields[FieldRole::Text] + "'");
 
     // Nothing fits: propose prompt/completion over the first two fields and ask.
     detection.mapping = FieldMapping{RecordSchema::PromptCompletion, {}};

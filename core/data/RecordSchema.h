@@ -28,10 +28,10 @@ struct RoleSpec
 
 const std::vector<RecordSchema> &allSchemas();
 const std::vector<RoleSpec> &rolesOf(RecordSchema schema);
-std::string schemaId(RecordSchema schema);      // "alpaca", "prompt_completion", "chat", "text", "documents"
-std::string schemaTitle(RecordSchema schema);   // for people: "Alpaca (instruction / input / output)"
+std::string schemaId(RecordSchema schema);    // "alpaca", "prompt_completion", "chat", "text", "documents"
+std::string schemaTitle(RecordSchema schema); // for people: "Alpaca (instruction / input / output)"
 std::optional<RecordSchema> schemaFromId(const std::string &id);
-std::string roleId(FieldRole role);             // "instruction", "output", ...
+std::string roleId(FieldRole role); // "instruction", "output", ...
 std::optional<FieldRole> roleFromId(const std::string &id);
 
 // Which field of the file plays which role.

@@ -101,10 +101,10 @@ void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding enc
 
     QByteArray chunk;
     std::string converted;
-    qint64 offset = 0;        // of chunk[0] in the file
+    qint64 offset = 0; // of chunk[0] in the file
     char16_t highSurrogate = 0;
     qint64 highOffset = 0;
-    QByteArray carry;         // an odd byte left from the previous chunk
+    QByteArray carry; // an odd byte left from the previous chunk
     while (!input.atEnd()) {
         chunk = input.read(1 << 20);
         if (chunk.isEmpty() && input.error() != QFileDevice::NoError)

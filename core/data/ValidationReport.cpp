@@ -22,9 +22,9 @@ QString ImportProblem::describe(const QString &fileName) const
 
 QJsonObject ImportProblem::toJson() const
 {
-    QJsonObject json{{QStringLiteral("severity"), severity == Severity::Error ? QStringLiteral("error")
-                                                                              : QStringLiteral("warning")},
-                     {QStringLiteral("message"), message}};
+    QJsonObject json{
+        {QStringLiteral("severity"), severity == Severity::Error ? QStringLiteral("error") : QStringLiteral("warning")},
+        {QStringLiteral("message"), message}};
     if (record > 0)
         json.insert(QStringLiteral("record"), record);
     if (line > 0)
@@ -39,9 +39,8 @@ QJsonObject ImportProblem::toJson() const
 ImportProblem ImportProblem::fromJson(const QJsonObject &json)
 {
     ImportProblem problem;
-    problem.severity = json.value(QStringLiteral("severity")).toString() == QLatin1String("warning")
-        ? Severity::Warning
-        : Severity::Error;
+    problem.severity = json.value(QStringLiteral("severity")).toString() == QLatin1String("warning") ? Severity::Warning
+                                                                                                     : Severity::Error;
     problem.record = json.value(QStringLiteral("record")).toInteger();
     problem.line = json.value(QStringLiteral("line")).toInteger();
     problem.byteOffset = json.value(QStringLiteral("byte_offset")).toInteger(-1);

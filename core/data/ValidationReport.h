@@ -53,11 +53,11 @@ public:
     qint64 omittedProblems() const { return m_omitted; } // beyond kMaxKeptProblems, counted only
 
     QString fileName;
-    QString container;   // "csv", "json", "jsonl"
-    QString encoding;    // "UTF-8", "UTF-16 LE (converted to UTF-8)"
-    QString schema;      // schema id
-    QString mapping;     // "instruction ← question, …"
-    QStringList notes;   // how the file was read: delimiter, unused fields, conversions
+    QString container; // "csv", "json", "jsonl"
+    QString encoding;  // "UTF-8", "UTF-16 LE (converted to UTF-8)"
+    QString schema;    // schema id
+    QString mapping;   // "instruction ← question, …"
+    QStringList notes; // how the file was read: delimiter, unused fields, conversions
     qint64 recordsRead = 0;
     qint64 validRecords = 0;
     qint64 invalidRecords = 0;

@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "common/TestFiles.h"
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -37,11 +39,7 @@ private:
 
     QString write(const QString &name, const QByteArray &bytes)
     {
-        const QString path = m_dir.filePath(name);
-        QFile file(path);
-        file.open(QIODevice::WriteOnly | QIODevice::Truncate);
-        file.write(bytes);
-        return path;
+        return mtm::test::writeFile(m_dir.filePath(name), bytes);
     }
 
 private slots:
@@ -98,14 +96,16 @@ private slots:
         Result result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--name"),
                              QStringLiteral("FAQ")});
         QCOMPARE(result.exitCode, 0);
-        QVERIFY2(result.out.contains(QStringLiteral("Imported 'FAQ' as dataset 1: 2 records.")), qPrintable(result.out));
+        QVERIFY2(result.out.contains(QStringLiteral("Imported 'FAQ' as dataset 1: 2 records.")),
+                 qPrintable(result.out));
 
         result = run({QStringLiteral("datasets"), QStringLiteral("list")});
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.out.contains(QStringLiteral("FAQ")));
         QVERIFY(result.out.contains(QStringLiteral("prompt_completion")));
 
-        result = run({QStringLiteral("datasets"), QStringLiteral("show"), QStringLiteral("faq"), QStringLiteral("--json")});
+        result =
+            run({QStringLiteral("datasets"), QStringLiteral("show"), QStringLiteral("faq"), QStringLiteral("--json")});
         QCOMPARE(result.exitCode, 0);
         const QJsonObject shown = QJsonDocument::fromJson(result.out.toUtf8()).object();
         QCOMPARE(shown.value(QStringLiteral("records")).toInt(), 2);
@@ -118,11 +118,17 @@ private slots:
         QVERIFY(exportedFile.open(QIODevice::ReadOnly));
         QCOMPARE(exportedFile.readAll().count('\n'), 2);
 
-        QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("rename"), QStringLiteral("1"), QStringLiteral("Answers")}).exitCode, 0);
+        QCOMPARE(
+            run({QStringLiteral("datasets"), QStringLiteral("rename"), QStringLiteral("1"), QStringLiteral("Answers")})
+                .exitCode,
+            0);
         result = run({QStringLiteral("datasets"), QStringLiteral("delete"), QStringLiteral("Answers")});
         QCOMPARE(result.exitCode, 1); // not a terminal and no --yes: nothing is deleted
         QVERIFY(result.err.contains(QStringLiteral("--yes")));
-        QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("delete"), QStringLiteral("Answers"), QStringLiteral("--yes")}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("delete"), QStringLiteral("Answers"),
+                      QStringLiteral("--yes")})
+                     .exitCode,
+                 0);
         result = run({QStringLiteral("datasets"), QStringLiteral("show"), QStringLiteral("Answers")});
         QCOMPARE(result.exitCode, 1);
         QVERIFY(result.err.contains(QStringLiteral("no dataset 'Answers'")));
@@ -170,8 +176,8 @@ private slots:
                                          << QStringLiteral("mtm info: Unknown option 'bogus'");
         QTest::newRow("stray argument") << QStringList{QStringLiteral("info"), QStringLiteral("extra")}
                                         << QStringLiteral("unexpected argument 'extra'");
-        QTest::newRow("datasets without command") << QStringList{QStringLiteral("datasets")}
-                                                  << QStringLiteral("Usage: mtm datasets");
+        QTest::newRow("datasets without command")
+            << QStringList{QStringLiteral("datasets")} << QStringLiteral("Usage: mtm datasets");
         QTest::newRow("import without file") << QStringList{QStringLiteral("datasets"), QStringLiteral("import")}
                                              << QStringLiteral("expected 1 argument");
         QTest::newRow("unknown schema") << QStringList{QStringLiteral("datasets"), QStringLiteral("import"),

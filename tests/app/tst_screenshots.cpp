@@ -29,10 +29,11 @@ private slots:
 
         const QStringList listed =
             QString::fromUtf8(process.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        const QStringList expected = {QStringLiteral("page-datasets.png"), QStringLiteral("page-training-jobs.png"),
-                                      QStringLiteral("page-deployment.png"), QStringLiteral("dataset-statistics.png"),
-                                      QStringLiteral("dataset-validation.png"), QStringLiteral("dialog-import-review.png"),
-                                      QStringLiteral("dialog-settings.png"), QStringLiteral("dialog-about.png")};
+        const QStringList expected = {
+            QStringLiteral("page-datasets.png"),      QStringLiteral("page-training-jobs.png"),
+            QStringLiteral("page-deployment.png"),    QStringLiteral("dataset-statistics.png"),
+            QStringLiteral("dataset-validation.png"), QStringLiteral("dialog-import-review.png"),
+            QStringLiteral("dialog-settings.png"),    QStringLiteral("dialog-about.png")};
         QCOMPARE(listed.size(), expected.size());
         for (const QString &name : expected) {
             const QImage image(QDir(output).filePath(name));

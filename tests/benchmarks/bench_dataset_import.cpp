@@ -34,8 +34,8 @@ void generate(const QString &path, long records)
         line = "{\"instruction\": \"Summarise note " + std::to_string(i) +
                " in one sentence, keeping names and numbers.\", \"input\": \"Meeting #" + std::to_string(i % 977) +
                ": the team agreed to ship on day " + std::to_string(i % 31 + 1) +
-               ", \\\"if tests pass\\\".\", \"output\": \"The team plans to ship on day " +
-               std::to_string(i % 31 + 1) + " if the tests pass.\"}\n";
+               ", \\\"if tests pass\\\".\", \"output\": \"The team plans to ship on day " + std::to_string(i % 31 + 1) +
+               " if the tests pass.\"}\n";
         std::fwrite(line.data(), 1, line.size(), file);
     }
     std::fclose(file);

@@ -1,6 +1,7 @@
 // Shared set-up for tests that import datasets: a temporary data directory, store, catalog and importer.
 #pragma once
 
+#include "common/TestFiles.h"
 #include "data/DatasetCatalog.h"
 #include "data/DatasetImporter.h"
 #include "settings/AppSettings.h"
@@ -29,14 +30,7 @@ public:
     }
 
     // Writes bytes to a file of the given name in the temporary folder and returns its path.
-    QString write(const QString &name, const QByteArray &bytes) const
-    {
-        const QString path = m_dir.filePath(name);
-        QFile file(path);
-        if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            file.write(bytes);
-        return path;
-    }
+    QString write(const QString &name, const QByteArray &bytes) const { return writeFile(m_dir.filePath(name), bytes); }
 
     const core::DataDirectory &dataDirectory() const { return *m_dataDirectory; }
     QString path(const QString &name) const { return m_dir.filePath(name); }

@@ -69,7 +69,10 @@ private slots:
         f.catalog->remove(info.id);
         QVERIFY(!f.catalog->find(info.id));
         QVERIFY(!QFileInfo::exists(info.directory));
-        QCOMPARE(QDir(f.dataDirectory().datasetsDirectory()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 0);
+        QCOMPARE(QDir(f.dataDirectory().datasetsDirectory())
+                     .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+                     .size(),
+                 0);
     }
 
     void exportsTheNormalisedRecords()
@@ -118,8 +121,8 @@ private slots:
         DataFixture f;
         importText(f, QStringLiteral("mine"), 2);
         AppSettings settings(f.path(QStringLiteral("existing.ini")));
-        QVERIFY(!importSampleDatasetOnFirstStart(*f.catalog, settings,
-                                                 QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
+        QVERIFY(!importSampleDatasetOnFirstStart(
+            *f.catalog, settings, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
         QCOMPARE(f.catalog->count(), 1);
         QVERIFY(settings.sampleDatasetImported());
     }
@@ -129,9 +132,9 @@ private slots:
         DataFixture f;
         const DatasetInfo kept = importText(f, QStringLiteral("kept"), 1);
         const QDir datasets(f.dataDirectory().datasetsDirectory());
-        QVERIFY(datasets.mkpath(QStringLiteral("9999")));                  // a folder without a row
-        QVERIFY(datasets.mkpath(QStringLiteral(".deleting-5")));           // an interrupted delete
-        const QString fresh = f.catalog->createStagingDirectory();         // an import in progress elsewhere
+        QVERIFY(datasets.mkpath(QStringLiteral("9999")));          // a folder without a row
+        QVERIFY(datasets.mkpath(QStringLiteral(".deleting-5")));   // an interrupted delete
+        const QString fresh = f.catalog->createStagingDirectory(); // an import in progress elsewhere
         QCOMPARE(f.catalog->removeLeftovers(), 2);
         QVERIFY(QFileInfo::exists(kept.directory));
         QVERIFY(QFileInfo::exists(fresh));

@@ -87,11 +87,10 @@ private slots:
     void csvFollowsRfc4180()
     {
         DataFixture f;
-        const QString path = f.write(QStringLiteral("alpaca.csv"),
-                                     "instruction,input,output\r\n"
-                                     "\"Say \"\"hi\"\"\",,\"Hi!\"\r\n"
-                                     "\"Two\r\nlines\",context,\"a, b\"\r\n"
-                                     "Plain,,done\r\n");
+        const QString path = f.write(QStringLiteral("alpaca.csv"), "instruction,input,output\r\n"
+                                                                   "\"Say \"\"hi\"\"\",,\"Hi!\"\r\n"
+                                                                   "\"Two\r\nlines\",context,\"a, b\"\r\n"
+                                                                   "Plain,,done\r\n");
         const auto prepared = f.importer->prepare(path, {});
         QCOMPARE(prepared->report.container, QStringLiteral("csv"));
         QCOMPARE(prepared->report.schema, QStringLiteral("alpaca"));
@@ -99,10 +98,12 @@ private slots:
         QCOMPARE(prepared->report.validRecords, 3);
         QCOMPARE(prepared->report.errorCount(), 0);
         const auto records = normalized(*prepared);
-        QCOMPARE(records[0], conversation({message("user", QStringLiteral("Say \"hi\"")), message("assistant", QStringLiteral("Hi!"))}));
+        QCOMPARE(records[0], conversation({message("user", QStringLiteral("Say \"hi\"")),
+                                           message("assistant", QStringLiteral("Hi!"))}));
         QCOMPARE(records[1], conversation({message("user", QStringLiteral("Two\nlines\n\ncontext")),
-                                          message("assistant", QStringLiteral("a, b"))}));
-        QCOMPARE(records[2], conversation({message("user", QStringLiteral("Plain")), message("assistant", QStringLiteral("done"))}));
+                                           message("assistant", QStringLiteral("a, b"))}));
+        QCOMPARE(records[2], conversation({message("user", QStringLiteral("Plain")),
+                                           message("assistant", QStringLiteral("done"))}));
     }
 
     void csvDelimiterIsSniffed_data()
@@ -112,11 +113,14 @@ private slots:
         QTest::addColumn<QString>("note");
         QTest::addColumn<QString>("completion");
         QTest::newRow("semicolon") << "semi.csv" << QByteArray("prompt;completion\nHello, you;Hi, there\n")
-                                   << "semicolon-separated" << "Hi, there";
+                                   << "semicolon-separated"
+                                   << "Hi, there";
         QTest::newRow("tab") << "tabs.csv" << QByteArray("prompt\tcompletion\nHello, you\tHi; there\n")
-                             << "tab-separated" << "Hi; there";
+                             << "tab-separated"
+                             << "Hi; there";
         QTest::newRow("tsv name") << "data.tsv" << QByteArray("prompt\tcompletion\nHello, you\tHi; there\n")
-                                  << "tab-separated" << "Hi; there";
+                                  << "tab-separated"
+                                  << "Hi; there";
     }
 
     void csvDelimiterIsSniffed()
@@ -166,7 +170,8 @@ private slots:
         const ImportProblem *problem = findProblem(*prepared, 2);
         QVERIFY(problem);
         QCOMPARE(problem->line, 3);
-        QVERIFY2(problem->message.contains(QStringLiteral("2 fields but the header has 3")), qPrintable(problem->message));
+        QVERIFY2(problem->message.contains(QStringLiteral("2 fields but the header has 3")),
+                 qPrintable(problem->message));
     }
 
     void csvUnterminatedQuoteNamesTheLineItStarted()
@@ -214,14 +219,15 @@ private slots:
     {
         DataFixture f;
         const auto prepared = f.importer->prepare(
-            f.write(QStringLiteral("array.json"),
-                    "[\n {\"prompt\": \"a\", \"response\": \"b\"},\n {\"prompt\": \"c\", \"response\": \"d [x]\"}\n]\n"),
+            f.write(
+                QStringLiteral("array.json"),
+                "[\n {\"prompt\": \"a\", \"response\": \"b\"},\n {\"prompt\": \"c\", \"response\": \"d [x]\"}\n]\n"),
             {});
         QCOMPARE(prepared->report.container, QStringLiteral("json"));
         QCOMPARE(prepared->report.schema, QStringLiteral("prompt_completion"));
         QCOMPARE(prepared->report.validRecords, 2);
-        QCOMPARE(normalized(*prepared)[1], conversation({message("user", QStringLiteral("c")),
-                                                         message("assistant", QStringLiteral("d [x]"))}));
+        QCOMPARE(normalized(*prepared)[1],
+                 conversation({message("user", QStringLiteral("c")), message("assistant", QStringLiteral("d [x]"))}));
     }
 
     void jsonObjectHoldingOneArray()
@@ -241,8 +247,7 @@ private slots:
     {
         DataFixture f;
         const auto prepared = f.importer->prepare(
-            f.write(QStringLiteral("split.json"),
-                    "{\"train\": [{\"text\": \"a\"}],\n \"test\": [{\"text\": \"b\"}]}"),
+            f.write(QStringLiteral("split.json"), "{\"train\": [{\"text\": \"a\"}],\n \"test\": [{\"text\": \"b\"}]}"),
             {});
         QVERIFY(prepared->report.readingStopped);
         const ImportProblem &problem = prepared->report.problems().constLast();
@@ -254,8 +259,8 @@ private slots:
     void jsonTruncatedFile()
     {
         DataFixture f;
-        const auto prepared = f.importer->prepare(
-            f.write(QStringLiteral("cut.json"), "[\n{\"text\": \"a\"},\n{\"text\": \"b"), {});
+        const auto prepared =
+            f.importer->prepare(f.write(QStringLiteral("cut.json"), "[\n{\"text\": \"a\"},\n{\"text\": \"b"), {});
         QVERIFY(prepared->report.readingStopped);
         QVERIFY(prepared->report.problems().constLast().message.contains(
             QStringLiteral("ends inside record 2, which starts on line 3")));
@@ -287,10 +292,10 @@ private slots:
     void jsonLinesInvalidJsonHasLineAndColumn()
     {
         DataFixture f;
-        const auto prepared = f.importer->prepare(
-            f.write(QStringLiteral("bad.jsonl"),
-                    "{\"text\": \"fine\"}\n{\"text\": \"fine\"}\n{\"text\": \"broken\",}\n"),
-            {});
+        const auto prepared =
+            f.importer->prepare(f.write(QStringLiteral("bad.jsonl"),
+                                        "{\"text\": \"fine\"}\n{\"text\": \"fine\"}\n{\"text\": \"broken\",}\n"),
+                                {});
         const ImportProblem *problem = findProblem(*prepared, 3);
         QVERIFY(problem);
         QCOMPARE(problem->line, 3);
@@ -332,7 +337,8 @@ private slots:
                  qPrintable(prepared->report.encoding));
         QCOMPARE(normalized(*prepared)[0], conversation({message("user", QStringLiteral("Grüße 😀")),
                                                          message("assistant", QStringLiteral("日本語"))}));
-        QCOMPARE(prepared->sha256, QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+        QCOMPARE(prepared->sha256,
+                 QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
     }
 
     void utf16LoneSurrogateIsRefusedWithItsOffset()
@@ -388,7 +394,10 @@ private slots:
             QVERIFY2(error.message().contains(expected), qPrintable(error.message()));
             QVERIFY2(error.message().contains(fileName), qPrintable(error.message()));
         }
-        QCOMPARE(QDir(f.dataDirectory().datasetsDirectory()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 0);
+        QCOMPARE(QDir(f.dataDirectory().datasetsDirectory())
+                     .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+                     .size(),
+                 0);
     }
 
     // ---- Schemas -----------------------------------------------------------------------------------------
@@ -404,9 +413,10 @@ private slots:
         QCOMPARE(prepared->report.validRecords, 2);
         const auto records = normalized(*prepared);
         QCOMPARE(records[0], conversation({message("system", QStringLiteral("Be brief.")),
-                                          message("user", QStringLiteral("Translate\n\nHallo")),
-                                          message("assistant", QStringLiteral("Hello"))}));
-        QCOMPARE(records[1], conversation({message("user", QStringLiteral("Count")), message("assistant", QStringLiteral("3"))}));
+                                           message("user", QStringLiteral("Translate\n\nHallo")),
+                                           message("assistant", QStringLiteral("Hello"))}));
+        QCOMPARE(records[1],
+                 conversation({message("user", QStringLiteral("Count")), message("assistant", QStringLiteral("3"))}));
         QVERIFY(prepared->report.notes.join(' ').contains(QStringLiteral("1 numbers or true/false values")));
     }
 
@@ -434,9 +444,10 @@ private slots:
     {
         DataFixture f;
         const auto prepared = f.importer->prepare(
-            f.write(QStringLiteral("chat.jsonl"),
-                    R"({"messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "U1"}, {"role": "assistant", "content": "A1"}, {"role": "user", "content": [{"type": "text", "text": "U2"}]}, {"role": "assistant", "content": "A2"}]})"
-                    "\n"),
+            f.write(
+                QStringLiteral("chat.jsonl"),
+                R"({"messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "U1"}, {"role": "assistant", "content": "A1"}, {"role": "user", "content": [{"type": "text", "text": "U2"}]}, {"role": "assistant", "content": "A2"}]})"
+                "\n"),
             {});
         QCOMPARE(prepared->report.schema, QStringLiteral("chat"));
         QCOMPARE(normalized(*prepared)[0],
@@ -450,14 +461,15 @@ private slots:
     {
         DataFixture f;
         const auto prepared = f.importer->prepare(
-            f.write(QStringLiteral("sharegpt.json"),
-                    R"([{"id": "x1", "conversations": [{"from": "system", "value": "S"}, {"from": "human", "value": "H"}, {"from": "gpt", "value": "G"}]}])"),
+            f.write(
+                QStringLiteral("sharegpt.json"),
+                R"([{"id": "x1", "conversations": [{"from": "system", "value": "S"}, {"from": "human", "value": "H"}, {"from": "gpt", "value": "G"}]}])"),
             {});
         QCOMPARE(prepared->report.schema, QStringLiteral("chat"));
         QCOMPARE(prepared->detection.mapping.fields.at(FieldRole::Messages), std::string("conversations"));
-        QCOMPARE(normalized(*prepared)[0], conversation({message("system", QStringLiteral("S")),
-                                                         message("user", QStringLiteral("H")),
-                                                         message("assistant", QStringLiteral("G"))}));
+        QCOMPARE(normalized(*prepared)[0],
+                 conversation({message("system", QStringLiteral("S")), message("user", QStringLiteral("H")),
+                               message("assistant", QStringLiteral("G"))}));
         QVERIFY(prepared->report.notes.join(' ').contains(QStringLiteral("Not used: id")));
     }
 
@@ -469,11 +481,13 @@ private slots:
         QCOMPARE(normalized(*text)[0], (QJsonObject{{QStringLiteral("text"), QStringLiteral("Once upon")}}));
 
         const auto documents = f.importer->prepare(
-            f.write(QStringLiteral("docs.csv"), "title,content,url\nIntro,Body text,https://x.org/a\nNo title,,\n"), {});
+            f.write(QStringLiteral("docs.csv"), "title,content,url\nIntro,Body text,https://x.org/a\nNo title,,\n"),
+            {});
         QCOMPARE(documents->report.schema, QStringLiteral("documents"));
-        QCOMPARE(normalized(*documents)[0], (QJsonObject{{QStringLiteral("text"), QStringLiteral("Body text")},
-                                                          {QStringLiteral("title"), QStringLiteral("Intro")},
-                                                          {QStringLiteral("source"), QStringLiteral("https://x.org/a")}}));
+        QCOMPARE(normalized(*documents)[0],
+                 (QJsonObject{{QStringLiteral("text"), QStringLiteral("Body text")},
+                              {QStringLiteral("title"), QStringLiteral("Intro")},
+                              {QStringLiteral("source"), QStringLiteral("https://x.org/a")}}));
         const ImportProblem *problem = findProblem(*documents, 2);
         QVERIFY(problem);
         QCOMPARE(problem->field, QStringLiteral("content"));
@@ -522,13 +536,12 @@ private slots:
     void missingAndEmptyFields()
     {
         DataFixture f;
-        const auto prepared = f.importer->prepare(
-            f.write(QStringLiteral("missing.jsonl"),
-                    "{\"instruction\": \"a\", \"output\": \"b\"}\n"
-                    "{\"instruction\": \"c\"}\n"
-                    "{\"instruction\": \"  \", \"output\": \"d\"}\n"
-                    "{\"instruction\": \"e\", \"output\": [\"x\"]}\n"),
-            {});
+        const auto prepared = f.importer->prepare(f.write(QStringLiteral("missing.jsonl"),
+                                                          "{\"instruction\": \"a\", \"output\": \"b\"}\n"
+                                                          "{\"instruction\": \"c\"}\n"
+                                                          "{\"instruction\": \"  \", \"output\": \"d\"}\n"
+                                                          "{\"instruction\": \"e\", \"output\": [\"x\"]}\n"),
+                                                  {});
         QCOMPARE(prepared->report.validRecords, 1);
         QCOMPARE(prepared->report.invalidRecords, 3);
         const ImportProblem *missing = findProblem(*prepared, 2);
@@ -538,7 +551,8 @@ private slots:
         QCOMPARE(findProblem(*prepared, 3)->field, QStringLiteral("instruction"));
         QVERIFY(findProblem(*prepared, 3)->message.contains(QStringLiteral("empty")));
         QVERIFY(findProblem(*prepared, 4)->message.contains(QStringLiteral("expected text but found a list")));
-        QVERIFY(findProblem(*prepared, 2)->describe(QStringLiteral("missing.jsonl"))
+        QVERIFY(findProblem(*prepared, 2)
+                    ->describe(QStringLiteral("missing.jsonl"))
                     .startsWith(QStringLiteral("missing.jsonl, line 2, record 2, field 'output': ")));
     }
 
@@ -547,17 +561,30 @@ private slots:
         QTest::addColumn<QByteArray>("record");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown role") << QByteArray(R"({"messages": [{"role": "user", "content": "a"}, {"role": "bot", "content": "b"}]})")
-                                      << "messages[2]" << "unknown role 'bot'";
-        QTest::newRow("ends with user") << QByteArray(R"({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "c"}]})")
-                                        << "messages" << "ends with a user message";
-        QTest::newRow("empty content") << QByteArray(R"({"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": "b"}]})")
-                                       << "messages[1]" << "message 1 (user) is empty";
-        QTest::newRow("late system") << QByteArray(R"({"messages": [{"role": "user", "content": "a"}, {"role": "system", "content": "s"}, {"role": "assistant", "content": "b"}]})")
-                                     << "messages[2]" << "only the first message";
-        QTest::newRow("no messages") << QByteArray(R"({"messages": []})") << "messages" << "no messages";
-        QTest::newRow("not a list") << QByteArray(R"({"messages": "hello"})") << "messages" << "found text";
-        QTest::newRow("no role") << QByteArray(R"({"messages": [{"content": "a"}]})") << "messages[1]" << "no 'role'";
+        QTest::newRow("unknown role")
+            << QByteArray(R"({"messages": [{"role": "user", "content": "a"}, {"role": "bot", "content": "b"}]})")
+            << "messages[2]"
+            << "unknown role 'bot'";
+        QTest::newRow("ends with user")
+            << QByteArray(
+                   R"({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "c"}]})")
+            << "messages"
+            << "ends with a user message";
+        QTest::newRow("empty content")
+            << QByteArray(R"({"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": "b"}]})")
+            << "messages[1]"
+            << "message 1 (user) is empty";
+        QTest::newRow("late system")
+            << QByteArray(
+                   R"({"messages": [{"role": "user", "content": "a"}, {"role": "system", "content": "s"}, {"role": "assistant", "content": "b"}]})")
+            << "messages[2]"
+            << "only the first message";
+        QTest::newRow("no messages") << QByteArray(R"({"messages": []})") << "messages"
+                                     << "no messages";
+        QTest::newRow("not a list") << QByteArray(R"({"messages": "hello"})") << "messages"
+                                    << "found text";
+        QTest::newRow("no role") << QByteArray(R"({"messages": [{"content": "a"}]})") << "messages[1]"
+                                 << "no 'role'";
     }
 
     void conversationProblems()
@@ -566,8 +593,10 @@ private slots:
         QFETCH(QString, field);
         QFETCH(QString, expected);
         DataFixture f;
-        const QByteArray good = R"({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})";
-        const auto prepared = f.importer->prepare(f.write(QStringLiteral("chat.jsonl"), good + "\n" + record + "\n"), {});
+        const QByteArray good =
+            R"({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]})";
+        const auto prepared =
+            f.importer->prepare(f.write(QStringLiteral("chat.jsonl"), good + "\n" + record + "\n"), {});
         QCOMPARE(prepared->report.validRecords, 1);
         const ImportProblem *problem = findProblem(*prepared, 2);
         QVERIFY(problem);
@@ -586,7 +615,8 @@ private slots:
         QCOMPARE(prepared->report.validRecords, 1);
         const ImportProblem *problem = findProblem(*prepared, 2);
         QCOMPARE(problem->field, QStringLiteral("completion"));
-        QVERIFY2(problem->message.contains(QStringLiteral("19 characters long; the limit is 10")), qPrintable(problem->message));
+        QVERIFY2(problem->message.contains(QStringLiteral("19 characters long; the limit is 10")),
+                 qPrintable(problem->message));
     }
 
     void duplicatesAreReportedAndKeptUnlessDropped()
@@ -647,8 +677,7 @@ private slots:
         DataFixture f;
         QString staging;
         {
-            const auto prepared =
-                f.importer->prepare(f.write(QStringLiteral("x.csv"), "prompt,completion\na,b\n"), {});
+            const auto prepared = f.importer->prepare(f.write(QStringLiteral("x.csv"), "prompt,completion\na,b\n"), {});
             staging = prepared->stagingDirectory;
             QVERIFY(QFileInfo::exists(staging));
         }
@@ -664,10 +693,12 @@ private slots:
             big += "question number " + QByteArray::number(i) + ",answer " + QByteArray::number(i) + "\n";
         const QString path = f.write(QStringLiteral("big.csv"), big);
         int calls = 0;
-        QVERIFY_THROWS_EXCEPTION(ImportCancelled, f.importer->prepare(path, {}, [&](qint64, qint64) {
-            return ++calls < 3;
-        }));
-        QCOMPARE(QDir(f.dataDirectory().datasetsDirectory()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 0);
+        QVERIFY_THROWS_EXCEPTION(ImportCancelled,
+                                 f.importer->prepare(path, {}, [&](qint64, qint64) { return ++calls < 3; }));
+        QCOMPARE(QDir(f.dataDirectory().datasetsDirectory())
+                     .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+                     .size(),
+                 0);
         QCOMPARE(f.catalog->count(), 0);
     }
 
@@ -675,11 +706,12 @@ private slots:
     {
         DataFixture f;
         qint64 last = -1, total = 0;
-        f.importer->prepare(f.write(QStringLiteral("p.csv"), "prompt,completion\na,b\n"), {}, [&](qint64 done, qint64 of) {
-            last = done;
-            total = of;
-            return true;
-        });
+        f.importer->prepare(f.write(QStringLiteral("p.csv"), "prompt,completion\na,b\n"), {},
+                            [&](qint64 done, qint64 of) {
+                                last = done;
+                                total = of;
+                                return true;
+                            });
         QVERIFY(total > 0);
         QCOMPARE(last, total);
     }

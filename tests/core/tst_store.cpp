@@ -16,10 +16,13 @@
 #include <QThread>
 #include <QtTest>
 
+#include "common/TestFiles.h"
+
 #include <atomic>
 #include <cstdio>
 
 using namespace mtm::core;
+using mtm::test::writeFile;
 
 namespace {
 
@@ -29,13 +32,6 @@ QByteArray fileHash(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-}
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    QCOMPARE(file.write(bytes), bytes.size());
 }
 
 qint64 insertDataset(const QSqlDatabase &db, const QString &name)

@@ -1,6 +1,7 @@
 // GUI tests of the Datasets page: a file dropped on the page is checked, reviewed and imported, and shows up
 // in the table with its preview; problems, cancelling and choosing a mapping by hand.
 #include "MainWindow.h"
+#include "Translations.h"
 #include "data/DatasetCatalog.h"
 #include "dialogs/ImportDialog.h"
 #include "models/DatasetTableModel.h"
@@ -8,7 +9,6 @@
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 #include "store/Store.h"
-#include "Translations.h"
 #include "widgets/RecordPreview.h"
 
 #include <QAbstractItemModelTester>
@@ -20,6 +20,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include "common/TestFiles.h"
 
 #include <memory>
 
@@ -36,14 +38,7 @@ private:
     std::unique_ptr<ui::MainWindow> m_window;
     ui::DatasetsPage *m_page = nullptr;
 
-    QString write(const QString &name, const QByteArray &bytes)
-    {
-        const QString path = m_dir.filePath(name);
-        QFile file(path);
-        file.open(QIODevice::WriteOnly | QIODevice::Truncate);
-        file.write(bytes);
-        return path;
-    }
+    QString write(const QString &name, const QByteArray &bytes) { return test::writeFile(m_dir.filePath(name), bytes); }
 
     void dropOnPage(const QStringList &files)
     {
@@ -65,10 +60,12 @@ private:
     ui::ImportDialog *waitForReview()
     {
         ui::ImportDialog *dialog = nullptr;
-        if (!QTest::qWaitFor([&] {
-                dialog = m_page->findChild<ui::ImportDialog *>(QStringLiteral("importDialog"));
-                return dialog && dialog->stage() == ui::ImportDialog::Stage::Review;
-            }, 20000))
+        if (!QTest::qWaitFor(
+                [&] {
+                    dialog = m_page->findChild<ui::ImportDialog *>(QStringLiteral("importDialog"));
+                    return dialog && dialog->stage() == ui::ImportDialog::Stage::Review;
+                },
+                20000))
             return nullptr;
         return dialog;
     }
@@ -120,20 +117,22 @@ private slots:
 
         QTRY_COMPARE_WITH_TIMEOUT(table()->model()->rowCount(), 1, 20000);
         QVERIFY(!m_page->isShowingEmptyState());
-        QCOMPARE(table()->model()->index(0, ui::DatasetTableModel::Name).data().toString(), QStringLiteral("greetings"));
+        QCOMPARE(table()->model()->index(0, ui::DatasetTableModel::Name).data().toString(),
+                 QStringLiteral("greetings"));
         QCOMPARE(table()->model()->index(0, ui::DatasetTableModel::Records).data().toString(), QStringLiteral("2"));
         QVERIFY(m_page->selectedDatasetId() > 0);
         QVERIFY2(previewText().contains(QStringLiteral("Hello there!")), qPrintable(previewText()));
         QVERIFY(previewText().contains(QStringLiteral("Assistant")));
-        QVERIFY(m_page->findChild<QLabel *>(QStringLiteral("datasetStatistics"))->text().contains(QStringLiteral("Records")));
+        QVERIFY(m_page->findChild<QLabel *>(QStringLiteral("datasetStatistics"))
+                    ->text()
+                    .contains(QStringLiteral("Records")));
     }
 
     void problemsAreListedAndOnlyValidRecordsImported()
     {
-        const QString file = write(QStringLiteral("mixed.jsonl"),
-                                   "{\"prompt\": \"a\", \"completion\": \"b\"}\n"
-                                   "{\"prompt\": \"c\"}\n"
-                                   "{\"prompt\": \"e\", \"completion\": \"f\"}\n");
+        const QString file = write(QStringLiteral("mixed.jsonl"), "{\"prompt\": \"a\", \"completion\": \"b\"}\n"
+                                                                  "{\"prompt\": \"c\"}\n"
+                                                                  "{\"prompt\": \"e\", \"completion\": \"f\"}\n");
         m_page->importFiles({file});
         ui::ImportDialog *dialog = waitForReview();
         QVERIFY(dialog);
@@ -156,7 +155,9 @@ private slots:
         ui::ImportDialog *dialog = waitForReview();
         QVERIFY(dialog);
         QVERIFY(!dialog->importButton()->isEnabled());
-        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("mappingNote"))->text().contains(QStringLiteral("Could not tell")));
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("mappingNote"))
+                    ->text()
+                    .contains(QStringLiteral("Could not tell")));
         auto *prompt = dialog->findChild<QComboBox *>(QStringLiteral("field_prompt"));
         auto *completion = dialog->findChild<QComboBox *>(QStringLiteral("field_completion"));
         QVERIFY(prompt && completion);
@@ -197,7 +198,8 @@ private slots:
         ui::ImportDialog *dialog = nullptr;
         QTRY_VERIFY((dialog = m_page->findChild<ui::ImportDialog *>(QStringLiteral("importDialog"))) &&
                     dialog->stage() == ui::ImportDialog::Stage::Failed);
-        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("importFailure"))->text().contains(QStringLiteral("is empty")));
+        QVERIFY(
+            dialog->findChild<QLabel *>(QStringLiteral("importFailure"))->text().contains(QStringLiteral("is empty")));
         dialog->reject();
     }
 

@@ -203,8 +203,8 @@ void ImportDialog::startCheck(std::optional<core::FieldMapping> mapping)
             outcome.prepared = m_importer.prepare(m_path, options, [this, cancel, lastPost](qint64 done, qint64 total) {
                 if (lastPost->elapsed() >= 50 || done >= total) {
                     lastPost->restart();
-                    QMetaObject::invokeMethod(this, [this, done, total] { showProgress(done, total); },
-                                              Qt::QueuedConnection);
+                    QMetaObject::invokeMethod(
+                        this, [this, done, total] { showProgress(done, total); }, Qt::QueuedConnection);
                 }
                 return !cancel->load();
             });
@@ -228,9 +228,9 @@ void ImportDialog::showProgress(qint64 done, qint64 total)
     const qint64 elapsedMs = m_elapsed.elapsed();
     if (fraction > 0.02 && fraction < 1.0 && elapsedMs > 1000) {
         const qint64 left = qint64(double(elapsedMs) / 1000.0 * (1.0 - fraction) / fraction) + 1;
-        m_timeLeft->setText(tr("%1 of %2 read — about %3 left")
-                                .arg(QLocale().formattedDataSize(done), QLocale().formattedDataSize(total),
-                                     formatSeconds(left)));
+        m_timeLeft->setText(
+            tr("%1 of %2 read — about %3 left")
+                .arg(QLocale().formattedDataSize(done), QLocale().formattedDataSize(total), formatSeconds(left)));
     }
 }
 

@@ -40,13 +40,14 @@ QVariant ProblemTableModel::data(const QModelIndex &index, int role) const
             return problem.field;
         case Problem:
             return problem.byteOffset >= 0 && !problem.message.contains(QStringLiteral("byte"))
-                ? tr("%1 (byte %2)").arg(problem.message).arg(problem.byteOffset)
-                : problem.message;
+                       ? tr("%1 (byte %2)").arg(problem.message).arg(problem.byteOffset)
+                       : problem.message;
         case ColumnCount:
             break;
         }
     } else if (role == Qt::DecorationRole && index.column() == Severity) {
-        return QApplication::style()->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning);
+        return QApplication::style()->standardIcon(error ? QStyle::SP_MessageBoxCritical
+                                                         : QStyle::SP_MessageBoxWarning);
     } else if (role == Qt::ToolTipRole) {
         return problem.describe(QString());
     }

@@ -222,20 +222,19 @@ void DatasetsPage::showSelected()
     const QLocale locale;
     const core::ValidationReport report = m_catalog.loadReport(dataset->id);
     const core::DatasetStatistics &stats = report.statistics;
-    QString statistics =
-        tr("<table cellspacing='6'>"
-           "<tr><td><b>Records</b></td><td>%1</td></tr>"
-           "<tr><td><b>Record type</b></td><td>%2</td></tr>"
-           "<tr><td><b>Characters per record</b></td><td>min %3 · mean %4 · max %5</td></tr>")
-            .arg(locale.toString(dataset->recordCount), schemaTitle(dataset->schema).toHtmlEscaped(),
-                 locale.toString(stats.minCharacters), locale.toString(stats.meanCharacters(), 'f', 1),
-                 locale.toString(stats.maxCharacters));
+    QString statistics = tr("<table cellspacing='6'>"
+                            "<tr><td><b>Records</b></td><td>%1</td></tr>"
+                            "<tr><td><b>Record type</b></td><td>%2</td></tr>"
+                            "<tr><td><b>Characters per record</b></td><td>min %3 · mean %4 · max %5</td></tr>")
+                             .arg(locale.toString(dataset->recordCount), schemaTitle(dataset->schema).toHtmlEscaped(),
+                                  locale.toString(stats.minCharacters), locale.toString(stats.meanCharacters(), 'f', 1),
+                                  locale.toString(stats.maxCharacters));
     if (stats.maxMessages > 0)
-        statistics += tr("<tr><td><b>Messages per conversation</b></td><td>min %1 · mean %2 · max %3</td></tr>")
-                          .arg(stats.minMessages)
-                          .arg(locale.toString(stats.records ? double(stats.totalMessages) / double(stats.records) : 0.0,
-                                               'f', 1))
-                          .arg(stats.maxMessages);
+        statistics +=
+            tr("<tr><td><b>Messages per conversation</b></td><td>min %1 · mean %2 · max %3</td></tr>")
+                .arg(stats.minMessages)
+                .arg(locale.toString(stats.records ? double(stats.totalMessages) / double(stats.records) : 0.0, 'f', 1))
+                .arg(stats.maxMessages);
     statistics += tr("<tr><td><b>Left out at import</b></td><td>%1</td></tr>"
                      "<tr><td><b>Original file</b></td><td>%2 (%3, %4)</td></tr>"
                      "<tr><td><b>SHA-256</b></td><td><code>%5</code></td></tr>"
@@ -253,9 +252,9 @@ void DatasetsPage::showSelected()
     for (const QString &note : report.notes)
         summary += QStringLiteral("<br>") + note.toHtmlEscaped();
     summary += report.errorCount() + report.warningCount() == 0
-        ? tr("<br>Every record passed the checks.")
-        : tr("<br>%1 errors (records left out) and %2 warnings.")
-              .arg(locale.toString(report.errorCount()), locale.toString(report.warningCount()));
+                   ? tr("<br>Every record passed the checks.")
+                   : tr("<br>%1 errors (records left out) and %2 warnings.")
+                         .arg(locale.toString(report.errorCount()), locale.toString(report.warningCount()));
     m_validationSummary->setText(summary);
     m_problemModel->setProblems(report.problems());
     m_problems->setVisible(!report.problems().isEmpty());
@@ -269,15 +268,16 @@ void DatasetsPage::showPreviewPage(qint64 first)
         return;
     m_previewFirst = qBound<qint64>(0, first, qMax<qint64>(0, dataset->recordCount - 1));
     try {
-        m_preview->showRecords(m_catalog.readRecords(dataset->id, m_previewFirst, kPreviewPageSize), m_previewFirst + 1);
+        m_preview->showRecords(m_catalog.readRecords(dataset->id, m_previewFirst, kPreviewPageSize),
+                               m_previewFirst + 1);
     } catch (const core::Error &error) {
         m_preview->setPlainText(error.message());
     }
     const qint64 last = qMin(dataset->recordCount, m_previewFirst + kPreviewPageSize);
     const QLocale locale;
-    m_previewPosition->setText(tr("Records %1–%2 of %3")
-                                   .arg(locale.toString(m_previewFirst + 1), locale.toString(last),
-                                        locale.toString(dataset->recordCount)));
+    m_previewPosition->setText(
+        tr("Records %1–%2 of %3")
+            .arg(locale.toString(m_previewFirst + 1), locale.toString(last), locale.toString(dataset->recordCount)));
     m_previous->setEnabled(m_previewFirst > 0);
     m_next->setEnabled(last < dataset->recordCount);
 }
@@ -285,8 +285,7 @@ void DatasetsPage::showPreviewPage(qint64 first)
 void DatasetsPage::chooseFilesToImport()
 {
     const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Import Datasets"), QString(),
-        tr("Datasets (*.csv *.tsv *.json *.jsonl *.ndjson);;All files (*)"));
+        this, tr("Import Datasets"), QString(), tr("Datasets (*.csv *.tsv *.json *.jsonl *.ndjson);;All files (*)"));
     importFiles(files);
 }
 
@@ -321,8 +320,8 @@ void DatasetsPage::renameSelected()
         return;
     const qint64 id = dataset->id;
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename Dataset"), tr("New name:"), QLineEdit::Normal,
-                                               dataset->name, &ok);
+    const QString name =
+        QInputDialog::getText(this, tr("Rename Dataset"), tr("New name:"), QLineEdit::Normal, dataset->name, &ok);
     if (!ok)
         return;
     try {
@@ -340,8 +339,8 @@ void DatasetsPage::exportSelected()
     if (!dataset)
         return;
     const qint64 id = dataset->id;
-    const QString target = QFileDialog::getSaveFileName(this, tr("Export Dataset"), dataset->name + QStringLiteral(".jsonl"),
-                                                        tr("JSON Lines (*.jsonl)"));
+    const QString target = QFileDialog::getSaveFileName(
+        this, tr("Export Dataset"), dataset->name + QStringLiteral(".jsonl"), tr("JSON Lines (*.jsonl)"));
     if (target.isEmpty())
         return;
     try {
