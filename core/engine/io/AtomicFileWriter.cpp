@@ -1,0 +1,56 @@
+#include "engine/io/AtomicFileWriter.h"
+
+#include "engine/EngineError.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <unistd.h>
+
+namespace mtm::engine {
+
+AtomicFileWriter::AtomicFileWriter(std::string path)
+    : m_path(std::move(path))
+{
+    std::string pattern = m_path + ".tmp-XXXXXX";
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0)
+        throw EngineError("Cannot create a file next to " + m_path + ": " + std::strerror(errno));
+    m_temporaryPath = pattern;
+    m_file = ::fdopen(fd, "wb");
+    if (!m_file) {
+        ::close(fd);
+        ::unlink(m_temporaryPath.c_str());
+        throw EngineError("Cannot write " + m_temporaryPath + ": " + std::strerror(errno));
+    }
+}
+
+AtomicFileWriter::~AtomicFileWriter()
+{
+    if (m_file) {
+        std::fclose(m_file);
+        ::unlink(m_temporaryPath.c_str());
+    }
+}
+
+void AtomicFileWriter::write(const void *data, std::size_t size)
+{
+    if (size > 0 && std::fwrite(data, 1, size, m_file) != size)
+        throw EngineError("Cannot write " + m_path + ": " + std::strerror(errno));
+}
+
+void AtomicFileWriter::commit()
+{
+    if (std::fflush(m_file) != 0 || ::fsync(::fileno(m_file)) != 0)
+        throw EngineError("Cannot write " + m_path + ": " + std::strerror(errno));
+    std::fclose(m_file);
+    m_file = nullptr;
+    if (std::rename(m_temporaryPath.c_str(), m_path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(m_temporaryPath.c_str());
+        throw EngineError("Cannot move " + m_temporaryPath + " to " + m_path + ": " + std::strerror(error));
+    }
+}
+
+} // namespace mtm::engine

@@ -1,0 +1,45 @@
+#include "engine/io/MappedFile.h"
+
+#include "engine/EngineError.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mtm::engine {
+
+MappedFile::MappedFile(const std::string &path)
+    : m_path(path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw EngineError("Cannot open " + path + ": " + std::strerror(errno));
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        throw EngineError("Cannot read " + path + ": it is not a regular file");
+    }
+    m_size = static_cast<std::size_t>(info.st_size);
+    if (m_size > 0) {
+        void *mapped = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (mapped == MAP_FAILED) {
+            const int error = errno;
+            ::close(fd);
+            throw EngineError("Cannot map " + path + " into memory: " + std::strerror(error));
+        }
+        m_data = static_cast<const std::uint8_t *>(mapped);
+    }
+    ::close(fd);
+}
+
+MappedFile::~MappedFile()
+{
+    if (m_data)
+        ::munmap(const_cast<std::uint8_t *>(m_data), m_size);
+}
+
+} // namespace mtm::engine
