@@ -58,7 +58,8 @@ TEST(GgufFile, RefusesDamagedFiles)
     version[4] = 1;
     expectRefused("version.gguf", version, "version 1 is not supported");
     expectRefused("cut.gguf", bytes.substr(0, bytes.size() / 2), "more than the file can hold");
-    expectRefused("cut_header.gguf", bytes.substr(0, 30), "ends in the middle");
+    expectRefused("cut_header.gguf", bytes.substr(0, 30), "more entries than the file can hold");
+    expectRefused("cut_key.gguf", bytes.substr(0, 400), "ends in the middle");
     expectRefused("tiny.gguf", "GGUF", "magic bytes");
 }
 
