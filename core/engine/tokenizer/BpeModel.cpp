@@ -47,18 +47,21 @@ BpeModel::BpeModel(std::vector<std::string> tokens, std::vector<std::pair<std::s
     }
     if (m_byteFallback) {
         for (int b = 0; b < 256; ++b) {
-            if (m_byteTokens[b] < 0)
-                throw EngineError("The vocabulary uses byte fallback but has no token <0x" + std::to_string(b) + ">");
+            if (m_byteTokens[b] < 0) {
+                char name[8];
+                std::snprintf(name, sizeof name, "<0x%02X>", b);
+                throw EngineError(std::string("the vocabulary uses byte fallback but has no token ") + name);
+            }
         }
     }
     if (!m_scores.empty() && m_scores.size() != m_tokens.size())
-        throw EngineError("The vocabulary has " + std::to_string(m_tokens.size()) + " tokens but " +
+        throw EngineError("the vocabulary has " + std::to_string(m_tokens.size()) + " tokens but " +
                           std::to_string(m_scores.size()) + " scores");
     std::int32_t rank = 0;
     for (const auto &[left, right] : merges) {
         const auto a = m_ids.find(left), b = m_ids.find(right), merged = m_ids.find(left + right);
         if (a == m_ids.end() || b == m_ids.end() || merged == m_ids.end())
-            throw EngineError("The merge '" + left + " " + right + "' uses a token that is not in the vocabulary");
+            throw EngineError("the merge '" + left + " " + right + "' uses a token that is not in the vocabulary");
         m_merges.emplace(pairKey(a->second, b->second), std::make_pair(rank++, merged->second));
     }
 }

@@ -29,8 +29,9 @@ json readJsonFile(const std::string &path)
 
 [[noreturn]] void unsupported(const std::string &path, const std::string &what)
 {
-    throw EngineError(path + ": " + what + " is not supported (supported: byte-level BPE as in GPT-2, Llama 3 and "
-                                           "Qwen2, and SentencePiece-style BPE as in Llama 2, Mistral and Phi-3)");
+    throw EngineError(path + ": " + what +
+                      " is not supported (supported: byte-level BPE as in GPT-2, Llama 3 and "
+                      "Qwen2, and SentencePiece-style BPE as in Llama 2, Mistral and Phi-3)");
 }
 
 // A token given in tokenizer_config.json as "text" or {"content": "text", ...}.
@@ -146,8 +147,9 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
         settings.spacePrefix = Tokenizer::SpacePrefix::AfterEverySpecial;
     } else if (preTokenizer.is_object() && preTokenizer.value("type", "") == "Metaspace") {
         settings.kind = Tokenizer::Kind::SentencePiece;
-        const std::string scheme = preTokenizer.value("prepend_scheme", preTokenizer.value("add_prefix_space", true) ? "always" : "never");
-        settings.spacePrefix = scheme == "never" ? Tokenizer::SpacePrefix::None
+        const std::string scheme =
+            preTokenizer.value("prepend_scheme", preTokenizer.value("add_prefix_space", true) ? "always" : "never");
+        settings.spacePrefix = scheme == "never"   ? Tokenizer::SpacePrefix::None
                                : scheme == "first" ? Tokenizer::SpacePrefix::First
                                                    : Tokenizer::SpacePrefix::AfterEverySpecial;
     } else {
@@ -164,7 +166,8 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
             settings.preTokenizer = PreTokenizerKind::Gpt2;
         } else if (preTokenizer.value("type", "") == "Sequence") {
             for (const json &step : preTokenizer["pretokenizers"]) {
-                if (step.value("type", "") == "Split" && step.contains("pattern") && step["pattern"].contains("Regex")) {
+                if (step.value("type", "") == "Split" && step.contains("pattern") &&
+                    step["pattern"].contains("Regex")) {
                     const std::string pattern = step["pattern"]["Regex"].get<std::string>();
                     settings.preTokenizer = preTokenizerForPattern(pattern);
                     if (!settings.preTokenizer)
@@ -215,10 +218,11 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
     }
     if (!configPath.empty() && fs::exists(configPath)) {
         const json config = readJsonFile(configPath);
-        for (const auto &[key, target] : {std::pair<const char *, std::optional<std::int32_t> *>{"bos_token", &settings.bos},
-                                          {"eos_token", &settings.eos},
-                                          {"pad_token", &settings.pad},
-                                          {"unk_token", &settings.unknown}}) {
+        for (const auto &[key, target] :
+             {std::pair<const char *, std::optional<std::int32_t> *>{"bos_token", &settings.bos},
+              {"eos_token", &settings.eos},
+              {"pad_token", &settings.pad},
+              {"unk_token", &settings.unknown}}) {
             if (config.contains(key)) {
                 const std::string text = tokenText(config[key]);
                 if (!text.empty())
@@ -234,10 +238,14 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
     if (!settings.unknown)
         settings.unknown = unknown;
 
-    auto bpe = std::make_unique<BpeModel>(std::move(tokens), std::move(merges), std::vector<float>(),
-                                          model.value("byte_fallback", false), unknown,
-                                          model.value("ignore_merges", false));
-    return std::make_unique<Tokenizer>(std::move(bpe), std::move(added), std::move(settings));
+    try {
+        auto bpe = std::make_unique<BpeModel>(std::move(tokens), std::move(merges), std::vector<float>(),
+                                              model.value("byte_fallback", false), unknown,
+                                              model.value("ignore_merges", false));
+        return std::make_unique<Tokenizer>(std::move(bpe), std::move(added), std::move(settings));
+    } catch (const EngineError &error) {
+        throw EngineError(tokenizerPath + ": " + error.what());
+    }
 }
 
 std::unique_ptr<Tokenizer> loadTokenizerFromGguf(const GgufFile &file)
@@ -277,42 +285,48 @@ std::unique_ptr<Tokenizer> loadTokenizerFromGguf(const GgufFile &file)
     }
 
     std::unique_ptr<BpeModel> bpe;
-    if (model == "llama") {
-        settings.kind = Tokenizer::Kind::SentencePiece;
-        settings.spacePrefix = flag("tokenizer.ggml.add_space_prefix", true) ? Tokenizer::SpacePrefix::AfterEverySpecial
-                                                                             : Tokenizer::SpacePrefix::None;
-        settings.addBos = flag("tokenizer.ggml.add_bos_token", true);
-        settings.addEos = flag("tokenizer.ggml.add_eos_token", false);
-        std::vector<float> scores(tokens.size(), 0.0f);
-        if (file.find("tokenizer.ggml.scores")) {
-            const auto &values = file.realArray("tokenizer.ggml.scores");
-            scores.assign(values.begin(), values.end());
+    try {
+        if (model == "llama") {
+            settings.kind = Tokenizer::Kind::SentencePiece;
+            settings.spacePrefix = flag("tokenizer.ggml.add_space_prefix", true)
+                                       ? Tokenizer::SpacePrefix::AfterEverySpecial
+                                       : Tokenizer::SpacePrefix::None;
+            settings.addBos = flag("tokenizer.ggml.add_bos_token", true);
+            settings.addEos = flag("tokenizer.ggml.add_eos_token", false);
+            std::vector<float> scores(tokens.size(), 0.0f);
+            if (file.find("tokenizer.ggml.scores")) {
+                const auto &values = file.realArray("tokenizer.ggml.scores");
+                scores.assign(values.begin(), values.end());
+            }
+            bpe = std::make_unique<BpeModel>(tokens, std::vector<std::pair<std::string, std::string>>(),
+                                             std::move(scores), true, settings.unknown, false);
+        } else if (model == "gpt2") {
+            settings.kind = Tokenizer::Kind::ByteLevel;
+            const std::string pre = file.find("tokenizer.ggml.pre") ? file.string("tokenizer.ggml.pre") : "default";
+            settings.preTokenizer = preTokenizerForGgufName(pre);
+            if (!settings.preTokenizer)
+                unsupported(file.path(), "the pre-tokenizer \"" + pre + "\"");
+            if (pre == "qwen2")
+                settings.nfc = true;
+            settings.addBos = flag("tokenizer.ggml.add_bos_token", false);
+            settings.addEos = flag("tokenizer.ggml.add_eos_token", false);
+            std::vector<std::pair<std::string, std::string>> merges;
+            for (const std::string &merge : file.stringArray("tokenizer.ggml.merges")) {
+                const auto space = merge.find(' ', 1);
+                if (space == std::string::npos)
+                    throw EngineError(file.path() + ": the merge \"" + merge + "\" is not two tokens");
+                merges.emplace_back(merge.substr(0, space), merge.substr(space + 1));
+            }
+            bpe = std::make_unique<BpeModel>(tokens, std::move(merges), std::vector<float>(), false, settings.unknown,
+                                             pre == "llama-bpe" || pre == "llama3");
+        } else {
+            unsupported(file.path(), "the GGUF tokenizer model \"" + model + "\"");
         }
-        bpe = std::make_unique<BpeModel>(tokens, std::vector<std::pair<std::string, std::string>>(), std::move(scores),
-                                         true, settings.unknown, false);
-    } else if (model == "gpt2") {
-        settings.kind = Tokenizer::Kind::ByteLevel;
-        const std::string pre = file.find("tokenizer.ggml.pre") ? file.string("tokenizer.ggml.pre") : "default";
-        settings.preTokenizer = preTokenizerForGgufName(pre);
-        if (!settings.preTokenizer)
-            unsupported(file.path(), "the pre-tokenizer \"" + pre + "\"");
-        if (pre == "qwen2")
-            settings.nfc = true;
-        settings.addBos = flag("tokenizer.ggml.add_bos_token", false);
-        settings.addEos = flag("tokenizer.ggml.add_eos_token", false);
-        std::vector<std::pair<std::string, std::string>> merges;
-        for (const std::string &merge : file.stringArray("tokenizer.ggml.merges")) {
-            const auto space = merge.find(' ', 1);
-            if (space == std::string::npos)
-                throw EngineError(file.path() + ": the merge \"" + merge + "\" is not two tokens");
-            merges.emplace_back(merge.substr(0, space), merge.substr(space + 1));
-        }
-        bpe = std::make_unique<BpeModel>(tokens, std::move(merges), std::vector<float>(), false, settings.unknown,
-                                         pre == "llama-bpe" || pre == "llama3");
-    } else {
-        unsupported(file.path(), "the GGUF tokenizer model \"" + model + "\"");
+        return std::make_unique<Tokenizer>(std::move(bpe), std::move(added), std::move(settings));
+    } catch (const EngineError &error) {
+        const std::string message = error.what();
+        throw EngineError(message.rfind(file.path(), 0) == 0 ? message : file.path() + ": " + message);
     }
-    return std::make_unique<Tokenizer>(std::move(bpe), std::move(added), std::move(settings));
 }
 
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path)

@@ -110,40 +110,37 @@ char32_t decodeUtf8(std::string_view text, std::size_t &position)
         ++position;
         return lead;
     }
+    // The lead byte decides the length and the range of the second byte (no overlongs, surrogates or values
+    // above U+10FFFF). A broken sequence is replaced as a whole up to where it went wrong (the "maximal
+    // subpart" rule that lossy decoders follow).
     int length = 0;
     char32_t codePoint = 0;
-    char32_t minimum = 0;
-    if ((lead & 0xE0) == 0xC0) {
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
         length = 2;
         codePoint = lead & 0x1F;
-        minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
         length = 3;
         codePoint = lead & 0x0F;
-        minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
+        low = lead == 0xE0 ? 0xA0 : 0x80;
+        high = lead == 0xED ? 0x9F : 0xBF;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
         length = 4;
         codePoint = lead & 0x07;
-        minimum = 0x10000;
+        low = lead == 0xF0 ? 0x90 : 0x80;
+        high = lead == 0xF4 ? 0x8F : 0xBF;
     } else {
         ++position;
         return 0xFFFD;
     }
-    if (position + length > text.size()) {
-        ++position;
-        return 0xFFFD;
-    }
     for (int i = 1; i < length; ++i) {
-        const unsigned char next = byte(position + i);
-        if ((next & 0xC0) != 0x80) {
-            ++position;
+        if (position + i >= text.size() || byte(position + i) < low || byte(position + i) > high) {
+            position += i;
             return 0xFFFD;
         }
-        codePoint = (codePoint << 6) | (next & 0x3F);
-    }
-    if (codePoint < minimum || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) {
-        ++position;
-        return 0xFFFD;
+        codePoint = (codePoint << 6) | (byte(position + i) & 0x3F);
+        low = 0x80;
+        high = 0xBF;
     }
     position += length;
     return codePoint;
