@@ -1,0 +1,172 @@
+#include "engine/model/Checkpoint.h"
+
+#include "engine/EngineError.h"
+#include "engine/io/AtomicFileWriter.h"
+#include "engine/io/Safetensors.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace mtm::engine {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void writeJson(const fs::path &path, const json &value)
+{
+    AtomicFileWriter file(path.string());
+    file.write(value.dump(2) + "\n");
+    file.commit();
+}
+
+} // namespace
+
+std::string dtypeName(torch::Dtype dtype)
+{
+    switch (dtype) {
+    case torch::kFloat32:
+        return "float32";
+    case torch::kBFloat16:
+        return "bfloat16";
+    case torch::kFloat16:
+        return "float16";
+    case torch::kFloat64:
+        return "float64";
+    default:
+        throw EngineError(std::string("Models cannot be kept in ") + c10::toString(dtype));
+    }
+}
+
+torch::Dtype dtypeFromName(const std::string &name)
+{
+    if (name == "float32" || name == "fp32")
+        return torch::kFloat32;
+    if (name == "bfloat16" || name == "bf16")
+        return torch::kBFloat16;
+    if (name == "float16" || name == "fp16")
+        return torch::kFloat16;
+    if (name == "float64")
+        return torch::kFloat64;
+    throw EngineError("Unknown dtype \"" + name + "\" (use float32, bfloat16 or float16)");
+}
+
+std::map<std::string, std::string> checkpointWeightMap(const std::string &directory)
+{
+    const fs::path folder(directory);
+    std::map<std::string, std::string> map;
+    const fs::path index = folder / "model.safetensors.index.json";
+    if (fs::exists(index)) {
+        std::ifstream in(index, std::ios::binary);
+        json value;
+        try {
+            value = json::parse(in);
+        } catch (const json::parse_error &error) {
+            throw EngineError(index.string() + " is not valid JSON: " + error.what());
+        }
+        if (!value.contains("weight_map") || !value["weight_map"].is_object())
+            throw EngineError(index.string() + " has no weight_map");
+        for (auto item = value["weight_map"].begin(); item != value["weight_map"].end(); ++item) {
+            const std::string file = item.value().get<std::string>();
+            if (file.find('/') != std::string::npos || file.find("..") != std::string::npos)
+                throw EngineError(index.string() + ": the shard name \"" + file + "\" must be a file in the folder");
+            map[item.key()] = (folder / file).string();
+        }
+        return map;
+    }
+    const fs::path single = folder / "model.safetensors";
+    if (fs::exists(single)) {
+        const SafetensorsFile file(single.string());
+        for (const SafetensorsEntry &entry : file.entries())
+            map[entry.name] = single.string();
+        return map;
+    }
+    if (fs::exists(folder / "pytorch_model.bin") || fs::exists(folder / "pytorch_model.bin.index.json"))
+        throw EngineError(directory + " holds PyTorch pickle weights (pytorch_model.bin), which are not read for "
+                                      "safety; save the model as safetensors (save_pretrained(..., "
+                                      "safe_serialization=True)) and try again");
+    throw EngineError(directory + " has no model.safetensors or model.safetensors.index.json");
+}
+
+std::shared_ptr<Transformer> loadTransformer(const std::string &directory, torch::Dtype dtype, torch::Device device)
+{
+    const ModelConfig config = ModelConfig::fromFile((fs::path(directory) / "config.json").string());
+    const std::map<std::string, std::string> weights = checkpointWeightMap(directory);
+    auto model = std::make_shared<Transformer>(config);
+    model->to(dtype);
+
+    torch::NoGradGuard noGrad;
+    std::map<std::string, std::unique_ptr<SafetensorsFile>> open;
+    for (auto &parameter : model->named_parameters()) {
+        const auto found = weights.find(parameter.key());
+        if (found == weights.end())
+            throw EngineError(directory + " has no tensor '" + parameter.key() +
+                              "': the weights do not match config.json");
+        auto &file = open[found->second];
+        if (!file)
+            file = std::make_unique<SafetensorsFile>(found->second);
+        const torch::Tensor stored = file->load(parameter.key());
+        if (stored.sizes() != parameter.value().sizes())
+            throw EngineError(found->second + ": tensor '" + parameter.key() + "' has the shape " +
+                              c10::str(stored.sizes()) + " but config.json implies " +
+                              c10::str(parameter.value().sizes()));
+        parameter.value().copy_(stored.to(dtype));
+    }
+    model->to(device);
+    return model;
+}
+
+void saveTransformer(Transformer &model, const std::string &directory, torch::Dtype storedDtype,
+                     const GenerationConfig &generation, std::uint64_t maxShardBytes)
+{
+    const fs::path folder(directory);
+    fs::create_directories(folder);
+    ModelConfig config = model.config();
+    config.torchDtype = dtypeName(storedDtype);
+
+    // Group the tensors into shards in parameter order.
+    std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
+    std::uint64_t shardBytes = 0, totalBytes = 0;
+    for (const auto &parameter : model.named_parameters()) {
+        const torch::Tensor value = parameter.value().detach().to(torch::kCPU, storedDtype);
+        const std::uint64_t bytes = static_cast<std::uint64_t>(value.numel()) * value.element_size();
+        if (shardBytes > 0 && shardBytes + bytes > maxShardBytes) {
+            shards.emplace_back();
+            shardBytes = 0;
+        }
+        shards.back().emplace_back(parameter.key(), value);
+        shardBytes += bytes;
+        totalBytes += bytes;
+    }
+
+    for (const char *stale : {"model.safetensors", "model.safetensors.index.json"})
+        fs::remove(folder / stale);
+    for (const auto &entry : fs::directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("model-", 0) == 0 && entry.path().extension() == ".safetensors")
+            fs::remove(entry.path());
+    }
+    const std::map<std::string, std::string> metadata = {{"format", "pt"}};
+    if (shards.size() == 1) {
+        writeSafetensors((folder / "model.safetensors").string(), shards.front(), metadata);
+    } else {
+        json weightMap = json::object();
+        for (std::size_t i = 0; i < shards.size(); ++i) {
+            char name[64];
+            std::snprintf(name, sizeof name, "model-%05zu-of-%05zu.safetensors", i + 1, shards.size());
+            writeSafetensors((folder / name).string(), shards[i], metadata);
+            for (const auto &tensor : shards[i])
+                weightMap[tensor.first] = name;
+        }
+        writeJson(folder / "model.safetensors.index.json",
+                  {{"metadata", {{"total_size", totalBytes}}}, {"weight_map", weightMap}});
+    }
+    writeJson(folder / "config.json", config.toJson());
+    writeJson(folder / "generation_config.json", generation.toJson());
+}
+
+} // namespace mtm::engine

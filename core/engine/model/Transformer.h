@@ -1,0 +1,143 @@
+// The decoder-only transformer of the Llama, Mistral and Qwen2 families in LibTorch: RMSNorm, rotary position
+// embeddings (rope_theta, linear and llama3 scaling), grouped-query attention, SwiGLU MLP, optional tied
+// embeddings. Parameter names follow transformers ("model.layers.0.self_attn.q_proj.weight"), so checkpoints
+// load and save by name.
+#pragma once
+
+#include "engine/model/KvCache.h"
+#include "engine/model/ModelConfig.h"
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace mtm::engine {
+
+// y = x Wᵀ + b, with W stored as [out, in] like torch.nn.Linear.
+class Projection : public torch::nn::Module
+{
+public:
+    Projection(std::int64_t in, std::int64_t out, bool bias);
+    virtual torch::Tensor forward(const torch::Tensor &x);
+
+    torch::Tensor weight;
+    torch::Tensor bias; // undefined when there is none
+};
+
+class Embedding : public torch::nn::Module
+{
+public:
+    Embedding(std::int64_t count, std::int64_t size);
+    torch::Tensor forward(const torch::Tensor &ids) const;
+
+    torch::Tensor weight; // [count, size]
+};
+
+class RmsNorm : public torch::nn::Module
+{
+public:
+    RmsNorm(std::int64_t size, double eps);
+    torch::Tensor forward(const torch::Tensor &x) const;
+
+    torch::Tensor weight;
+    double eps;
+};
+
+class Attention : public torch::nn::Module
+{
+public:
+    explicit Attention(const ModelConfig &config);
+    // cos/sin: [batch, 1, time, head dim]; mask: bool [batch or 1, 1, time, keys] (true = attend) or undefined
+    // for plain causal attention without a cache.
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                          const torch::Tensor &mask, KvCache *cache, std::size_t layer);
+
+    std::shared_ptr<Projection> q_proj, k_proj, v_proj, o_proj;
+
+private:
+    std::int64_t m_heads, m_kvHeads, m_headDim;
+};
+
+class Mlp : public torch::nn::Module
+{
+public:
+    explicit Mlp(const ModelConfig &config);
+    torch::Tensor forward(const torch::Tensor &x);
+
+    std::shared_ptr<Projection> gate_proj, up_proj, down_proj;
+};
+
+class DecoderLayer : public torch::nn::Module
+{
+public:
+    explicit DecoderLayer(const ModelConfig &config);
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                          const torch::Tensor &mask, KvCache *cache, std::size_t layer);
+
+    std::shared_ptr<RmsNorm> input_layernorm, post_attention_layernorm;
+    std::shared_ptr<Attention> self_attn;
+    std::shared_ptr<Mlp> mlp;
+};
+
+struct ForwardInputs
+{
+    explicit ForwardInputs(torch::Tensor tokenIds, KvCache *kvCache = nullptr)
+        : ids(std::move(tokenIds))
+        , cache(kvCache)
+    {
+    }
+
+    torch::Tensor ids;           // [batch, time] int64
+    KvCache *cache = nullptr;    // keys and values of earlier positions, extended by this call
+    torch::Tensor positions;     // [batch, time] int64; default: after what the cache holds
+    torch::Tensor attentionMask; // bool [batch, 1, time, keys], true = attend; default: causal (and sliding window)
+};
+
+// transformers' "model" submodule: embeddings, layers and the final norm.
+class DecoderStack : public torch::nn::Module
+{
+public:
+    explicit DecoderStack(const ModelConfig &config);
+
+    std::shared_ptr<Embedding> embed_tokens;
+    std::vector<std::shared_ptr<DecoderLayer>> layers;
+    std::shared_ptr<RmsNorm> norm;
+};
+
+class Transformer : public torch::nn::Module
+{
+public:
+    explicit Transformer(const ModelConfig &config);
+
+    // Logits [batch, time, vocabulary] in the model's dtype.
+    torch::Tensor forward(const ForwardInputs &inputs);
+    // The final hidden states [batch, time, hidden], before the output projection.
+    torch::Tensor hiddenStates(const ForwardInputs &inputs);
+    torch::Tensor logits(const torch::Tensor &hidden);
+
+    const ModelConfig &config() const { return m_config; }
+    torch::Tensor inverseFrequencies() const { return m_inverseFrequencies; }
+    torch::Dtype dtype() const;
+    torch::Device device() const;
+
+    // Draws weights as transformers initialises them (normal with std 0.02, norms at one, biases at zero).
+    void initializeRandomly(std::uint64_t seed);
+
+    std::shared_ptr<DecoderStack> model;
+    std::shared_ptr<Projection> lm_head; // null when tied to the embeddings
+
+private:
+    ModelConfig m_config;
+    torch::Tensor m_inverseFrequencies; // [head dim / 2], float32, moved to the device of the input
+};
+
+// The inverse frequencies of the rotary embedding, with rope scaling applied (float64 for reference use).
+torch::Tensor ropeInverseFrequencies(const ModelConfig &config);
+// HF's causal mask with an offset for cached positions (and a sliding window); bool [1, 1, time, past + time].
+torch::Tensor causalMask(std::int64_t time, std::int64_t past, std::optional<std::int64_t> slidingWindow,
+                         torch::Device device);
+
+} // namespace mtm::engine
