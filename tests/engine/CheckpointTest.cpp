@@ -35,8 +35,11 @@ void expectSameParameters(Transformer &a, Transformer &b, double tolerance = 0)
 TEST(ModelConfig, ReadsTransformersConfigs)
 {
     json config = llamaConfig();
-    config["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 32.0}, {"low_freq_factor", 1.0},
-                              {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}};
+    config["rope_scaling"] = {{"rope_type", "llama3"},
+                              {"factor", 32.0},
+                              {"low_freq_factor", 1.0},
+                              {"high_freq_factor", 4.0},
+                              {"original_max_position_embeddings", 8192}};
     config["eos_token_id"] = {128001, 128008, 128009};
     const ModelConfig parsed = ModelConfig::fromJson(config, "config.json");
     EXPECT_EQ(parsed.ropeScaling.type, "llama3");
@@ -59,8 +62,7 @@ struct BrokenConfig
 };
 
 class ModelConfigErrors : public ::testing::TestWithParam<BrokenConfig>
-{
-};
+{};
 
 TEST_P(ModelConfigErrors, NameTheFieldAndTheProblem)
 {
@@ -90,7 +92,8 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenConfig{"string_vocab", {{"vocab_size", "big"}}, "must be a positive integer"},
         BrokenConfig{"gqa", {{"num_key_value_heads", 3}}, "not a multiple of num_key_value_heads"},
         BrokenConfig{"odd_head", {{"head_dim", 7}}, "must be even"},
-        BrokenConfig{"rope", {{"rope_scaling", {{"type", "dynamic"}, {"factor", 2.0}}}}, "\"dynamic\" is not supported"}),
+        BrokenConfig{
+            "rope", {{"rope_scaling", {{"type", "dynamic"}, {"factor", 2.0}}}}, "\"dynamic\" is not supported"}),
     [](const ::testing::TestParamInfo<BrokenConfig> &info) { return std::string(info.param.name); });
 
 TEST(Checkpoint, SavesAndLoadsASingleFile)

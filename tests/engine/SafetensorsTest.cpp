@@ -80,8 +80,7 @@ struct BadFile
 };
 
 class SafetensorsBadFile : public ::testing::TestWithParam<BadFile>
-{
-};
+{};
 
 TEST_P(SafetensorsBadFile, IsRefusedWithAClearMessage)
 {
@@ -112,25 +111,42 @@ INSTANTIATE_TEST_SUITE_P(
                 "unknown dtype"},
         BadFile{"size_mismatch", fileWithHeader(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", kFour),
                 "need 8"},
-        BadFile{"offset_not_zero", fileWithHeader(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", kFour + kFour),
+        BadFile{"offset_not_zero",
+                fileWithHeader(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", kFour + kFour),
                 "gap of 4 bytes"},
-        BadFile{"overlap", fileWithHeader(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", kFour + kFour),
-                "overlaps"},
-        BadFile{"gap", fileWithHeader(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})", kFour + kFour + kFour),
-                "gap of 4 bytes before tensor 'b'"},
+        BadFile{
+            "overlap",
+            fileWithHeader(
+                R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+                kFour + kFour),
+            "overlaps"},
+        BadFile{
+            "gap",
+            fileWithHeader(
+                R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})",
+                kFour + kFour + kFour),
+            "gap of 4 bytes before tensor 'b'"},
         BadFile{"short_data", fileWithHeader(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", kFour),
                 "cover 8 bytes of data but the file holds 4"},
-        BadFile{"trailing_data", fileWithHeader(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", kFour + kFour),
+        BadFile{"trailing_data",
+                fileWithHeader(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", kFour + kFour),
                 "cover 4 bytes of data but the file holds 8"},
-        BadFile{"duplicate", fileWithHeader(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", kFour + kFour),
-                "named twice"},
+        BadFile{
+            "duplicate",
+            fileWithHeader(
+                R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+                kFour + kFour),
+            "named twice"},
         BadFile{"negative_dim", fileWithHeader(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", kFour),
                 "not a non-negative integer"},
-        BadFile{"overflow", fileWithHeader(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", kFour),
-                "overflows"},
+        BadFile{
+            "overflow",
+            fileWithHeader(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", kFour),
+            "overflows"},
         BadFile{"reversed", fileWithHeader(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}})", kFour),
                 "before it begins"},
-        BadFile{"missing_fields", fileWithHeader(R"({"a":{"dtype":"F32"}})", ""), "needs dtype, shape and data_offsets"},
+        BadFile{"missing_fields", fileWithHeader(R"({"a":{"dtype":"F32"}})", ""),
+                "needs dtype, shape and data_offsets"},
         BadFile{"bad_metadata", fileWithHeader(R"({"__metadata__":{"x":1}})", ""), "is not a string"}),
     [](const ::testing::TestParamInfo<BadFile> &info) { return std::string(info.param.name); });
 

@@ -18,8 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class TokenizerAgainstNode : public ::testing::TestWithParam<std::string>
-{
-};
+{};
 
 TEST_P(TokenizerAgainstNode, MatchesTheReferenceImplementation)
 {

@@ -45,8 +45,7 @@ std::vector<ReferenceCase> readReference(const std::string &base)
 }
 
 class TokenizerReference : public ::testing::TestWithParam<std::string>
-{
-};
+{};
 
 TEST_P(TokenizerReference, MatchesEveryReferenceTokenization)
 {

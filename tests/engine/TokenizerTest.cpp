@@ -24,11 +24,12 @@ json sentencePieceTokenizer()
         vocab[name] = 3 + b;
     }
     int next = 259;
-    for (const char *token : {"\xE2\x96\x81", "h", "e", "l", "o", "w", "r", "d", "\xE2\x96\x81h", "ll", "\xE2\x96\x81he",
-                              "llo", "\xE2\x96\x81hello", "\xE2\x96\x81w", "or", "\xE2\x96\x81wor", "ld", "\xE2\x96\x81world"})
+    for (const char *token :
+         {"\xE2\x96\x81", "h", "e", "l", "o", "w", "r", "d", "\xE2\x96\x81h", "ll", "\xE2\x96\x81he", "llo",
+          "\xE2\x96\x81hello", "\xE2\x96\x81w", "or", "\xE2\x96\x81wor", "ld", "\xE2\x96\x81world"})
         vocab[token] = next++;
-    const json merges = {"\xE2\x96\x81 h", "l l", "\xE2\x96\x81h e", "ll o", "\xE2\x96\x81he llo", "\xE2\x96\x81 w",
-                         "o r", "\xE2\x96\x81w or", "l d", "\xE2\x96\x81wor ld"};
+    const json merges = {"\xE2\x96\x81 h", "l l", "\xE2\x96\x81h e",  "ll o", "\xE2\x96\x81he llo",
+                         "\xE2\x96\x81 w", "o r", "\xE2\x96\x81w or", "l d",  "\xE2\x96\x81wor ld"};
     return {
         {"version", "1.0"},
         {"added_tokens",
@@ -46,7 +47,8 @@ json sentencePieceTokenizer()
     };
 }
 
-std::unique_ptr<Tokenizer> writeAndLoad(const test::TemporaryFolder &dir, const json &tokenizer, const json &config = {})
+std::unique_ptr<Tokenizer> writeAndLoad(const test::TemporaryFolder &dir, const json &tokenizer,
+                                        const json &config = {})
 {
     std::ofstream(dir.file("tokenizer.json")) << tokenizer.dump();
     if (!config.is_null())
@@ -120,8 +122,7 @@ struct BrokenTokenizer
 };
 
 class TokenizerJsonErrors : public ::testing::TestWithParam<BrokenTokenizer>
-{
-};
+{};
 
 TEST_P(TokenizerJsonErrors, SayWhatIsWrong)
 {
@@ -149,15 +150,18 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BrokenTokenizer{"not_json", "{\"model\": ", "not valid JSON"},
         BrokenTokenizer{"no_model", "{}", "has no \"model\" section"},
-        BrokenTokenizer{"wordpiece", R"({"model": {"type": "WordPiece", "vocab": {}}})", "\"WordPiece\" is not supported"},
+        BrokenTokenizer{"wordpiece", R"({"model": {"type": "WordPiece", "vocab": {}}})",
+                        "\"WordPiece\" is not supported"},
         BrokenTokenizer{"bad_id", withModel({{"vocab", {{"a", "one"}}}}).dump(), "is not a non-negative integer"},
-        BrokenTokenizer{"bad_merge", withModel({{"merges", {"q z"}}}).dump(), "uses a token that is not in the vocabulary"},
+        BrokenTokenizer{"bad_merge", withModel({{"merges", {"q z"}}}).dump(),
+                        "uses a token that is not in the vocabulary"},
         BrokenTokenizer{"merge_shape", withModel({{"merges", {"single"}}}).dump(), "is not two tokens"},
         BrokenTokenizer{"no_bytes", withModel({{"vocab", {{"a", 0}}}, {"merges", json::array()}}).dump(),
                         "has no token <0x"},
-        BrokenTokenizer{"regex",
-                        R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "\\w+"}}, {"type": "ByteLevel"}]}})",
-                        "the pre-tokenizer expression \\w+ is not supported"}),
+        BrokenTokenizer{
+            "regex",
+            R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "\\w+"}}, {"type": "ByteLevel"}]}})",
+            "the pre-tokenizer expression \\w+ is not supported"}),
     [](const ::testing::TestParamInfo<BrokenTokenizer> &info) { return std::string(info.param.name); });
 
 } // namespace
@@ -169,10 +173,10 @@ namespace {
 TEST(Unicode, NfcComposesReordersAndKeepsAscii)
 {
     EXPECT_EQ(unicode::toNfc("plain ascii"), "plain ascii");
-    EXPECT_EQ(unicode::toNfc("e\xCC\x81"), "\xC3\xA9");                   // e + combining acute -> é
+    EXPECT_EQ(unicode::toNfc("e\xCC\x81"), "\xC3\xA9");                                // e + combining acute -> é
     EXPECT_EQ(unicode::toNfc("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8"), "\xEA\xB0\x81"); // Hangul jamo -> 각
-    EXPECT_EQ(unicode::toNfc("a\xCC\x82\xCC\xA3"), "\xE1\xBA\xAD");       // a + circumflex + dot below -> ậ
-    EXPECT_EQ(unicode::toNfc("\xE2\x84\xAB"), "\xC3\x85");                // Angstrom sign -> Å
+    EXPECT_EQ(unicode::toNfc("a\xCC\x82\xCC\xA3"), "\xE1\xBA\xAD"); // a + circumflex + dot below -> ậ
+    EXPECT_EQ(unicode::toNfc("\xE2\x84\xAB"), "\xC3\x85");          // Angstrom sign -> Å
 }
 
 TEST(Unicode, BrokenUtf8IsReplacedByMaximalSubparts)
