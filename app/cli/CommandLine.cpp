@@ -1,5 +1,9 @@
 #include "CommandLine.h"
 
+#include "Error.h"
+
+#include <exception>
+
 namespace mtm::cli {
 
 void CommandLine::add(std::unique_ptr<CliCommand> command)
@@ -66,7 +70,14 @@ int CommandLine::run(const QStringList &arguments, CliStreams streams)
     }
     QStringList commandArguments = arguments.mid(2);
     commandArguments.prepend(QStringLiteral("mtm ") + first);
-    return command->run(commandArguments, streams);
+    try {
+        return command->run(commandArguments, streams);
+    } catch (const core::Error &error) {
+        streams.err << "mtm " << first << ": " << error.message() << '\n';
+    } catch (const std::exception &error) {
+        streams.err << "mtm " << first << ": " << QString::fromLocal8Bit(error.what()) << '\n';
+    }
+    return Failure;
 }
 
 } // namespace mtm::cli

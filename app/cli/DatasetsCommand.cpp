@@ -1,6 +1,7 @@
 #include "DatasetsCommand.h"
 
 #include "CliEnvironment.h"
+#include "CliParsing.h"
 #include "Error.h"
 #include "ProgressLine.h"
 #include "data/DatasetCatalog.h"
@@ -39,33 +40,6 @@ QString number(qint64 value)
 QString count(qint64 value, const QString &noun)
 {
     return number(value) + QLatin1Char(' ') + noun + (value == 1 ? QString() : QStringLiteral("s"));
-}
-
-// Parses options; returns -1 when the command should go on, else the exit code (help shown or bad usage).
-int parse(QCommandLineParser &parser, const QStringList &arguments, CliStreams streams, int minPositional,
-          int maxPositional)
-{
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    parser.addOption(help);
-    const QString command = arguments.value(0);
-    if (!parser.parse(arguments)) {
-        streams.err << command << ": " << parser.errorText() << '\n';
-        return UsageError;
-    }
-    if (parser.isSet(help)) {
-        streams.out << parser.helpText();
-        return Success;
-    }
-    const int count = int(parser.positionalArguments().size());
-    if (count < minPositional || count > maxPositional) {
-        streams.err << command << ": expected "
-                    << (minPositional == maxPositional
-                            ? QString::number(minPositional)
-                            : QStringLiteral("%1 to %2").arg(minPositional).arg(maxPositional))
-                    << " argument(s), got " << count << ". Run '" << command << " --help'.\n";
-        return UsageError;
-    }
-    return -1;
 }
 
 core::DatasetInfo requireDataset(const core::DatasetCatalog &catalog, const QString &idOrName)
@@ -112,23 +86,18 @@ int DatasetsCommand::run(const QStringList &arguments, CliStreams streams)
     const QString sub = arguments.value(1);
     QStringList rest = arguments.mid(2);
     rest.prepend(QStringLiteral("mtm datasets ") + sub);
-    try {
-        if (sub == QLatin1String("import"))
-            return importFile(rest, streams);
-        if (sub == QLatin1String("list"))
-            return list(rest, streams);
-        if (sub == QLatin1String("show"))
-            return show(rest, streams);
-        if (sub == QLatin1String("export"))
-            return exportRecords(rest, streams);
-        if (sub == QLatin1String("rename"))
-            return rename(rest, streams);
-        if (sub == QLatin1String("delete"))
-            return remove(rest, streams);
-    } catch (const core::Error &error) {
-        streams.err << "mtm datasets " << sub << ": " << error.message() << '\n';
-        return Failure;
-    }
+    if (sub == QLatin1String("import"))
+        return importFile(rest, streams);
+    if (sub == QLatin1String("list"))
+        return list(rest, streams);
+    if (sub == QLatin1String("show"))
+        return show(rest, streams);
+    if (sub == QLatin1String("export"))
+        return exportRecords(rest, streams);
+    if (sub == QLatin1String("rename"))
+        return rename(rest, streams);
+    if (sub == QLatin1String("delete"))
+        return remove(rest, streams);
     if (sub.isEmpty() || sub == QLatin1String("--help") || sub == QLatin1String("-h")) {
         (sub.isEmpty() ? streams.err : streams.out) << kUsage;
         return sub.isEmpty() ? UsageError : Success;
@@ -165,8 +134,8 @@ int DatasetsCommand::importFile(const QStringList &arguments, CliStreams streams
                                       QStringLiteral("N"));
     for (const auto &option : {name, schema, map, skipInvalid, dropDuplicates, maxChars})
         parser.addOption(option);
-    if (const int status = parse(parser, arguments, streams, 1, 1); status >= 0)
-        return status;
+    if (const auto status = parseCommandLine(parser, arguments, streams, 1, 1))
+        return *status;
     const QString file = parser.positionalArguments().first();
 
     core::ImportOptions options;
@@ -258,8 +227,8 @@ int DatasetsCommand::list(const QStringList &arguments, CliStreams streams)
     parser.setApplicationDescription(QStringLiteral("Lists the datasets, newest first."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON array."));
     parser.addOption(json);
-    if (const int status = parse(parser, arguments, streams, 0, 0); status >= 0)
-        return status;
+    if (const auto status = parseCommandLine(parser, arguments, streams, 0, 0))
+        return *status;
     CliEnvironment environment;
     const core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
     const auto datasets = catalog.list();
@@ -303,8 +272,8 @@ int DatasetsCommand::show(const QStringList &arguments, CliStreams streams)
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
     parser.addOption(records);
     parser.addOption(json);
-    if (const int status = parse(parser, arguments, streams, 1, 1); status >= 0)
-        return status;
+    if (const auto status = parseCommandLine(parser, arguments, streams, 1, 1))
+        return *status;
     CliEnvironment environment;
     const core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
     const core::DatasetInfo dataset = requireDataset(catalog, parser.positionalArguments().first());
@@ -345,8 +314,8 @@ int DatasetsCommand::exportRecords(const QStringList &arguments, CliStreams stre
     parser.setApplicationDescription(QStringLiteral("Writes a dataset's normalised records to FILE as JSON Lines."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Id or name."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Where to write (replaced if it exists)."));
-    if (const int status = parse(parser, arguments, streams, 2, 2); status >= 0)
-        return status;
+    if (const auto status = parseCommandLine(parser, arguments, streams, 2, 2))
+        return *status;
     CliEnvironment environment;
     const core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
     const core::DatasetInfo dataset = requireDataset(catalog, parser.positionalArguments().at(0));
@@ -362,8 +331,8 @@ int DatasetsCommand::rename(const QStringList &arguments, CliStreams streams)
     parser.setApplicationDescription(QStringLiteral("Gives a dataset another name."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Id or name."));
     parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The new name."));
-    if (const int status = parse(parser, arguments, streams, 2, 2); status >= 0)
-        return status;
+    if (const auto status = parseCommandLine(parser, arguments, streams, 2, 2))
+        return *status;
     CliEnvironment environment;
     core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
     const core::DatasetInfo dataset = requireDataset(catalog, parser.positionalArguments().at(0));
@@ -380,8 +349,8 @@ int DatasetsCommand::remove(const QStringList &arguments, CliStreams streams)
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Id or name."));
     const QCommandLineOption yes({QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("Do not ask."));
     parser.addOption(yes);
-    if (const int status = parse(parser, arguments, streams, 1, 1); status >= 0)
-        return status;
+    if (const auto status = parseCommandLine(parser, arguments, streams, 1, 1))
+        return *status;
     CliEnvironment environment;
     core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
     const core::DatasetInfo dataset = requireDataset(catalog, parser.positionalArguments().first());

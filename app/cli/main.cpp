@@ -2,6 +2,7 @@
 #include "CommandLine.h"
 #include "DatasetsCommand.h"
 #include "InfoCommand.h"
+#include "ModelCommands.h"
 #include "system/AppIdentity.h"
 
 #include <QCoreApplication>
@@ -18,6 +19,11 @@ int main(int argc, char *argv[])
     mtm::cli::CommandLine commandLine;
     commandLine.add(std::make_unique<mtm::cli::InfoCommand>());
     commandLine.add(std::make_unique<mtm::cli::DatasetsCommand>());
+    commandLine.add(std::make_unique<mtm::cli::GenerateCommand>());
+    commandLine.add(std::make_unique<mtm::cli::TokenizeCommand>());
+    commandLine.add(std::make_unique<mtm::cli::PerplexityCommand>());
+    commandLine.add(std::make_unique<mtm::cli::MakeTinyModelCommand>());
+    commandLine.add(std::make_unique<mtm::cli::TrainTokenizerCommand>());
     const int status = commandLine.run(QCoreApplication::arguments(), {out, err});
     out.flush();
     err.flush();

@@ -6,6 +6,7 @@
 #include "Translations.h"
 #include "data/DatasetCatalog.h"
 #include "data/SampleDataset.h"
+#include "model/ModelFactory.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 #include "store/Store.h"
@@ -14,9 +15,13 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QFutureWatcher>
+#include <QStatusBar>
 #include <QTextStream>
+#include <QtConcurrent>
 #include <QTranslator>
 
 #include <cstdio>
@@ -82,5 +87,25 @@ int main(int argc, char *argv[])
         return 0;
     }
     window.show();
+
+    // The starter model (about 14 MB of random weights) is made in the background on the first start.
+    QFutureWatcher<QString> starter;
+    QObject::connect(&starter, &QFutureWatcher<QString>::finished, &window, [&] {
+        const QString problem = starter.result();
+        window.statusBar()->showMessage(problem.isEmpty() ? QObject::tr("The starter model is ready.")
+                                                          : QObject::tr("The starter model could not be made: %1").arg(problem),
+                                        problem.isEmpty() ? 5000 : 0);
+    });
+    if (!QFileInfo::exists(mtm::core::starterModelFolder(dataDirectory) + QStringLiteral("/model.safetensors"))) {
+        window.statusBar()->showMessage(QObject::tr("Preparing the built-in starter model…"));
+        starter.setFuture(QtConcurrent::run([dataDirectory]() -> QString {
+            try {
+                mtm::core::installStarterModel(dataDirectory, QStringLiteral(":/starter-model"));
+                return QString();
+            } catch (const mtm::core::Error &error) {
+                return error.message();
+            }
+        }));
+    }
     return app.exec();
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace mtm::engine {
@@ -18,6 +19,7 @@ AtomicFileWriter::AtomicFileWriter(std::string path)
     if (fd < 0)
         throw EngineError("Cannot create a file next to " + m_path + ": " + std::strerror(errno));
     m_temporaryPath = pattern;
+    ::fchmod(fd, 0644); // mkstemp makes the file private; the result is an ordinary file
     m_file = ::fdopen(fd, "wb");
     if (!m_file) {
         ::close(fd);

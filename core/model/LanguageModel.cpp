@@ -1,0 +1,173 @@
+#include "model/LanguageModel.h"
+
+#include "Error.h"
+#include "engine/EngineError.h"
+#include "engine/chat/ChatEncoding.h"
+#include "engine/evaluate/Perplexity.h"
+#include "engine/generate/Generator.h"
+#include "engine/model/Checkpoint.h"
+#include "engine/tokenizer/TokenizerLoader.h"
+
+#include <torch/cuda.h>
+
+#include <QFileInfo>
+
+namespace mtm::core {
+
+struct LanguageModel::Impl
+{
+    std::shared_ptr<engine::Transformer> model;
+    std::shared_ptr<const engine::Tokenizer> engineTokenizer;
+    std::unique_ptr<TextTokenizer> tokenizer;
+    engine::GenerationConfig generation;
+    std::unique_ptr<engine::ChatTemplate> chat;
+    torch::Dtype dtype = torch::kFloat32;
+    torch::Device device = torch::kCPU;
+
+    GenerationOutcome run(const std::vector<std::int32_t> &prompt, std::vector<std::int32_t> stops,
+                          const GenerationSettings &settings, const TextCallback &onText)
+    {
+        engine::GenerationOptions options;
+        options.sampling = {settings.temperature, settings.topK, settings.topP, settings.repetitionPenalty, settings.seed};
+        options.maxNewTokens = settings.maxNewTokens;
+        for (const std::int64_t id : generation.eosTokenIds)
+            stops.push_back(static_cast<std::int32_t>(id));
+        if (engineTokenizer->settings().eos)
+            stops.push_back(*engineTokenizer->settings().eos);
+        options.stopTokens = stops;
+        engine::StreamingDecoder decoder(*engineTokenizer);
+        GenerationOutcome outcome;
+        bool cancelled = false;
+        const engine::GenerationResult result = engine::generate(*model, prompt, options, [&](std::int32_t token) {
+            const QString piece = QString::fromStdString(decoder.push(token));
+            outcome.text += piece;
+            if (!piece.isEmpty() && onText && !onText(piece))
+                cancelled = true;
+            return !cancelled;
+        });
+        const QString rest = QString::fromStdString(decoder.finish());
+        outcome.text += rest;
+        if (!rest.isEmpty() && onText)
+            onText(rest);
+        outcome.promptTokens = int(prompt.size());
+        outcome.generatedTokens = int(result.tokens.size());
+        outcome.prefillSeconds = result.prefillSeconds;
+        outcome.decodeSeconds = result.decodeSeconds;
+        switch (result.reason) {
+        case engine::GenerationResult::StopReason::StopToken:
+            outcome.stopReason = QStringLiteral("stop token");
+            break;
+        case engine::GenerationResult::StopReason::MaxTokens:
+            outcome.stopReason = QStringLiteral("token limit");
+            break;
+        case engine::GenerationResult::StopReason::ContextFull:
+            outcome.stopReason = QStringLiteral("context full");
+            break;
+        case engine::GenerationResult::StopReason::Cancelled:
+            outcome.stopReason = QStringLiteral("cancelled");
+            break;
+        }
+        return outcome;
+    }
+};
+
+LanguageModel::LanguageModel(std::unique_ptr<Impl> impl)
+    : d(std::move(impl))
+{
+}
+
+LanguageModel::~LanguageModel() = default;
+
+std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const Options &options)
+{
+    if (!QFileInfo(folder).isDir())
+        throw Error(QStringLiteral("%1 is not a model folder (a folder with config.json, model.safetensors and "
+                                   "tokenizer.json).")
+                        .arg(folder));
+    auto impl = std::make_unique<Impl>();
+    try {
+        const bool cuda = torch::cuda::is_available();
+        if (options.device == QLatin1String("cuda") && !cuda)
+            throw Error(QStringLiteral("CUDA was asked for, but no CUDA device is available."));
+        impl->device = (options.device == QLatin1String("cuda") || (options.device == QLatin1String("auto") && cuda))
+                           ? torch::Device(torch::kCUDA)
+                           : torch::Device(torch::kCPU);
+        impl->dtype = options.dtype == QLatin1String("auto")
+                          ? (impl->device.is_cuda() ? torch::kBFloat16 : torch::kFloat32)
+                          : engine::dtypeFromName(options.dtype.toStdString());
+        const std::string path = folder.toStdString();
+        impl->model = engine::loadTransformer(path, impl->dtype, impl->device);
+        impl->engineTokenizer = engine::loadTokenizer(path);
+        impl->tokenizer = std::make_unique<TextTokenizer>(impl->engineTokenizer);
+        impl->generation = engine::GenerationConfig::fromFile(folder.toStdString() + "/generation_config.json");
+        impl->chat = std::make_unique<engine::ChatTemplate>(engine::ChatTemplate::forTokenizer(*impl->engineTokenizer));
+        if (impl->engineTokenizer->vocabularySize() > impl->model->config().vocabSize)
+            throw Error(QStringLiteral("The tokenizer of %1 has %2 tokens but the model only %3.")
+                            .arg(folder)
+                            .arg(impl->engineTokenizer->vocabularySize())
+                            .arg(impl->model->config().vocabSize));
+    } catch (const engine::EngineError &error) {
+        throw Error(QString::fromStdString(error.what()));
+    }
+    return std::unique_ptr<LanguageModel>(new LanguageModel(std::move(impl)));
+}
+
+QString LanguageModel::summary() const
+{
+    const engine::ModelConfig &config = d->model->config();
+    return QStringLiteral("%1, %2 M parameters, %3 on %4, chat format %5")
+        .arg(QString::fromStdString(config.modelType()))
+        .arg(double(config.parameterCount()) / 1e6, 0, 'f', 1)
+        .arg(QString::fromStdString(engine::dtypeName(d->dtype)))
+        .arg(d->device.is_cuda() ? QStringLiteral("CUDA") : QStringLiteral("CPU"))
+        .arg(QString::fromStdString(engine::ChatTemplate::formatId(d->chat->format())));
+}
+
+const TextTokenizer &LanguageModel::tokenizer() const
+{
+    return *d->tokenizer;
+}
+
+GenerationOutcome LanguageModel::complete(const QString &prompt, const GenerationSettings &settings,
+                                          const TextCallback &onText)
+{
+    try {
+        return d->run(d->tokenizer->encode(prompt, true, false), {}, settings, onText);
+    } catch (const engine::EngineError &error) {
+        throw Error(QString::fromStdString(error.what()));
+    }
+}
+
+GenerationOutcome LanguageModel::chat(const QVector<QPair<QString, QString>> &messages,
+                                      const GenerationSettings &settings, const TextCallback &onText)
+{
+    try {
+        std::vector<engine::ChatMessage> conversation;
+        for (const auto &[role, content] : messages)
+            conversation.push_back({role.toStdString(), content.toStdString()});
+        const engine::EncodedChat encoded = engine::encodeChat(*d->engineTokenizer, *d->chat, conversation, true);
+        std::vector<std::int32_t> stops;
+        for (const std::string &stop : d->chat->stopTokens())
+            if (const auto id = d->engineTokenizer->idOf(stop))
+                stops.push_back(*id);
+        return d->run(encoded.ids, stops, settings, onText);
+    } catch (const engine::EngineError &error) {
+        throw Error(QString::fromStdString(error.what()));
+    }
+}
+
+PerplexityOutcome LanguageModel::perplexity(const QString &text, int window,
+                                            const std::function<bool(qint64 done, qint64 total)> &progress)
+{
+    try {
+        const engine::PerplexityResult result =
+            engine::perplexity(*d->model, d->tokenizer->encode(text, false, false), window,
+                               d->engineTokenizer->settings().addBos ? d->engineTokenizer->settings().bos : std::nullopt,
+                               progress);
+        return {result.meanNegativeLogLikelihood, result.perplexity, result.scoredTokens, result.windows};
+    } catch (const engine::EngineError &error) {
+        throw Error(QString::fromStdString(error.what()));
+    }
+}
+
+} // namespace mtm::core

@@ -1,0 +1,43 @@
+// Makes models: random-weight checkpoints of any supported family in Hugging Face layout (for tests and as the
+// untrained starter model), byte-level BPE tokenizers trained on text, and the starter model of a fresh install.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace mtm::core {
+
+class DataDirectory;
+
+struct TinyModelSpec
+{
+    QString family = QStringLiteral("llama"); // llama, mistral, qwen2
+    int hiddenSize = 64;
+    int layers = 2;
+    int heads = 4;
+    int kvHeads = 2;
+    int intermediateSize = 172;
+    int maxPositions = 512;
+    double ropeTheta = 10000.0;
+    bool tiedEmbeddings = true;
+    quint64 seed = 1;
+    QString dtype = QStringLiteral("float32"); // as stored
+    QString tokenizerFolder;                   // copied in; its vocabulary sets the model's
+};
+
+// Writes config.json, model.safetensors, generation_config.json and the tokenizer files into folder.
+// Throws core::Error.
+void makeTinyModel(const TinyModelSpec &spec, const QString &folder);
+
+// Trains a byte-level BPE on the texts of files and writes tokenizer.json and tokenizer_config.json (with
+// Llama 3 special tokens and chat template) into folder. Throws core::Error.
+void trainTokenizer(const QStringList &files, int vocabularySize, const QString &folder);
+
+// The starter model's shape (about 3.4 M parameters) and the folder it lives in.
+TinyModelSpec starterModelSpec(const QString &tokenizerFolder);
+QString starterModelFolder(const DataDirectory &dataDirectory);
+// Creates the starter model in the data directory unless it is there; returns its folder. The tokenizer comes
+// from tokenizerFolder (the app's resources). Throws core::Error.
+QString installStarterModel(const DataDirectory &dataDirectory, const QString &tokenizerFolder);
+
+} // namespace mtm::core
