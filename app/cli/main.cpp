@@ -4,6 +4,7 @@
 #include "InfoCommand.h"
 #include "ModelCommands.h"
 #include "system/AppIdentity.h"
+#include "system/CpuThreads.h"
 
 #include <QCoreApplication>
 
@@ -11,6 +12,9 @@
 
 int main(int argc, char *argv[])
 {
+    // Commands that compute start once more with a short OpenMP spin (see CpuThreads.h); others need not.
+    if (argc > 1 && (qstrcmp(argv[1], "generate") == 0 || qstrcmp(argv[1], "perplexity") == 0))
+        mtm::core::restartWithShortThreadSpins(argv);
     QCoreApplication app(argc, argv);
     mtm::core::setApplicationIdentity();
 

@@ -1,6 +1,7 @@
 #include "system/CpuThreads.h"
 
 #include "engine/RuntimeInfo.h"
+#include "engine/ThreadSpinLimit.h"
 
 namespace mtm::core {
 
@@ -10,3 +11,8 @@ int applyCpuThreads(int requested)
 }
 
 } // namespace mtm::core
+
+void mtm::core::restartWithShortThreadSpins(char **argv)
+{
+    engine::restartWithShortThreadSpins(argv);
+}

@@ -6,4 +6,8 @@ namespace mtm::core {
 // Returns the number of threads now in effect.
 int applyCpuThreads(int requested);
 
+// Call first in main() of a program that computes on the CPU: restarts it once with a short OpenMP spin, so
+// that LibTorch's OpenMP threads and OpenBLAS's threads do not fight over the cores (see ThreadSpinLimit.h).
+void restartWithShortThreadSpins(char **argv);
+
 } // namespace mtm::core
