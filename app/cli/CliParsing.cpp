@@ -19,8 +19,9 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
     const int count = int(parser.positionalArguments().size());
     if (count < minPositional || count > maxPositional) {
         streams.err << command << ": expected "
-                    << (minPositional == maxPositional ? QString::number(minPositional)
-                                                       : QStringLiteral("%1 to %2").arg(minPositional).arg(maxPositional))
+                    << (minPositional == maxPositional
+                            ? QString::number(minPositional)
+                            : QStringLiteral("%1 to %2").arg(minPositional).arg(maxPositional))
                     << " argument(s), got " << count << ". Run '" << command << " --help'.\n";
         return UsageError;
     }

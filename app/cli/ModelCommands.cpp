@@ -2,8 +2,8 @@
 
 #include "CliEnvironment.h"
 #include "CliParsing.h"
-#include "ProgressLine.h"
 #include "Error.h"
+#include "ProgressLine.h"
 #include "model/LanguageModel.h"
 #include "model/ModelFactory.h"
 
@@ -55,13 +55,15 @@ int GenerateCommand::run(const QStringList &arguments, CliStreams streams)
     const QCommandLineOption chat(QStringLiteral("chat"), QStringLiteral("Treat the prompt as a chat message."));
     const QCommandLineOption system(QStringLiteral("system"), QStringLiteral("A system message for --chat."),
                                     QStringLiteral("TEXT"));
-    const QCommandLineOption maxTokens(QStringLiteral("max-tokens"), QStringLiteral("At most this many new tokens (256)."),
-                                       QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption maxTokens(QStringLiteral("max-tokens"),
+                                       QStringLiteral("At most this many new tokens (256)."), QStringLiteral("N"),
+                                       QStringLiteral("256"));
     const QCommandLineOption temperature(QStringLiteral("temperature"),
                                          QStringLiteral("Sampling temperature; 0 picks the likeliest token (0.7)."),
                                          QStringLiteral("T"), QStringLiteral("0.7"));
-    const QCommandLineOption topK(QStringLiteral("top-k"), QStringLiteral("Sample among the K likeliest; 0 = all (40)."),
-                                  QStringLiteral("K"), QStringLiteral("40"));
+    const QCommandLineOption topK(QStringLiteral("top-k"),
+                                  QStringLiteral("Sample among the K likeliest; 0 = all (40)."), QStringLiteral("K"),
+                                  QStringLiteral("40"));
     const QCommandLineOption topP(QStringLiteral("top-p"), QStringLiteral("Nucleus sampling threshold (0.9)."),
                                   QStringLiteral("P"), QStringLiteral("0.9"));
     const QCommandLineOption penalty(QStringLiteral("repetition-penalty"),
@@ -69,7 +71,8 @@ int GenerateCommand::run(const QStringList &arguments, CliStreams streams)
                                      QStringLiteral("1.1"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for sampling (0)."),
                                   QStringLiteral("S"), QStringLiteral("0"));
-    for (const auto &option : {model, prompt, chat, system, maxTokens, temperature, topK, topP, penalty, seed, kDtype, kDevice})
+    for (const auto &option :
+         {model, prompt, chat, system, maxTokens, temperature, topK, topP, penalty, seed, kDtype, kDevice})
         parser.addOption(option);
     if (const auto status = parseCommandLine(parser, arguments, streams, 0, 0))
         return *status;
@@ -95,8 +98,8 @@ int GenerateCommand::run(const QStringList &arguments, CliStreams streams)
         return UsageError;
     }
 
-    const auto language = core::LanguageModel::open(modelFolder(parser, model),
-                                                    {parser.value(kDtype), parser.value(kDevice)});
+    const auto language =
+        core::LanguageModel::open(modelFolder(parser, model), {parser.value(kDtype), parser.value(kDevice)});
     streams.err << "Model: " << language->summary() << '\n';
     streams.err.flush();
     auto print = [&](const QString &piece) {
@@ -116,9 +119,11 @@ int GenerateCommand::run(const QStringList &arguments, CliStreams streams)
     }
     streams.out << '\n';
     streams.err << outcome.generatedTokens << " tokens in " << QString::number(outcome.decodeSeconds, 'f', 2) << " s ("
-                << QString::number(outcome.decodeSeconds > 0 ? outcome.generatedTokens / outcome.decodeSeconds : 0, 'f', 1)
+                << QString::number(outcome.decodeSeconds > 0 ? outcome.generatedTokens / outcome.decodeSeconds : 0, 'f',
+                                   1)
                 << " tokens/s) after a prompt of " << outcome.promptTokens << " tokens in "
-                << QString::number(outcome.prefillSeconds, 'f', 2) << " s; stopped at the " << outcome.stopReason << ".\n";
+                << QString::number(outcome.prefillSeconds, 'f', 2) << " s; stopped at the " << outcome.stopReason
+                << ".\n";
     return Success;
 }
 
@@ -129,9 +134,11 @@ int TokenizeCommand::run(const QStringList &arguments, CliStreams streams)
         "Tokenizes standard input with a model's tokenizer and prints one token per line (id and piece), or with --ids "
         "the ids on one line. No special tokens are added or recognised unless asked."));
     const QCommandLineOption model(QStringLiteral("model"),
-                                   QStringLiteral("A model folder, a tokenizer.json or a .gguf file."), QStringLiteral("PATH"));
+                                   QStringLiteral("A model folder, a tokenizer.json or a .gguf file."),
+                                   QStringLiteral("PATH"));
     const QCommandLineOption ids(QStringLiteral("ids"), QStringLiteral("Print only the ids, space-separated."));
-    const QCommandLineOption addSpecial(QStringLiteral("add-special"), QStringLiteral("Add the BOS/EOS the tokenizer adds."));
+    const QCommandLineOption addSpecial(QStringLiteral("add-special"),
+                                        QStringLiteral("Add the BOS/EOS the tokenizer adds."));
     const QCommandLineOption parseSpecial(QStringLiteral("parse-special"),
                                           QStringLiteral("Read special-token text such as <|eot_id|> as that token."));
     for (const auto &option : {model, ids, addSpecial, parseSpecial})
@@ -161,7 +168,8 @@ int PerplexityCommand::run(const QStringList &arguments, CliStreams streams)
         "Prints the mean negative log-likelihood per token (nats) and the perplexity of a model over a text file, "
         "scored in consecutive windows of N tokens (each starting with BOS when the tokenizer adds one)."));
     const QCommandLineOption model = modelOption(false);
-    const QCommandLineOption file(QStringLiteral("file"), QStringLiteral("The text file (UTF-8)."), QStringLiteral("TEXT"));
+    const QCommandLineOption file(QStringLiteral("file"), QStringLiteral("The text file (UTF-8)."),
+                                  QStringLiteral("TEXT"));
     const QCommandLineOption context(QStringLiteral("ctx"), QStringLiteral("Tokens per window (default 512)."),
                                      QStringLiteral("N"), QStringLiteral("512"));
     for (const auto &option : {model, file, context, kDtype, kDevice})
@@ -179,8 +187,8 @@ int PerplexityCommand::run(const QStringList &arguments, CliStreams streams)
     if (!input.open(QIODevice::ReadOnly))
         throw core::Error(QStringLiteral("Cannot read %1: %2").arg(input.fileName(), input.errorString()));
     const QString text = QString::fromUtf8(input.readAll());
-    const auto language = core::LanguageModel::open(modelFolder(parser, model),
-                                                    {parser.value(kDtype), parser.value(kDevice)});
+    const auto language =
+        core::LanguageModel::open(modelFolder(parser, model), {parser.value(kDtype), parser.value(kDevice)});
     streams.err << "Model: " << language->summary() << '\n';
     core::PerplexityOutcome outcome;
     {
@@ -224,7 +232,8 @@ int MakeTinyModelCommand::run(const QStringList &arguments, CliStreams streams)
     const QCommandLineOption tokenizer(QStringLiteral("tokenizer"), QStringLiteral("A folder with tokenizer.json."),
                                        QStringLiteral("DIR"));
     const QCommandLineOption untied(QStringLiteral("untied"), QStringLiteral("Give the output layer its own weights."));
-    for (const auto &option : {out, family, hidden, layers, heads, kvHeads, intermediate, context, seed, dtype, tokenizer, untied})
+    for (const auto &option :
+         {out, family, hidden, layers, heads, kvHeads, intermediate, context, seed, dtype, tokenizer, untied})
         parser.addOption(option);
     if (const auto status = parseCommandLine(parser, arguments, streams, 0, 0))
         return *status;
@@ -237,7 +246,8 @@ int MakeTinyModelCommand::run(const QStringList &arguments, CliStreams streams)
     const auto h = numberOption(parser, hidden, 2, 65536, streams), l = numberOption(parser, layers, 1, 512, streams),
                a = numberOption(parser, heads, 1, 1024, streams), kv = numberOption(parser, kvHeads, 1, 1024, streams),
                m = numberOption(parser, intermediate, 1, 1 << 20, streams),
-               c = numberOption(parser, context, 2, 1 << 20, streams), s = numberOption(parser, seed, 0, 1.8e19, streams);
+               c = numberOption(parser, context, 2, 1 << 20, streams),
+               s = numberOption(parser, seed, 0, 1.8e19, streams);
     if (!h || !l || !a || !kv || !m || !c || !s)
         return UsageError;
     spec.hiddenSize = int(*h);
@@ -256,7 +266,8 @@ int MakeTinyModelCommand::run(const QStringList &arguments, CliStreams streams)
         QDir().mkpath(copy);
         for (const char *name : {"tokenizer.json", "tokenizer_config.json"}) {
             QFile::remove(copy + QLatin1Char('/') + QLatin1String(name));
-            QFile::copy(spec.tokenizerFolder + QLatin1Char('/') + QLatin1String(name), copy + QLatin1Char('/') + QLatin1String(name));
+            QFile::copy(spec.tokenizerFolder + QLatin1Char('/') + QLatin1String(name),
+                        copy + QLatin1Char('/') + QLatin1String(name));
         }
         spec.tokenizerFolder = copy;
         core::makeTinyModel(spec, parser.value(out));
@@ -274,7 +285,8 @@ int TrainTokenizerCommand::run(const QStringList &arguments, CliStreams streams)
     parser.setApplicationDescription(QStringLiteral(
         "Trains a byte-level BPE tokenizer (Llama 3 pre-tokenizer and special tokens) on text files and writes "
         "tokenizer.json and tokenizer_config.json into --out."));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Text files to learn from."), QStringLiteral("FILE..."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Text files to learn from."),
+                                 QStringLiteral("FILE..."));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("The folder to write."), QStringLiteral("DIR"));
     const QCommandLineOption vocabulary(QStringLiteral("vocab"), QStringLiteral("Vocabulary size (2048)."),
                                         QStringLiteral("N"), QStringLiteral("2048"));

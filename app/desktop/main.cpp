@@ -16,13 +16,13 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLocale>
 #include <QMessageBox>
-#include <QFutureWatcher>
 #include <QStatusBar>
 #include <QTextStream>
-#include <QtConcurrent>
 #include <QTranslator>
+#include <QtConcurrent>
 
 #include <cstdio>
 
@@ -93,8 +93,9 @@ int main(int argc, char *argv[])
     QFutureWatcher<QString> starter;
     QObject::connect(&starter, &QFutureWatcher<QString>::finished, &window, [&] {
         const QString problem = starter.result();
-        window.statusBar()->showMessage(problem.isEmpty() ? QObject::tr("The starter model is ready.")
-                                                          : QObject::tr("The starter model could not be made: %1").arg(problem),
+        window.statusBar()->showMessage(problem.isEmpty()
+                                            ? QObject::tr("The starter model is ready.")
+                                            : QObject::tr("The starter model could not be made: %1").arg(problem),
                                         problem.isEmpty() ? 5000 : 0);
     });
     if (!QFileInfo::exists(mtm::core::starterModelFolder(dataDirectory) + QStringLiteral("/model.safetensors"))) {

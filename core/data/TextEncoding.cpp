@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "data/ImportCancelled.h"
+#include "engine/tokenizer/Unicode.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -12,25 +13,6 @@ namespace {
 bool startsWith(std::string_view head, std::string_view prefix)
 {
     return head.substr(0, prefix.size()) == prefix;
-}
-
-void appendUtf8(std::string &out, char32_t codePoint)
-{
-    if (codePoint < 0x80) {
-        out.push_back(static_cast<char>(codePoint));
-    } else if (codePoint < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (codePoint >> 6)));
-        out.push_back(static_cast<char>(0x80 | (codePoint & 0x3F)));
-    } else if (codePoint < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (codePoint >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((codePoint >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (codePoint & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (codePoint >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((codePoint >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((codePoint >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (codePoint & 0x3F)));
-    }
 }
 
 } // namespace
@@ -125,7 +107,8 @@ void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding enc
                 continue; // byte order mark
             if (highSurrogate) {
                 if (unit >= 0xDC00 && unit <= 0xDFFF) {
-                    appendUtf8(converted, 0x10000 + ((char32_t(highSurrogate) - 0xD800) << 10) + (unit - 0xDC00));
+                    engine::unicode::appendUtf8(converted,
+                                                0x10000 + ((char32_t(highSurrogate) - 0xD800) << 10) + (unit - 0xDC00));
                     highSurrogate = 0;
                     continue;
                 }
@@ -143,7 +126,7 @@ void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding enc
                                 .arg(name)
                                 .arg(unitOffset));
             } else {
-                appendUtf8(converted, unit);
+                engine::unicode::appendUtf8(converted, unit);
             }
         }
         if (output.write(converted.data(), qint64(converted.size())) != qint64(converted.size()))

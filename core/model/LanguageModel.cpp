@@ -28,7 +28,8 @@ struct LanguageModel::Impl
                           const GenerationSettings &settings, const TextCallback &onText)
     {
         engine::GenerationOptions options;
-        options.sampling = {settings.temperature, settings.topK, settings.topP, settings.repetitionPenalty, settings.seed};
+        options.sampling = {settings.temperature, settings.topK, settings.topP, settings.repetitionPenalty,
+                            settings.seed};
         options.maxNewTokens = settings.maxNewTokens;
         for (const std::int64_t id : generation.eosTokenIds)
             stops.push_back(static_cast<std::int32_t>(id));
@@ -73,8 +74,7 @@ struct LanguageModel::Impl
 
 LanguageModel::LanguageModel(std::unique_ptr<Impl> impl)
     : d(std::move(impl))
-{
-}
+{}
 
 LanguageModel::~LanguageModel() = default;
 
@@ -160,10 +160,9 @@ PerplexityOutcome LanguageModel::perplexity(const QString &text, int window,
                                             const std::function<bool(qint64 done, qint64 total)> &progress)
 {
     try {
-        const engine::PerplexityResult result =
-            engine::perplexity(*d->model, d->tokenizer->encode(text, false, false), window,
-                               d->engineTokenizer->settings().addBos ? d->engineTokenizer->settings().bos : std::nullopt,
-                               progress);
+        const engine::PerplexityResult result = engine::perplexity(
+            *d->model, d->tokenizer->encode(text, false, false), window,
+            d->engineTokenizer->settings().addBos ? d->engineTokenizer->settings().bos : std::nullopt, progress);
         return {result.meanNegativeLogLikelihood, result.perplexity, result.scoredTokens, result.windows};
     } catch (const engine::EngineError &error) {
         throw Error(QString::fromStdString(error.what()));

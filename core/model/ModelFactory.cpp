@@ -7,7 +7,6 @@
 #include "engine/tokenizer/TokenizerLoader.h"
 #include "settings/DataDirectory.h"
 
-
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -80,7 +79,8 @@ void makeTinyModel(const TinyModelSpec &spec, const QString &folder)
         generation.topP = 0.9;
         if (!QDir().mkpath(folder))
             throw Error(QStringLiteral("Cannot create the folder %1.").arg(folder));
-        engine::saveTransformer(model, folder.toStdString(), engine::dtypeFromName(spec.dtype.toStdString()), generation);
+        engine::saveTransformer(model, folder.toStdString(), engine::dtypeFromName(spec.dtype.toStdString()),
+                                generation);
         for (const char *name : {"tokenizer.json", "tokenizer_config.json"}) {
             const QString source = QDir(spec.tokenizerFolder).filePath(QLatin1String(name));
             if (QFileInfo::exists(source))

@@ -17,8 +17,7 @@ std::unique_ptr<TextTokenizer> TextTokenizer::open(const QString &path)
 
 TextTokenizer::TextTokenizer(std::shared_ptr<const engine::Tokenizer> tokenizer)
     : m_tokenizer(std::move(tokenizer))
-{
-}
+{}
 
 TextTokenizer::~TextTokenizer() = default;
 

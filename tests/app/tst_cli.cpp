@@ -174,22 +174,24 @@ private slots:
         for (const char *file : {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json"})
             QVERIFY2(QFileInfo::exists(model + QLatin1Char('/') + QLatin1String(file)), file);
 
-        result = run({QStringLiteral("tokenize"), QStringLiteral("--model"), model, QStringLiteral("--ids")},
-                     "Hello world");
+        result =
+            run({QStringLiteral("tokenize"), QStringLiteral("--model"), model, QStringLiteral("--ids")}, "Hello world");
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.out.trimmed().split(QLatin1Char(' ')).size() >= 2);
         result = run({QStringLiteral("tokenize"), QStringLiteral("--model"), model}, "Hello");
         QVERIFY2(result.out.contains(QStringLiteral("\t")), qPrintable(result.out));
 
-        const QStringList greedy = {QStringLiteral("generate"), QStringLiteral("--model"), model, QStringLiteral("--prompt"),
-                                    QStringLiteral("Once upon a time"), QStringLiteral("--temperature"), QStringLiteral("0"),
-                                    QStringLiteral("--max-tokens"), QStringLiteral("6")};
+        const QStringList greedy = {
+            QStringLiteral("generate"), QStringLiteral("--model"),          model,
+            QStringLiteral("--prompt"), QStringLiteral("Once upon a time"), QStringLiteral("--temperature"),
+            QStringLiteral("0"),        QStringLiteral("--max-tokens"),     QStringLiteral("6")};
         const Result first = run(greedy);
         QCOMPARE(first.exitCode, 0);
         QVERIFY2(first.err.contains(QStringLiteral("6 tokens in")), qPrintable(first.err));
         QCOMPARE(run(greedy).out, first.out);
 
-        const QString text = write(QStringLiteral("text.txt"), QByteArray("The quick brown fox jumps over the lazy dog. ").repeated(20));
+        const QString text =
+            write(QStringLiteral("text.txt"), QByteArray("The quick brown fox jumps over the lazy dog. ").repeated(20));
         result = run({QStringLiteral("perplexity"), QStringLiteral("--model"), model, QStringLiteral("--file"), text,
                       QStringLiteral("--ctx"), QStringLiteral("64")});
         QCOMPARE(result.exitCode, 0);
@@ -207,16 +209,17 @@ private slots:
 
     void modelErrorsAreExplained()
     {
-        Result result = run({QStringLiteral("generate"), QStringLiteral("--model"), m_dir.filePath(QStringLiteral("nowhere")),
-                             QStringLiteral("--prompt"), QStringLiteral("x")});
+        Result result =
+            run({QStringLiteral("generate"), QStringLiteral("--model"), m_dir.filePath(QStringLiteral("nowhere")),
+                 QStringLiteral("--prompt"), QStringLiteral("x")});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.err.contains(QStringLiteral("is not a model folder")), qPrintable(result.err));
         result = run({QStringLiteral("make-tiny-model"), QStringLiteral("--family"), QStringLiteral("gpt5"),
                       QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad"))});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.err.contains(QStringLiteral("Unknown model family \"gpt5\"")), qPrintable(result.err));
-        result = run({QStringLiteral("perplexity"), QStringLiteral("--file"), QStringLiteral("x"), QStringLiteral("--ctx"),
-                      QStringLiteral("1")});
+        result = run({QStringLiteral("perplexity"), QStringLiteral("--file"), QStringLiteral("x"),
+                      QStringLiteral("--ctx"), QStringLiteral("1")});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(QStringLiteral("--ctx must be a number from 2")), qPrintable(result.err));
     }

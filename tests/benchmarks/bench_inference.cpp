@@ -54,7 +54,8 @@ double seconds(std::chrono::steady_clock::time_point since)
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-void measure(const char *name, const ModelConfig &config, torch::Dtype dtype, torch::Device device, int prompt, int decode)
+void measure(const char *name, const ModelConfig &config, torch::Dtype dtype, torch::Device device, int prompt,
+             int decode)
 {
     Transformer model(config);
     model.initializeRandomly(1);
@@ -112,7 +113,8 @@ int main(int argc, char **argv)
                 runtime.cpuHasBf16 ? "native" : "emulated");
     std::printf("prompt %d tokens, then %d decoded one at a time with the KV cache (batch 1); median of 3 runs\n\n",
                 prompt, decode);
-    std::printf("%-18s %-9s %-5s %11s %12s %12s\n", "model", "dtype", "device", "parameters", "prefill t/s", "decode t/s");
+    std::printf("%-18s %-9s %-5s %11s %12s %12s\n", "model", "dtype", "device", "parameters", "prefill t/s",
+                "decode t/s");
     std::vector<torch::Device> devices = {torch::kCPU};
     if (torch::cuda::is_available())
         devices.emplace_back(torch::kCUDA);

@@ -39,7 +39,8 @@ TEST(BpeTrainer, LearnsMergesThatCompressItsText)
     // BOS comes from the post-processor, as transformers reads it.
     const auto withBos = tokenizer->encode("fox", {true, false});
     EXPECT_EQ(withBos.front(), *tokenizer->idOf("<|begin_of_text|>"));
-    EXPECT_EQ(tokenizer->encode("<|eot_id|>", {false, true}), std::vector<std::int32_t>{*tokenizer->idOf("<|eot_id|>")});
+    EXPECT_EQ(tokenizer->encode("<|eot_id|>", {false, true}),
+              std::vector<std::int32_t>{*tokenizer->idOf("<|eot_id|>")});
 }
 
 TEST(BpeTrainer, IsDeterministic)

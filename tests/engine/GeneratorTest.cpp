@@ -86,10 +86,10 @@ TEST(Generator, TheSeedDecidesTheSample)
 TEST(Sampler, FiltersAndPenalties)
 {
     const torch::Tensor logits = torch::tensor({1.0, 3.0, 2.0, 0.5});
-    EXPECT_EQ(Sampler({}).next(logits, {}), 1);                            // greedy
-    EXPECT_EQ(Sampler({2.0, 1, 1.0, 1.0, 3}).next(logits, {}), 1);        // top-k 1
-    EXPECT_EQ(Sampler({2.0, 0, 0.01, 1.0, 3}).next(logits, {}), 1);        // top-p keeps only the best
-    EXPECT_EQ(Sampler({0.0, 0, 1.0, 2.0, 3}).next(logits, {1}), 2);        // 3/2 = 1.5 < 2
+    EXPECT_EQ(Sampler({}).next(logits, {}), 1);                     // greedy
+    EXPECT_EQ(Sampler({2.0, 1, 1.0, 1.0, 3}).next(logits, {}), 1);  // top-k 1
+    EXPECT_EQ(Sampler({2.0, 0, 0.01, 1.0, 3}).next(logits, {}), 1); // top-p keeps only the best
+    EXPECT_EQ(Sampler({0.0, 0, 1.0, 2.0, 3}).next(logits, {1}), 2); // 3/2 = 1.5 < 2
     EXPECT_THROW(Sampler({-1.0, 0, 1.0, 1.0, 0}), EngineError);
 }
 

@@ -58,7 +58,8 @@ GenerationResult generate(Transformer &model, const std::vector<std::int32_t> &p
             result.reason = GenerationResult::StopReason::ContextFull;
             break;
         }
-        logits = model.forward(ForwardInputs(torch::tensor({static_cast<std::int64_t>(token)}, idsOptions).view({1, 1}), &cache));
+        logits = model.forward(
+            ForwardInputs(torch::tensor({static_cast<std::int64_t>(token)}, idsOptions).view({1, 1}), &cache));
     }
     result.decodeSeconds = std::chrono::duration<double>(Clock::now() - started).count();
     model.train(wasTraining);

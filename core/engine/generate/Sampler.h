@@ -13,9 +13,9 @@ namespace mtm::engine {
 
 struct SamplingOptions
 {
-    double temperature = 0.0;      // 0: always the most likely token
-    std::int64_t topK = 0;         // 0: no limit
-    double topP = 1.0;             // 1: no limit
+    double temperature = 0.0;       // 0: always the most likely token
+    std::int64_t topK = 0;          // 0: no limit
+    double topP = 1.0;              // 1: no limit
     double repetitionPenalty = 1.0; // above 1 discourages tokens already in the text
     std::uint64_t seed = 0;
 };

@@ -12,7 +12,7 @@ class AtomicFileWriter
 {
 public:
     explicit AtomicFileWriter(std::string path); // throws EngineError
-    ~AtomicFileWriter();                          // removes the temporary file unless committed
+    ~AtomicFileWriter();                         // removes the temporary file unless committed
     AtomicFileWriter(const AtomicFileWriter &) = delete;
     AtomicFileWriter &operator=(const AtomicFileWriter &) = delete;
 

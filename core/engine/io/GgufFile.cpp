@@ -14,8 +14,7 @@ class Reader
 public:
     Reader(const MappedFile &file)
         : m_file(file)
-    {
-    }
+    {}
 
     [[noreturn]] void fail(const std::string &what) const
     {
@@ -32,8 +31,7 @@ public:
         return at;
     }
 
-    template <typename T>
-    T scalar()
+    template <typename T> T scalar()
     {
         T value;
         std::memcpy(&value, take(sizeof(T)), sizeof(T)); // little-endian host
@@ -198,9 +196,9 @@ struct BlockLayout
 };
 
 const BlockLayout kLayouts[] = {
-    {0, 1, 4},     {1, 1, 2},     {2, 32, 18},   {3, 32, 20},   {6, 32, 22},   {7, 32, 24},  {8, 32, 34},
-    {9, 32, 36},   {10, 256, 84}, {11, 256, 110}, {12, 256, 144}, {13, 256, 176}, {14, 256, 210}, {15, 256, 292},
-    {24, 1, 1},    {25, 1, 2},    {26, 1, 4},    {27, 1, 8},    {28, 1, 8},    {30, 1, 2},
+    {0, 1, 4},   {1, 1, 2},     {2, 32, 18},    {3, 32, 20},    {6, 32, 22},    {7, 32, 24},    {8, 32, 34},
+    {9, 32, 36}, {10, 256, 84}, {11, 256, 110}, {12, 256, 144}, {13, 256, 176}, {14, 256, 210}, {15, 256, 292},
+    {24, 1, 1},  {25, 1, 2},    {26, 1, 4},     {27, 1, 8},     {28, 1, 8},     {30, 1, 2},
 };
 
 } // namespace
@@ -332,7 +330,8 @@ const std::vector<std::int64_t> &GgufFile::integerArray(const std::string &key) 
 {
     const GgufValue &value = require(key, "a list of integers");
     if (!value.isArray() || !value.reals.empty() || value.elementType == GgufType::String ||
-        value.elementType == GgufType::Array || value.elementType == GgufType::F32 || value.elementType == GgufType::F64)
+        value.elementType == GgufType::Array || value.elementType == GgufType::F32 ||
+        value.elementType == GgufType::F64)
         throw EngineError(path() + ": '" + key + "' is not a list of integers");
     return value.integers;
 }

@@ -12,8 +12,19 @@
 namespace mtm::engine {
 
 enum class GgufType : std::uint32_t {
-    U8 = 0, I8 = 1, U16 = 2, I16 = 3, U32 = 4, I32 = 5, F32 = 6, Bool = 7, String = 8, Array = 9,
-    U64 = 10, I64 = 11, F64 = 12,
+    U8 = 0,
+    I8 = 1,
+    U16 = 2,
+    I16 = 3,
+    U32 = 4,
+    I32 = 5,
+    F32 = 6,
+    Bool = 7,
+    String = 8,
+    Array = 9,
+    U64 = 10,
+    I64 = 11,
+    F64 = 12,
 };
 
 struct GgufValue
@@ -31,8 +42,10 @@ struct GgufValue
     std::size_t arraySize = 0; // also counts nested arrays, whose contents are skipped
 
     bool isArray() const { return type == GgufType::Array; }
-    bool isInteger() const { return type != GgufType::F32 && type != GgufType::F64 && type != GgufType::String &&
-                                    type != GgufType::Array; }
+    bool isInteger() const
+    {
+        return type != GgufType::F32 && type != GgufType::F64 && type != GgufType::String && type != GgufType::Array;
+    }
 };
 
 struct GgufTensorInfo
@@ -63,7 +76,10 @@ public:
     const std::vector<double> &realArray(const std::string &key) const;
 
     const std::vector<GgufTensorInfo> &tensors() const { return m_tensors; }
-    const std::uint8_t *tensorData(const GgufTensorInfo &tensor) const { return m_file.data() + m_dataOffset + tensor.offset; }
+    const std::uint8_t *tensorData(const GgufTensorInfo &tensor) const
+    {
+        return m_file.data() + m_dataOffset + tensor.offset;
+    }
     std::uint64_t alignment() const { return m_alignment; }
 
     // Bytes a tensor of this ggml type and element count takes; 0 for a type this reader does not know.

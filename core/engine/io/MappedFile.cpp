@@ -18,7 +18,8 @@ MappedFile::MappedFile(const std::string &path)
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw EngineError("Cannot open " + path + ": " + std::strerror(errno));
-    struct stat info {};
+    struct stat info
+    {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
         throw EngineError("Cannot read " + path + ": it is not a regular file");

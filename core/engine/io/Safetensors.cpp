@@ -24,11 +24,11 @@ struct DtypeInfo
 };
 
 const DtypeInfo kDtypes[] = {
-    {"F64", 8, torch::kFloat64, true},    {"F32", 4, torch::kFloat32, true},  {"F16", 2, torch::kFloat16, true},
-    {"BF16", 2, torch::kBFloat16, true},  {"I64", 8, torch::kInt64, true},    {"I32", 4, torch::kInt32, true},
-    {"I16", 2, torch::kInt16, true},      {"I8", 1, torch::kInt8, true},      {"U8", 1, torch::kUInt8, true},
-    {"BOOL", 1, torch::kBool, true},      {"U16", 2, torch::kUInt8, false},   {"U32", 4, torch::kUInt8, false},
-    {"U64", 8, torch::kUInt8, false},     {"F8_E4M3", 1, torch::kUInt8, false}, {"F8_E5M2", 1, torch::kUInt8, false},
+    {"F64", 8, torch::kFloat64, true},   {"F32", 4, torch::kFloat32, true},    {"F16", 2, torch::kFloat16, true},
+    {"BF16", 2, torch::kBFloat16, true}, {"I64", 8, torch::kInt64, true},      {"I32", 4, torch::kInt32, true},
+    {"I16", 2, torch::kInt16, true},     {"I8", 1, torch::kInt8, true},        {"U8", 1, torch::kUInt8, true},
+    {"BOOL", 1, torch::kBool, true},     {"U16", 2, torch::kUInt8, false},     {"U32", 4, torch::kUInt8, false},
+    {"U64", 8, torch::kUInt8, false},    {"F8_E4M3", 1, torch::kUInt8, false}, {"F8_E5M2", 1, torch::kUInt8, false},
 };
 
 const DtypeInfo *dtypeInfo(const std::string &name)
@@ -118,7 +118,8 @@ SafetensorsFile::SafetensorsFile(const std::string &path)
             continue;
         }
         const std::string where = "tensor '" + name + "'";
-        if (!value.is_object() || !value.contains("dtype") || !value.contains("shape") || !value.contains("data_offsets"))
+        if (!value.is_object() || !value.contains("dtype") || !value.contains("shape") ||
+            !value.contains("data_offsets"))
             fail(where + " needs dtype, shape and data_offsets");
         SafetensorsEntry entry;
         entry.name = name;
@@ -143,7 +144,8 @@ SafetensorsFile::SafetensorsFile(const std::string &path)
         entry.begin = offsets[0].get<std::uint64_t>();
         entry.end = offsets[1].get<std::uint64_t>();
         if (entry.end < entry.begin)
-            fail(where + " ends (" + std::to_string(entry.end) + ") before it begins (" + std::to_string(entry.begin) + ")");
+            fail(where + " ends (" + std::to_string(entry.end) + ") before it begins (" + std::to_string(entry.begin) +
+                 ")");
         std::uint64_t bytes = 0;
         if (__builtin_mul_overflow(elements, safetensorsDtypeSize(entry.dtype), &bytes))
             fail(where + " has a byte size that overflows");

@@ -26,7 +26,7 @@ std::shared_ptr<Transformer> loadTransformer(const std::string &directory, torch
 void saveTransformer(Transformer &model, const std::string &directory, torch::Dtype storedDtype,
                      const GenerationConfig &generation = {}, std::uint64_t maxShardBytes = 5000000000ULL);
 
-std::string dtypeName(torch::Dtype dtype);        // "float32", "bfloat16", "float16"
+std::string dtypeName(torch::Dtype dtype);           // "float32", "bfloat16", "float16"
 torch::Dtype dtypeFromName(const std::string &name); // throws for others
 
 } // namespace mtm::engine

@@ -26,7 +26,7 @@ public:
     void advance(std::int64_t count) { m_length += count; }
 
 private:
-    std::vector<torch::Tensor> m_keys;   // [batch, kv heads, capacity, head dim]
+    std::vector<torch::Tensor> m_keys; // [batch, kv heads, capacity, head dim]
     std::vector<torch::Tensor> m_values;
     std::int64_t m_capacity;
     std::int64_t m_length = 0;

@@ -73,8 +73,9 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
     c.kvHeads = config.contains("num_key_value_heads") && !config["num_key_value_heads"].is_null()
                     ? requirePositive(config, "num_key_value_heads", where)
                     : c.heads;
-    c.headDim = config.contains("head_dim") && !config["head_dim"].is_null() ? requirePositive(config, "head_dim", where)
-                                                                             : c.hiddenSize / c.heads;
+    c.headDim = config.contains("head_dim") && !config["head_dim"].is_null()
+                    ? requirePositive(config, "head_dim", where)
+                    : c.hiddenSize / c.heads;
     if (!config.contains("head_dim") && c.hiddenSize % c.heads != 0)
         throw EngineError(where + ": hidden_size (" + std::to_string(c.hiddenSize) +
                           ") is not a multiple of num_attention_heads (" + std::to_string(c.heads) + ")");

@@ -45,9 +45,9 @@ struct ModelConfig
     std::vector<std::int64_t> eosTokenIds;
     std::optional<std::int64_t> padTokenId;
 
-    static ModelConfig fromFile(const std::string &path);         // throws EngineError naming file and field
+    static ModelConfig fromFile(const std::string &path); // throws EngineError naming file and field
     static ModelConfig fromJson(const nlohmann::json &json, const std::string &where);
-    nlohmann::json toJson() const;                                 // a config.json transformers loads
+    nlohmann::json toJson() const; // a config.json transformers loads
 
     std::string architecture() const; // "LlamaForCausalLM", ...
     std::string modelType() const;    // "llama", ...

@@ -3,8 +3,8 @@
 #include "engine/EngineError.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/version.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <cmath>
 
@@ -65,7 +65,8 @@ Attention::Attention(const ModelConfig &config)
     q_proj = register_module("q_proj", std::make_shared<Projection>(config.hiddenSize, m_heads * m_headDim, qkvBias));
     k_proj = register_module("k_proj", std::make_shared<Projection>(config.hiddenSize, m_kvHeads * m_headDim, qkvBias));
     v_proj = register_module("v_proj", std::make_shared<Projection>(config.hiddenSize, m_kvHeads * m_headDim, qkvBias));
-    o_proj = register_module("o_proj", std::make_shared<Projection>(m_heads * m_headDim, config.hiddenSize, outputBias));
+    o_proj =
+        register_module("o_proj", std::make_shared<Projection>(m_heads * m_headDim, config.hiddenSize, outputBias));
 }
 
 torch::Tensor Attention::forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
@@ -107,12 +108,12 @@ torch::Tensor Attention::forward(const torch::Tensor &x, const torch::Tensor &co
 
 Mlp::Mlp(const ModelConfig &config)
 {
-    gate_proj = register_module("gate_proj",
-                                std::make_shared<Projection>(config.hiddenSize, config.intermediateSize, config.mlpBias));
+    gate_proj = register_module(
+        "gate_proj", std::make_shared<Projection>(config.hiddenSize, config.intermediateSize, config.mlpBias));
     up_proj = register_module("up_proj",
                               std::make_shared<Projection>(config.hiddenSize, config.intermediateSize, config.mlpBias));
-    down_proj = register_module("down_proj",
-                                std::make_shared<Projection>(config.intermediateSize, config.hiddenSize, config.mlpBias));
+    down_proj = register_module(
+        "down_proj", std::make_shared<Projection>(config.intermediateSize, config.hiddenSize, config.mlpBias));
 }
 
 torch::Tensor Mlp::forward(const torch::Tensor &x)
@@ -122,7 +123,8 @@ torch::Tensor Mlp::forward(const torch::Tensor &x)
 
 DecoderLayer::DecoderLayer(const ModelConfig &config)
 {
-    input_layernorm = register_module("input_layernorm", std::make_shared<RmsNorm>(config.hiddenSize, config.rmsNormEps));
+    input_layernorm =
+        register_module("input_layernorm", std::make_shared<RmsNorm>(config.hiddenSize, config.rmsNormEps));
     self_attn = register_module("self_attn", std::make_shared<Attention>(config));
     post_attention_layernorm =
         register_module("post_attention_layernorm", std::make_shared<RmsNorm>(config.hiddenSize, config.rmsNormEps));
@@ -211,7 +213,8 @@ torch::Tensor Transformer::hiddenStates(const ForwardInputs &inputs)
     const std::int64_t past = inputs.cache ? inputs.cache->length() : 0;
     torch::Tensor positions = inputs.positions;
     if (!positions.defined())
-        positions = torch::arange(past, past + time, ids.options().dtype(torch::kInt64)).unsqueeze(0).expand({batch, time});
+        positions =
+            torch::arange(past, past + time, ids.options().dtype(torch::kInt64)).unsqueeze(0).expand({batch, time});
 
     // Rotary embedding tables as transformers computes them: float32 angles (float64 for a float64 model), then
     // cast to the model's dtype.

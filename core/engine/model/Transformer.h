@@ -87,8 +87,7 @@ struct ForwardInputs
     explicit ForwardInputs(torch::Tensor tokenIds, KvCache *kvCache = nullptr)
         : ids(std::move(tokenIds))
         , cache(kvCache)
-    {
-    }
+    {}
 
     torch::Tensor ids;           // [batch, time] int64
     KvCache *cache = nullptr;    // keys and values of earlier positions, extended by this call

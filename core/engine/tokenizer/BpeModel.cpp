@@ -25,6 +25,24 @@ struct Symbol
     bool alive = true;
 };
 
+// Appends a symbol linked to its neighbours in the list.
+void appendSymbol(std::vector<Symbol> &symbols, Symbol symbol)
+{
+    symbol.previous = static_cast<int>(symbols.size()) - 1;
+    symbol.next = static_cast<int>(symbols.size()) + 1;
+    symbols.push_back(symbol);
+}
+
+// Absorbs the symbol after `left` into it (the caller updates what the merged symbol is).
+void absorbNext(std::vector<Symbol> &symbols, int left)
+{
+    Symbol &right = symbols[static_cast<std::size_t>(symbols[left].next)];
+    right.alive = false;
+    symbols[left].next = right.next;
+    if (right.next >= 0)
+        symbols[right.next].previous = left;
+}
+
 } // namespace
 
 BpeModel::BpeModel(std::vector<std::string> tokens, std::vector<std::pair<std::string, std::string>> merges,
@@ -93,7 +111,8 @@ void BpeModel::appendCharacter(std::string_view character, std::vector<std::int3
     } else if (m_unknownId) {
         out.push_back(*m_unknownId);
     } else {
-        throw EngineError("The character '" + std::string(character) + "' has no token and the vocabulary has no "
+        throw EngineError("The character '" + std::string(character) +
+                          "' has no token and the vocabulary has no "
                           "byte fallback or unknown token");
     }
 }
@@ -141,9 +160,7 @@ void BpeModel::encodeByRank(std::string_view word, std::vector<std::int32_t> &ou
         for (const std::int32_t id : ids) {
             Symbol symbol;
             symbol.id = id;
-            symbol.previous = static_cast<int>(symbols.size()) - 1;
-            symbol.next = static_cast<int>(symbols.size()) + 1;
-            symbols.push_back(symbol);
+            appendSymbol(symbols, symbol);
         }
     }
     if (symbols.empty())
@@ -177,12 +194,8 @@ void BpeModel::encodeByRank(std::string_view word, std::vector<std::int32_t> &ou
         Symbol &left = symbols[candidate.left];
         if (!left.alive || left.id != candidate.leftId || left.next < 0 || symbols[left.next].id != candidate.rightId)
             continue; // stale: one side has been merged since
-        Symbol &right = symbols[left.next];
         left.id = candidate.merged;
-        right.alive = false;
-        left.next = right.next;
-        if (right.next >= 0)
-            symbols[right.next].previous = candidate.left;
+        absorbNext(symbols, candidate.left);
         consider(left.previous);
         consider(candidate.left);
     }
@@ -200,9 +213,7 @@ void BpeModel::encodeByScore(std::string_view word, std::vector<std::int32_t> &o
         symbol.begin = position;
         unicode::decodeUtf8(word, position);
         symbol.end = position;
-        symbol.previous = static_cast<int>(symbols.size()) - 1;
-        symbol.next = static_cast<int>(symbols.size()) + 1;
-        symbols.push_back(symbol);
+        appendSymbol(symbols, symbol);
     }
     if (symbols.empty())
         return;
@@ -235,12 +246,8 @@ void BpeModel::encodeByScore(std::string_view word, std::vector<std::int32_t> &o
         Symbol &left = symbols[candidate.left];
         if (!left.alive || left.next < 0 || symbols[left.next].end - left.begin != candidate.length)
             continue; // stale
-        Symbol &right = symbols[left.next];
-        left.end = right.end;
-        right.alive = false;
-        left.next = right.next;
-        if (right.next >= 0)
-            symbols[right.next].previous = candidate.left;
+        left.end = symbols[left.next].end;
+        absorbNext(symbols, candidate.left);
         consider(left.previous);
         consider(candidate.left);
     }

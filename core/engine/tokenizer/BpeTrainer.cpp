@@ -116,9 +116,9 @@ void writeTrainedTokenizer(const TrainedBpe &bpe, const std::string &directory, 
     templateProcessing["pair"] = json::array({bos, textA, bos, textB});
     templateProcessing["special_tokens"][bosToken] = {{"id", bosToken}, {"ids", {bosId}}, {"tokens", {bosToken}}};
     json postProcessor = {{"type", "Sequence"}};
-    postProcessor["processors"] = json::array(
-        {{{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", false}, {"use_regex", true}},
-         templateProcessing});
+    postProcessor["processors"] =
+        json::array({{{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", false}, {"use_regex", true}},
+                     templateProcessing});
     const json tokenizer = {
         {"version", "1.0"},
         {"truncation", nullptr},
@@ -154,7 +154,8 @@ void writeTrainedTokenizer(const TrainedBpe &bpe, const std::string &directory, 
                    {"model_max_length", 1000000}};
     if (!chatTemplate.empty())
         config["chat_template"] = chatTemplate;
-    for (const auto &[name, value] : {std::pair<const char *, json>{"tokenizer.json", tokenizer}, {"tokenizer_config.json", config}}) {
+    for (const auto &[name, value] :
+         {std::pair<const char *, json>{"tokenizer.json", tokenizer}, {"tokenizer_config.json", config}}) {
         AtomicFileWriter file((std::filesystem::path(directory) / name).string());
         file.write(value.dump(1) + "\n");
         file.commit();

@@ -110,9 +110,8 @@ std::size_t matchLlama3(const CodePoints &text, std::size_t i, bool numbersInThr
     // [^\r\n\p{L}\p{N}]?\p{L}+
     {
         const char32_t c = text.at(i);
-        const std::size_t start = (c != 0 && !isNewline(c) && !isLetter(c) && !isNumber(c) && isLetter(text.at(i + 1)))
-                                      ? i + 1
-                                      : i;
+        const std::size_t start =
+            (c != 0 && !isNewline(c) && !isLetter(c) && !isNumber(c) && isLetter(text.at(i + 1))) ? i + 1 : i;
         std::size_t j = start;
         while (isLetter(text.at(j)))
             ++j;
@@ -195,8 +194,9 @@ std::vector<std::string_view> preTokenize(PreTokenizerKind kind, std::string_vie
     const CodePoints points(text);
     std::vector<std::string_view> pieces;
     for (std::size_t i = 0; i < points.size();) {
-        const std::size_t length = kind == PreTokenizerKind::Gpt2 ? matchGpt2(points, i)
-                                                                 : matchLlama3(points, i, kind == PreTokenizerKind::Llama3);
+        const std::size_t length = kind == PreTokenizerKind::Gpt2
+                                       ? matchGpt2(points, i)
+                                       : matchLlama3(points, i, kind == PreTokenizerKind::Llama3);
         pieces.push_back(text.substr(points.offsets[i], points.offsets[i + length] - points.offsets[i]));
         i += length;
     }

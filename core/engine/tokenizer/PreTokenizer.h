@@ -1,8 +1,8 @@
 // Splits text into the pieces byte-level BPE merges within, exactly as the pre-tokenizer regular expressions of
 // GPT-2, Llama 3 and Qwen2 do (hand-written matchers over Unicode tables, no regex engine needed):
 //   GPT-2:  's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
-//   Llama 3: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
-//   Qwen2:  the Llama 3 expression with \p{N} instead of \p{N}{1,3}
+//   Llama 3: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|
+//   ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+ Qwen2:  the Llama 3 expression with \p{N} instead of \p{N}{1,3}
 #pragma once
 
 #include <optional>

@@ -132,7 +132,8 @@ std::vector<std::int32_t> Tokenizer::encode(std::string_view text, const EncodeO
     while (position < text.size()) {
         const AddedToken *match = nullptr;
         for (const AddedToken &token : m_addedTokens) {
-            if ((!token.special || options.parseSpecial) && text.compare(position, token.content.size(), token.content) == 0) {
+            if ((!token.special || options.parseSpecial) &&
+                text.compare(position, token.content.size(), token.content) == 0) {
                 match = &token;
                 break;
             }
@@ -200,8 +201,7 @@ std::string Tokenizer::decode(const std::vector<std::int32_t> &ids, bool skipSpe
 StreamingDecoder::StreamingDecoder(const Tokenizer &tokenizer, bool skipSpecial)
     : m_tokenizer(tokenizer)
     , m_skipSpecial(skipSpecial)
-{
-}
+{}
 
 std::string StreamingDecoder::push(std::int32_t id)
 {

@@ -27,8 +27,7 @@ struct Composition
 
 #include "engine/tokenizer/UnicodeTables.inc"
 
-template <std::size_t N>
-bool inRanges(const CodePointRange (&table)[N], char32_t codePoint)
+template <std::size_t N> bool inRanges(const CodePointRange (&table)[N], char32_t codePoint)
 {
     const auto found = std::upper_bound(std::begin(table), std::end(table), codePoint,
                                         [](char32_t c, const CodePointRange &range) { return c < range.first; });
@@ -74,8 +73,8 @@ char32_t compose(char32_t first, char32_t second)
     if (first >= kSBase && first < kSBase + kSCount && (first - kSBase) % kTCount == 0 && second > kTBase &&
         second < kTBase + kTCount)
         return first + (second - kTBase);
-    const auto found = std::lower_bound(std::begin(kCompositions), std::end(kCompositions), Composition{first, second, 0},
-                                        [](const Composition &a, const Composition &b) {
+    const auto found = std::lower_bound(std::begin(kCompositions), std::end(kCompositions),
+                                        Composition{first, second, 0}, [](const Composition &a, const Composition &b) {
                                             return a.first < b.first || (a.first == b.first && a.second < b.second);
                                         });
     return found != std::end(kCompositions) && found->first == first && found->second == second ? found->composite : 0;
@@ -173,8 +172,11 @@ std::size_t completeUtf8Prefix(std::string_view text)
         const auto byte = static_cast<unsigned char>(text[end - back]);
         if ((byte & 0xC0) == 0x80)
             continue;
-        const std::size_t needed = byte < 0x80 ? 1 : (byte & 0xE0) == 0xC0 ? 2 : (byte & 0xF0) == 0xE0 ? 3
-                                                     : (byte & 0xF8) == 0xF0 ? 4 : 1;
+        const std::size_t needed = byte < 0x80             ? 1
+                                   : (byte & 0xE0) == 0xC0 ? 2
+                                   : (byte & 0xF0) == 0xE0 ? 3
+                                   : (byte & 0xF8) == 0xF0 ? 4
+                                                           : 1;
         return back >= needed ? end : end - back;
     }
     return end;
