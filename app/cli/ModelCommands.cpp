@@ -71,8 +71,12 @@ int GenerateCommand::run(const QStringList &arguments, CliStreams streams)
                                      QStringLiteral("1.1"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for sampling (0)."),
                                   QStringLiteral("S"), QStringLiteral("0"));
+    const QCommandLineOption format(QStringLiteral("chat-format"),
+                                    QStringLiteral("The chat format instead of the model's own: llama3, llama31, "
+                                                   "chatml, mistral, gemma, phi3 or alpaca."),
+                                    QStringLiteral("NAME"));
     for (const auto &option :
-         {model, prompt, chat, system, maxTokens, temperature, topK, topP, penalty, seed, kDtype, kDevice})
+         {model, prompt, chat, system, maxTokens, temperature, topK, topP, penalty, seed, format, kDtype, kDevice})
         parser.addOption(option);
     if (const auto status = parseCommandLine(parser, arguments, streams, 0, 0))
         return *status;
@@ -98,8 +102,8 @@ int GenerateCommand::run(const QStringList &arguments, CliStreams streams)
         return UsageError;
     }
 
-    const auto language =
-        core::LanguageModel::open(modelFolder(parser, model), {parser.value(kDtype), parser.value(kDevice)});
+    const auto language = core::LanguageModel::open(
+        modelFolder(parser, model), {parser.value(kDtype), parser.value(kDevice), parser.value(format)});
     streams.err << "Model: " << language->summary() << '\n';
     streams.err.flush();
     auto print = [&](const QString &piece) {
@@ -188,7 +192,7 @@ int PerplexityCommand::run(const QStringList &arguments, CliStreams streams)
         throw core::Error(QStringLiteral("Cannot read %1: %2").arg(input.fileName(), input.errorString()));
     const QString text = QString::fromUtf8(input.readAll());
     const auto language =
-        core::LanguageModel::open(modelFolder(parser, model), {parser.value(kDtype), parser.value(kDevice)});
+        core::LanguageModel::open(modelFolder(parser, model), {parser.value(kDtype), parser.value(kDevice), QString()});
     streams.err << "Model: " << language->summary() << '\n';
     core::PerplexityOutcome outcome;
     {

@@ -100,7 +100,16 @@ std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const 
         impl->engineTokenizer = engine::loadTokenizer(path);
         impl->tokenizer = std::make_unique<TextTokenizer>(impl->engineTokenizer);
         impl->generation = engine::GenerationConfig::fromFile(folder.toStdString() + "/generation_config.json");
-        impl->chat = std::make_unique<engine::ChatTemplate>(engine::ChatTemplate::forTokenizer(*impl->engineTokenizer));
+        std::optional<engine::ChatFormat> format;
+        if (!options.chatFormat.isEmpty()) {
+            format = engine::ChatTemplate::formatFromId(options.chatFormat.toStdString());
+            if (!format)
+                throw Error(QStringLiteral("Unknown chat format \"%1\" (use llama3, llama31, chatml, mistral, gemma, "
+                                           "phi3 or alpaca).")
+                                .arg(options.chatFormat));
+        }
+        impl->chat =
+            std::make_unique<engine::ChatTemplate>(engine::ChatTemplate::forTokenizer(*impl->engineTokenizer, format));
         if (impl->engineTokenizer->vocabularySize() > impl->model->config().vocabSize)
             throw Error(QStringLiteral("The tokenizer of %1 has %2 tokens but the model only %3.")
                             .arg(folder)

@@ -48,6 +48,8 @@ public:
     {
         QString dtype = QStringLiteral("auto");  // auto (bf16 on CUDA, float32 on the CPU), float32, bfloat16
         QString device = QStringLiteral("auto"); // auto, cpu, cuda
+        QString chatFormat;                      // empty: detected from the model's template; else llama3, llama31,
+                                                 // chatml, mistral, gemma, phi3 or alpaca
     };
 
     // Throws core::Error saying what is wrong with the folder.

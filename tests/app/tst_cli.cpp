@@ -205,6 +205,11 @@ private slots:
         QCOMPARE(result.exitCode, 0);
         QVERIFY2(result.err.contains(QStringLiteral("llama, 3.4 M parameters")), qPrintable(result.err));
         QVERIFY(QFileInfo::exists(m_dir.filePath(QStringLiteral("data/models/base/starter/model.safetensors"))));
+        const Result alpaca = run({QStringLiteral("generate"), QStringLiteral("--prompt"), QStringLiteral("Hello"),
+                                   QStringLiteral("--max-tokens"), QStringLiteral("2"), QStringLiteral("--chat"),
+                                   QStringLiteral("--chat-format"), QStringLiteral("alpaca")});
+        QCOMPARE(alpaca.exitCode, 0);
+        QVERIFY2(alpaca.err.contains(QStringLiteral("chat format alpaca")), qPrintable(alpaca.err));
     }
 
     void modelErrorsAreExplained()
