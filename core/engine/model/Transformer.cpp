@@ -19,16 +19,63 @@ torch::Tensor rotateHalf(const torch::Tensor &x)
 
 } // namespace
 
+WeightMatrix::WeightMatrix(std::int64_t rows, std::int64_t columns)
+{
+    weight = register_parameter("weight", torch::zeros({rows, columns}));
+}
+
 Projection::Projection(std::int64_t in, std::int64_t out, bool withBias)
+    : inFeatures(in)
+    , outFeatures(out)
 {
     weight = register_parameter("weight", torch::empty({out, in}));
     if (withBias)
         bias = register_parameter("bias", torch::zeros({out}));
 }
 
+torch::Tensor Projection::baseWeight(torch::Dtype dtype) const
+{
+    return m_quantized ? dequantizeNf4(*m_quantized, dtype) : weight.to(dtype);
+}
+
+void Projection::quantizeToNf4()
+{
+    torch::NoGradGuard noGrad;
+    m_quantized = std::make_shared<Nf4Tensor>(quantizeNf4(weight));
+    weight.set_data(torch::empty({0}, weight.options()));
+    weight.set_requires_grad(false);
+}
+
+void Projection::attachAdapter(std::int64_t rank, double scaling, double dropout,
+                               std::shared_ptr<at::Generator> dropoutSource)
+{
+    const torch::Device device = weight.device();
+    lora_A = register_module("lora_A", std::make_shared<WeightMatrix>(rank, inFeatures));
+    lora_B = register_module("lora_B", std::make_shared<WeightMatrix>(outFeatures, rank));
+    lora_A->to(device, torch::kFloat32);
+    lora_B->to(device, torch::kFloat32);
+    m_scaling = scaling;
+    m_dropout = dropout;
+    m_dropoutSource = std::move(dropoutSource);
+}
+
+torch::Tensor Projection::dropoutMask(const torch::Tensor &x) const
+{
+    const c10::optional<at::Generator> source =
+        m_dropoutSource ? c10::optional<at::Generator>(*m_dropoutSource) : c10::nullopt;
+    const torch::Tensor keep = torch::empty(x.sizes(), x.options().dtype(torch::kFloat32)).bernoulli_(1.0 - m_dropout, source);
+    return (keep / (1.0 - m_dropout)).to(x.scalar_type());
+}
+
 torch::Tensor Projection::forward(const torch::Tensor &x)
 {
-    return torch::linear(x, weight, bias);
+    torch::Tensor y = torch::linear(x, m_quantized ? baseWeight(x.scalar_type()) : weight, bias);
+    if (lora_A) {
+        const torch::Tensor dropped = m_dropout > 0 && is_training() ? x * dropoutMask(x) : x;
+        const torch::Tensor a = lora_A->weight.to(x.scalar_type()), b = lora_B->weight.to(x.scalar_type());
+        y = y + torch::linear(torch::linear(dropped, a), b) * m_scaling;
+    }
+    return y;
 }
 
 Embedding::Embedding(std::int64_t count, std::int64_t size)

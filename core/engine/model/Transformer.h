@@ -6,6 +6,7 @@
 
 #include "engine/model/KvCache.h"
 #include "engine/model/ModelConfig.h"
+#include "engine/quant/Nf4.h"
 
 #include <torch/nn/module.h>
 #include <torch/types.h>
@@ -16,15 +17,47 @@
 
 namespace mtm::engine {
 
-// y = x Wᵀ + b, with W stored as [out, in] like torch.nn.Linear.
+// A module holding one matrix as its "weight" parameter (LoRA's lora_A and lora_B).
+class WeightMatrix : public torch::nn::Module
+{
+public:
+    WeightMatrix(std::int64_t rows, std::int64_t columns);
+    torch::Tensor weight;
+};
+
+// y = x Wᵀ + b, with W stored as [out, in] like torch.nn.Linear. For fine-tuning W can be kept in NF4 (QLoRA)
+// and a low-rank adapter added beside it (LoRA): y = x Wᵀ + b + scaling · (dropout(x) Aᵀ) Bᵀ.
 class Projection : public torch::nn::Module
 {
 public:
     Projection(std::int64_t in, std::int64_t out, bool bias);
-    virtual torch::Tensor forward(const torch::Tensor &x);
+    torch::Tensor forward(const torch::Tensor &x);
+
+    // W in dtype: the dense weight, or the NF4 weight dequantized.
+    torch::Tensor baseWeight(torch::Dtype dtype) const;
+    // Replaces the dense weight by its NF4 form (the parameter is emptied).
+    void quantizeToNf4();
+    bool isQuantized() const { return m_quantized != nullptr; }
+    const Nf4Tensor *quantized() const { return m_quantized.get(); }
+
+    // Adds lora_A [rank, in] and lora_B [out, rank], float32, zero (attachLora draws lora_A's start values).
+    void attachAdapter(std::int64_t rank, double scaling, double dropout, std::shared_ptr<at::Generator> dropoutSource);
+    bool hasAdapter() const { return lora_A != nullptr; }
+    double adapterScaling() const { return m_scaling; }
+    double adapterDropout() const { return m_dropout; }
+    // The dropout mask for x (already scaled by 1/(1 - p)), drawn from the adapter's generator.
+    torch::Tensor dropoutMask(const torch::Tensor &x) const;
 
     torch::Tensor weight;
     torch::Tensor bias; // undefined when there is none
+    std::shared_ptr<WeightMatrix> lora_A, lora_B;
+    std::int64_t inFeatures, outFeatures;
+
+private:
+    std::shared_ptr<Nf4Tensor> m_quantized;
+    double m_scaling = 0;
+    double m_dropout = 0;
+    std::shared_ptr<at::Generator> m_dropoutSource;
 };
 
 class Embedding : public torch::nn::Module

@@ -1,0 +1,185 @@
+#include "engine/train/Lora.h"
+
+#include "engine/EngineError.h"
+#include "engine/io/AtomicFileWriter.h"
+#include "engine/io/Safetensors.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace mtm::engine {
+namespace {
+
+const std::string kPeftPrefix = "base_model.model.";
+
+std::string shortName(const std::string &name)
+{
+    return name.substr(name.rfind('.') + 1);
+}
+
+} // namespace
+
+double LoraSettings::scaling() const
+{
+    return rsLora ? alpha / std::sqrt(double(rank)) : alpha / double(rank);
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<Projection>>> decoderProjections(Transformer &model)
+{
+    std::vector<std::pair<std::string, std::shared_ptr<Projection>>> projections;
+    for (std::size_t i = 0; i < model.model->layers.size(); ++i) {
+        const auto &layer = model.model->layers[i];
+        const std::string prefix = "model.layers." + std::to_string(i) + ".";
+        for (const auto &[name, projection] :
+             {std::pair<const char *, std::shared_ptr<Projection>>{"self_attn.q_proj", layer->self_attn->q_proj},
+              {"self_attn.k_proj", layer->self_attn->k_proj},
+              {"self_attn.v_proj", layer->self_attn->v_proj},
+              {"self_attn.o_proj", layer->self_attn->o_proj},
+              {"mlp.gate_proj", layer->mlp->gate_proj},
+              {"mlp.up_proj", layer->mlp->up_proj},
+              {"mlp.down_proj", layer->mlp->down_proj}})
+            projections.emplace_back(prefix + name, projection);
+    }
+    return projections;
+}
+
+std::vector<torch::Tensor> attachLora(Transformer &model, const LoraSettings &settings, std::uint64_t seed,
+                                      std::shared_ptr<at::Generator> dropoutSource)
+{
+    static const std::vector<std::string> known = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    for (const std::string &target : settings.targets) {
+        if (std::find(known.begin(), known.end(), target) == known.end())
+            throw EngineError("LoRA cannot target \"" + target + "\" (choose among q_proj, k_proj, v_proj, o_proj, "
+                              "gate_proj, up_proj, down_proj)");
+    }
+    if (settings.rank < 1)
+        throw EngineError("The LoRA rank must be at least 1");
+    if (settings.dropout < 0 || settings.dropout >= 1)
+        throw EngineError("The LoRA dropout must be in [0, 1)");
+    for (auto &parameter : model.parameters())
+        parameter.set_requires_grad(false);
+    // The adapters' initial values come from their own generator, so that a seed decides them.
+    const auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    std::vector<torch::Tensor> trainable;
+    for (const auto &[name, projection] : decoderProjections(model)) {
+        if (std::find(settings.targets.begin(), settings.targets.end(), shortName(name)) == settings.targets.end())
+            continue;
+        projection->attachAdapter(settings.rank, settings.scaling(), settings.dropout, dropoutSource);
+        torch::NoGradGuard noGrad;
+        const double bound = 1.0 / std::sqrt(double(projection->inFeatures));
+        projection->lora_A->weight.copy_(
+            torch::empty(projection->lora_A->weight.sizes()).uniform_(-bound, bound, generator));
+        trainable.push_back(projection->lora_A->weight);
+        trainable.push_back(projection->lora_B->weight);
+    }
+    return trainable;
+}
+
+void quantizeDecoderToNf4(Transformer &model)
+{
+    for (const auto &[name, projection] : decoderProjections(model))
+        projection->quantizeToNf4();
+}
+
+void mergeLora(Transformer &model)
+{
+    torch::NoGradGuard noGrad;
+    for (const auto &[name, projection] : decoderProjections(model)) {
+        if (!projection->hasAdapter())
+            continue;
+        const torch::Tensor delta =
+            torch::matmul(projection->lora_B->weight, projection->lora_A->weight) * projection->adapterScaling();
+        if (projection->isQuantized())
+            throw EngineError("Merge the adapter into the full-precision base, not the NF4 one");
+        projection->weight.add_(delta.to(projection->weight.scalar_type()));
+        projection->lora_B->weight.zero_(); // the adapter now adds nothing
+    }
+}
+
+void saveLoraAdapter(Transformer &model, const LoraSettings &settings, const std::string &directory,
+                     const std::string &baseModel)
+{
+    std::filesystem::create_directories(directory);
+    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+    for (const auto &[name, projection] : decoderProjections(model)) {
+        if (!projection->hasAdapter())
+            continue;
+        tensors.emplace_back(kPeftPrefix + name + ".lora_A.weight", projection->lora_A->weight.to(torch::kFloat32));
+        tensors.emplace_back(kPeftPrefix + name + ".lora_B.weight", projection->lora_B->weight.to(torch::kFloat32));
+    }
+    if (tensors.empty())
+        throw EngineError("The model has no LoRA adapter to save");
+    writeSafetensors((std::filesystem::path(directory) / "adapter_model.safetensors").string(), tensors,
+                     {{"format", "pt"}});
+    const nlohmann::json config = {
+        {"peft_type", "LORA"},
+        {"task_type", "CAUSAL_LM"},
+        {"base_model_name_or_path", baseModel},
+        {"r", settings.rank},
+        {"lora_alpha", settings.alpha},
+        {"lora_dropout", settings.dropout},
+        {"target_modules", settings.targets},
+        {"bias", "none"},
+        {"fan_in_fan_out", false},
+        {"use_rslora", settings.rsLora},
+        {"use_dora", false},
+        {"modules_to_save", nullptr},
+        {"inference_mode", true},
+        {"init_lora_weights", true},
+        {"rank_pattern", nlohmann::json::object()},
+        {"alpha_pattern", nlohmann::json::object()},
+    };
+    AtomicFileWriter file((std::filesystem::path(directory) / "adapter_config.json").string());
+    file.write(config.dump(2) + "\n");
+    file.commit();
+}
+
+LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
+{
+    const std::string configPath = (std::filesystem::path(directory) / "adapter_config.json").string();
+    std::ifstream in(configPath, std::ios::binary);
+    if (!in)
+        throw EngineError("Cannot read " + configPath);
+    nlohmann::json config;
+    try {
+        config = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error &error) {
+        throw EngineError(configPath + " is not valid JSON: " + error.what());
+    }
+    if (config.value("peft_type", "") != "LORA")
+        throw EngineError(configPath + ": peft_type is not \"LORA\"");
+    LoraSettings settings;
+    settings.rank = config.value("r", settings.rank);
+    settings.alpha = config.value("lora_alpha", settings.alpha);
+    settings.dropout = config.value("lora_dropout", 0.0);
+    settings.rsLora = config.value("use_rslora", false);
+    if (config.contains("target_modules") && config["target_modules"].is_array())
+        settings.targets = config["target_modules"].get<std::vector<std::string>>();
+    attachLora(model, settings, 0, nullptr);
+    const SafetensorsFile weights((std::filesystem::path(directory) / "adapter_model.safetensors").string());
+    torch::NoGradGuard noGrad;
+    for (const auto &[name, projection] : decoderProjections(model)) {
+        if (!projection->hasAdapter())
+            continue;
+        for (const auto &[suffix, matrix] : {std::pair<const char *, std::shared_ptr<WeightMatrix>>{".lora_A.weight", projection->lora_A},
+                                              {".lora_B.weight", projection->lora_B}}) {
+            const std::string tensorName = kPeftPrefix + name + suffix;
+            if (!weights.find(tensorName))
+                throw EngineError(weights.path() + " has no tensor '" + tensorName + "'");
+            const torch::Tensor value = weights.load(tensorName);
+            if (value.sizes() != matrix->weight.sizes())
+                throw EngineError(weights.path() + ": '" + tensorName + "' has the shape " + c10::str(value.sizes()) +
+                                  " but the model needs " + c10::str(matrix->weight.sizes()));
+            matrix->weight.copy_(value);
+        }
+    }
+    return settings;
+}
+
+} // namespace mtm::engine

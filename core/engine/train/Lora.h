@@ -1,0 +1,44 @@
+// LoRA on a Transformer: adapters on the chosen projections (q, k, v, o, gate, up, down by default), the base
+// frozen (and, for QLoRA, kept in NF4), merging W + s·B·A, and the PEFT files: adapter_model.safetensors with
+// PEFT's tensor names and adapter_config.json with PEFT's keys.
+#pragma once
+
+#include "engine/model/Transformer.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mtm::engine {
+
+struct LoraSettings
+{
+    std::int64_t rank = 16;
+    double alpha = 32;
+    double dropout = 0.05;
+    bool rsLora = false; // scaling alpha / sqrt(r) instead of alpha / r
+    std::vector<std::string> targets = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+
+    double scaling() const;
+};
+
+// The decoder's projections by name ("model.layers.0.self_attn.q_proj"), in layer order.
+std::vector<std::pair<std::string, std::shared_ptr<Projection>>> decoderProjections(Transformer &model);
+
+// Freezes the whole model, attaches adapters to the target projections (initialised from seed), and returns
+// their parameters (float32). Throws EngineError for an unknown target name.
+std::vector<torch::Tensor> attachLora(Transformer &model, const LoraSettings &settings, std::uint64_t seed,
+                                      std::shared_ptr<at::Generator> dropoutSource);
+// Keeps every decoder projection in NF4 (QLoRA's frozen base).
+void quantizeDecoderToNf4(Transformer &model);
+// Folds the adapters into dense weights (W + s·B·A) and removes them from the forward pass.
+void mergeLora(Transformer &model);
+
+// adapter_model.safetensors (float32) and adapter_config.json, as PEFT writes them.
+void saveLoraAdapter(Transformer &model, const LoraSettings &settings, const std::string &directory,
+                     const std::string &baseModel);
+// Reads a PEFT adapter folder and attaches it to the model (which must have no adapters yet).
+LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory);
+
+} // namespace mtm::engine
