@@ -127,29 +127,7 @@ torch::Tensor Attention::forward(const torch::Tensor &x, const torch::Tensor &co
     k = k * cos + rotateHalf(k) * sin;
     if (cache)
         std::tie(k, v) = cache->append(layer, k, v);
-    if (m_kvHeads != m_heads) {
-        k = k.repeat_interleave(m_heads / m_kvHeads, 1);
-        v = v.repeat_interleave(m_heads / m_kvHeads, 1);
-    }
-    torch::Tensor out;
-#if TORCH_VERSION_MAJOR >= 2
-    // The fused kernel (flash or memory-efficient attention where the device has one).
-    if (mask.defined())
-        out = at::scaled_dot_product_attention(q, k, v, mask);
-    else
-        out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/time > 1);
-#else
-    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(m_headDim)));
-    if (mask.defined())
-        scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
-    else if (time > 1)
-        scores = scores.masked_fill(causalMask(time, 0, std::nullopt, x.device()).logical_not(),
-                                    -std::numeric_limits<float>::infinity());
-    // Softmax in (at least) float32, as transformers does.
-    const torch::Dtype wide = q.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
-    const torch::Tensor probabilities = torch::softmax(scores.to(wide), -1).to(q.scalar_type());
-    out = torch::matmul(probabilities, v);
-#endif
+    const torch::Tensor out = attention(q, k, v, mask);
     return o_proj->forward(out.transpose(1, 2).reshape({batch, time, m_heads * m_headDim}));
 }
 
@@ -194,6 +172,31 @@ DecoderStack::DecoderStack(const ModelConfig &config)
         list->push_back(layers.back());
     }
     norm = register_module("norm", std::make_shared<RmsNorm>(config.hiddenSize, config.rmsNormEps));
+}
+
+torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v, const torch::Tensor &mask)
+{
+    const std::int64_t time = q.size(2);
+    torch::Tensor keys = k, values = v;
+    if (k.size(1) != q.size(1)) {
+        keys = k.repeat_interleave(q.size(1) / k.size(1), 1);
+        values = v.repeat_interleave(q.size(1) / k.size(1), 1);
+    }
+#if TORCH_VERSION_MAJOR >= 2
+    if (mask.defined())
+        return at::scaled_dot_product_attention(q, keys, values, mask);
+    return at::scaled_dot_product_attention(q, keys, values, {}, 0.0, /*is_causal=*/time > 1);
+#else
+    torch::Tensor scores = torch::matmul(q, keys.transpose(-2, -1)) * (1.0 / std::sqrt(double(q.size(-1))));
+    if (mask.defined())
+        scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+    else if (time > 1)
+        scores = scores.masked_fill(causalMask(time, 0, std::nullopt, q.device()).logical_not(),
+                                    -std::numeric_limits<float>::infinity());
+    // Softmax in (at least) float32, as transformers does.
+    const torch::Dtype wide = q.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
+    return torch::matmul(torch::softmax(scores.to(wide), -1).to(q.scalar_type()), values);
+#endif
 }
 
 torch::Tensor ropeInverseFrequencies(const ModelConfig &config)
@@ -263,22 +266,8 @@ torch::Tensor Transformer::hiddenStates(const ForwardInputs &inputs)
         positions =
             torch::arange(past, past + time, ids.options().dtype(torch::kInt64)).unsqueeze(0).expand({batch, time});
 
-    // Rotary embedding tables as transformers computes them: float32 angles (float64 for a float64 model), then
-    // cast to the model's dtype.
-    const torch::Dtype angleType = dtype() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
-    if (m_inverseFrequencies.device() != ids.device() || m_inverseFrequencies.scalar_type() != angleType)
-        m_inverseFrequencies = ropeInverseFrequencies(m_config).to(ids.device(), angleType);
-    const torch::Tensor angles = positions.to(angleType).unsqueeze(-1) * m_inverseFrequencies.view({1, 1, -1});
-    const torch::Tensor table = torch::cat({angles, angles}, -1);
-    const torch::Tensor cos = table.cos().to(dtype()).unsqueeze(1);
-    const torch::Tensor sin = table.sin().to(dtype()).unsqueeze(1);
-
-    // Without an explicit mask: plain causal attention needs none (the attention applies it), but cached
-    // positions and a sliding window that cuts off keys do.
-    torch::Tensor mask = inputs.attentionMask;
-    const bool windowCuts = m_config.slidingWindow && past + time > *m_config.slidingWindow;
-    if (!mask.defined() && ((time > 1 && past > 0) || windowCuts))
-        mask = causalMask(time, past, m_config.slidingWindow, ids.device());
+    const auto [cos, sin] = rotaryTables(positions);
+    torch::Tensor mask = inputs.attentionMask.defined() ? inputs.attentionMask : defaultMask(time, past, ids.device());
 
     torch::Tensor x = model->embed_tokens->forward(ids);
     for (std::size_t i = 0; i < model->layers.size(); ++i)
@@ -286,6 +275,27 @@ torch::Tensor Transformer::hiddenStates(const ForwardInputs &inputs)
     if (inputs.cache)
         inputs.cache->advance(time);
     return model->norm->forward(x);
+}
+
+std::pair<torch::Tensor, torch::Tensor> Transformer::rotaryTables(const torch::Tensor &positions)
+{
+    // As transformers computes them: float32 angles (float64 for a float64 model), then cast to the model's dtype.
+    const torch::Dtype angleType = dtype() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
+    if (m_inverseFrequencies.device() != positions.device() || m_inverseFrequencies.scalar_type() != angleType)
+        m_inverseFrequencies = ropeInverseFrequencies(m_config).to(positions.device(), angleType);
+    const torch::Tensor angles = positions.to(angleType).unsqueeze(-1) * m_inverseFrequencies.view({1, 1, -1});
+    const torch::Tensor table = torch::cat({angles, angles}, -1);
+    return {table.cos().to(dtype()).unsqueeze(1), table.sin().to(dtype()).unsqueeze(1)};
+}
+
+torch::Tensor Transformer::defaultMask(std::int64_t time, std::int64_t past, torch::Device device) const
+{
+    // Plain causal attention needs none (the attention applies it), but cached positions and a sliding window
+    // that cuts off keys do.
+    const bool windowCuts = m_config.slidingWindow && past + time > *m_config.slidingWindow;
+    if ((time > 1 && past > 0) || windowCuts)
+        return causalMask(time, past, m_config.slidingWindow, device);
+    return {};
 }
 
 torch::Tensor Transformer::logits(const torch::Tensor &hidden)

@@ -146,6 +146,10 @@ public:
 
     // Logits [batch, time, vocabulary] in the model's dtype.
     torch::Tensor forward(const ForwardInputs &inputs);
+    // The rotary tables for positions [batch, time]: cos and sin, [batch, 1, time, head dim] in the model's dtype.
+    std::pair<torch::Tensor, torch::Tensor> rotaryTables(const torch::Tensor &positions);
+    // The mask forward() uses when none is given: undefined for plain causal attention without a cache.
+    torch::Tensor defaultMask(std::int64_t time, std::int64_t past, torch::Device device) const;
     // The final hidden states [batch, time, hidden], before the output projection.
     torch::Tensor hiddenStates(const ForwardInputs &inputs);
     torch::Tensor logits(const torch::Tensor &hidden);
@@ -165,6 +169,11 @@ private:
     ModelConfig m_config;
     torch::Tensor m_inverseFrequencies; // [head dim / 2], float32, moved to the device of the input
 };
+
+// softmax(q kᵀ / sqrt(d) + mask) v for q [batch, heads, time, d] and k, v [batch, kv heads, keys, d] (grouped-query
+// attention repeats k and v); causal when the mask is undefined. The fused kernel with LibTorch 2, else eager
+// with the softmax in float32.
+torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v, const torch::Tensor &mask);
 
 // The inverse frequencies of the rotary embedding, with rope scaling applied (float64 for reference use).
 torch::Tensor ropeInverseFrequencies(const ModelConfig &config);
