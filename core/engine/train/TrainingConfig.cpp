@@ -1,0 +1,196 @@
+#include "engine/train/TrainingConfig.h"
+
+#include "engine/EngineError.h"
+
+namespace mtm::engine {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+void read(const json &source, const char *key, T &target, const std::string &where)
+{
+    if (!source.contains(key) || source[key].is_null())
+        return;
+    try {
+        target = source[key].get<T>();
+    } catch (const json::exception &) {
+        throw EngineError(where + ": \"" + key + "\" has the wrong type (" + source[key].dump() + ")");
+    }
+}
+
+void require(bool condition, const std::string &where, const std::string &what)
+{
+    if (!condition)
+        throw EngineError(where + ": " + what);
+}
+
+} // namespace
+
+std::string TrainingConfig::methodId() const
+{
+    switch (method) {
+    case TrainingMethod::Qlora:
+        return "qlora";
+    case TrainingMethod::Lora:
+        return "lora";
+    case TrainingMethod::FastLora:
+        return "unsloth";
+    case TrainingMethod::Full:
+        break;
+    }
+    return "standard";
+}
+
+std::string TrainingConfig::outputFolderName() const
+{
+    switch (method) {
+    case TrainingMethod::Qlora:
+        return "qlora_model";
+    case TrainingMethod::Lora:
+    case TrainingMethod::FastLora:
+        return "lora_model";
+    case TrainingMethod::Full:
+        break;
+    }
+    return "standard_model";
+}
+
+TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &where)
+{
+    if (!source.is_object())
+        throw EngineError(where + ": a training configuration is a JSON object");
+    TrainingConfig c;
+    std::string type = "qlora";
+    read(source, "training_type", type, where);
+    if (type == "qlora")
+        c.method = TrainingMethod::Qlora;
+    else if (type == "unsloth" || type == "fast_lora")
+        c.method = TrainingMethod::FastLora;
+    else if (type == "lora")
+        c.method = TrainingMethod::Lora;
+    else if (type == "standard" || type == "full")
+        c.method = TrainingMethod::Full;
+    else if (type == "rag")
+        throw EngineError(where + ": RAG jobs build a vector index, not a fine-tune; they are not run by the trainer");
+    else
+        throw EngineError(where + ": unknown training_type \"" + type + "\" (qlora, unsloth, lora, standard or rag)");
+
+    read(source, "model_name", c.baseModel, where);
+    read(source, "dataset", c.records, where);
+    read(source, "output_dir", c.outputDirectory, where);
+    read(source, "epochs", c.epochs, where);
+    read(source, "batch_size", c.batchSize, where);
+    read(source, "gradient_accumulation_steps", c.gradientAccumulation, where);
+    read(source, "learning_rate", c.learningRate, where);
+    read(source, "weight_decay", c.weightDecay, where);
+    std::string schedule = "linear";
+    read(source, "lr_scheduler_type", schedule, where);
+    if (schedule == "linear")
+        c.schedule = LearningRateSchedule::Linear;
+    else if (schedule == "cosine")
+        c.schedule = LearningRateSchedule::Cosine;
+    else if (schedule == "constant" || schedule == "constant_with_warmup")
+        c.schedule = LearningRateSchedule::Constant;
+    else
+        throw EngineError(where + ": unknown lr_scheduler_type \"" + schedule + "\" (linear, cosine or constant)");
+    read(source, "warmup_ratio", c.warmupRatio, where);
+    read(source, "warmup_steps", c.warmupSteps, where);
+    read(source, "max_grad_norm", c.maxGradNorm, where);
+    read(source, "max_seq_length", c.maxSequenceLength, where);
+    read(source, "train_on_prompts", c.trainOnPrompts, where);
+    read(source, "eval_split", c.evalFraction, where);
+    read(source, "eval_count", c.evalCount, where);
+    read(source, "eval_steps", c.evalEvery, where);
+    read(source, "seed", c.seed, where);
+    read(source, "lora_r", c.lora.rank, where);
+    read(source, "lora_alpha", c.lora.alpha, where);
+    read(source, "lora_dropout", c.lora.dropout, where);
+    read(source, "use_rslora", c.lora.rsLora, where);
+    read(source, "target_modules", c.lora.targets, where);
+    read(source, "load_in_4bit", c.baseIn4Bit, where);
+    read(source, "packing", c.packing, where);
+    if (source.contains("gradient_checkpointing") && source["gradient_checkpointing"].is_boolean())
+        c.gradientCheckpointing = source["gradient_checkpointing"].get<bool>();
+    read(source, "dtype", c.dtype, where);
+    read(source, "device", c.device, where);
+    read(source, "save_steps", c.checkpointEvery, where);
+    read(source, "save_total_limit", c.keepCheckpoints, where);
+    read(source, "max_shard_size", c.maxShardBytes, where);
+    if (source.contains("chat_format") && source["chat_format"].is_string()) {
+        c.chatFormat = ChatTemplate::formatFromId(source["chat_format"].get<std::string>());
+        require(c.chatFormat.has_value(), where, "unknown chat_format " + source["chat_format"].dump());
+    }
+
+    require(!c.baseModel.empty(), where, "model_name (the base model folder) is missing");
+    require(!c.records.empty(), where, "dataset (the records to train on) is missing");
+    require(c.epochs >= 1 && c.epochs <= 1000, where, "epochs must be 1 to 1000");
+    require(c.batchSize >= 1 && c.batchSize <= 4096, where, "batch_size must be 1 to 4096");
+    require(c.gradientAccumulation >= 1, where, "gradient_accumulation_steps must be at least 1");
+    require(c.learningRate > 0 && c.learningRate < 1, where, "learning_rate must be above 0 and below 1");
+    require(c.weightDecay >= 0, where, "weight_decay must not be negative");
+    require(c.warmupRatio >= 0 && c.warmupRatio < 1, where, "warmup_ratio must be in [0, 1)");
+    require(c.maxGradNorm >= 0, where, "max_grad_norm must not be negative (0 turns clipping off)");
+    require(c.maxSequenceLength >= 8, where, "max_seq_length must be at least 8");
+    require(c.evalFraction >= 0 && c.evalFraction < 1, where, "eval_split must be in [0, 1)");
+    require(c.evalCount >= 0 && c.evalEvery >= 0, where, "eval_count and eval_steps must not be negative");
+    require(c.lora.rank >= 1 && c.lora.rank <= 4096, where, "lora_r must be 1 to 4096");
+    require(c.lora.alpha > 0, where, "lora_alpha must be above 0");
+    require(c.lora.dropout >= 0 && c.lora.dropout < 1, where, "lora_dropout must be in [0, 1)");
+    require(c.dtype == "auto" || c.dtype == "float32" || c.dtype == "bfloat16", where,
+            "dtype must be auto, float32 or bfloat16");
+    require(c.device == "auto" || c.device == "cpu" || c.device == "cuda", where, "device must be auto, cpu or cuda");
+    require(c.checkpointEvery >= 0 && c.keepCheckpoints >= 1, where,
+            "save_steps must not be negative and save_total_limit at least 1");
+    return c;
+}
+
+json TrainingConfig::toJson() const
+{
+    json out = fingerprint();
+    out["model_name"] = baseModel;
+    out["dataset"] = records;
+    out["output_dir"] = outputDirectory;
+    out["eval_steps"] = evalEvery;
+    out["save_steps"] = checkpointEvery;
+    out["save_total_limit"] = keepCheckpoints;
+    out["max_shard_size"] = maxShardBytes;
+    out["device"] = device;
+    return out;
+}
+
+json TrainingConfig::fingerprint() const
+{
+    static const char *schedules[] = {"linear", "cosine", "constant"};
+    json out = {
+        {"training_type", methodId()},
+        {"epochs", epochs},
+        {"batch_size", batchSize},
+        {"gradient_accumulation_steps", gradientAccumulation},
+        {"learning_rate", learningRate},
+        {"weight_decay", weightDecay},
+        {"lr_scheduler_type", schedules[int(schedule)]},
+        {"warmup_ratio", warmupRatio},
+        {"warmup_steps", warmupSteps},
+        {"max_grad_norm", maxGradNorm},
+        {"max_seq_length", maxSequenceLength},
+        {"train_on_prompts", trainOnPrompts},
+        {"eval_split", evalFraction},
+        {"eval_count", evalCount},
+        {"seed", seed},
+        {"lora_r", lora.rank},
+        {"lora_alpha", lora.alpha},
+        {"lora_dropout", lora.dropout},
+        {"use_rslora", lora.rsLora},
+        {"target_modules", lora.targets},
+        {"load_in_4bit", baseIn4Bit},
+        {"packing", packing},
+        {"gradient_checkpointing", checkpointsActivations()},
+        {"dtype", dtype},
+    };
+    if (chatFormat)
+        out["chat_format"] = ChatTemplate::formatId(*chatFormat);
+    return out;
+}
+
+} // namespace mtm::engine

@@ -1,0 +1,67 @@
+// A training job's settings, read from and written to JSON with the field names of the REST API
+// (training_type, model_name, dataset, epochs, batch_size, learning_rate, lora_r, ...), checked for sense.
+#pragma once
+
+#include "engine/chat/ChatTemplate.h"
+#include "engine/train/Lora.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace mtm::engine {
+
+// QLoRA: NF4 base + LoRA. Lora: plain LoRA on a 16-bit base with LibTorch's autograd. FastLora: the fast path
+// (the guide's "Unsloth" method). Full: every weight trained.
+enum class TrainingMethod { Qlora, Lora, FastLora, Full };
+enum class LearningRateSchedule { Linear, Cosine, Constant };
+
+struct TrainingConfig
+{
+    TrainingMethod method = TrainingMethod::Qlora;
+    std::string baseModel;  // a model folder
+    std::string records;    // a dataset's records.jsonl
+    std::string outputDirectory; // the job folder: <method>_model/, checkpoints/
+
+    std::int64_t epochs = 3;
+    std::int64_t batchSize = 4;
+    std::int64_t gradientAccumulation = 1;
+    double learningRate = 2e-4;
+    double weightDecay = 0.0;
+    LearningRateSchedule schedule = LearningRateSchedule::Linear;
+    double warmupRatio = 0.03;
+    std::int64_t warmupSteps = -1; // when not negative, used instead of the ratio
+    double maxGradNorm = 1.0;
+    std::int64_t maxSequenceLength = 512;
+    bool trainOnPrompts = false;
+    double evalFraction = 0.1;
+    std::int64_t evalCount = 0;
+    std::int64_t evalEvery = 0; // steps; 0: at the end of each epoch
+    std::uint64_t seed = 42;
+
+    LoraSettings lora;        // LoRA methods
+    bool baseIn4Bit = true;   // the fast path: NF4 (true) or 16-bit (false) base; QLoRA is always NF4
+    bool packing = false;     // the fast path packs regardless
+    std::optional<bool> gradientCheckpointing; // default: on for the fast path, off otherwise
+    std::string dtype = "auto";  // compute dtype: auto (bf16 where it is fast), float32, bfloat16
+    std::string device = "auto"; // auto, cpu, cuda
+
+    std::int64_t checkpointEvery = 0; // steps; 0: only at the end
+    std::int64_t keepCheckpoints = 2;
+    std::uint64_t maxShardBytes = 5000000000ULL;
+    std::optional<ChatFormat> chatFormat;
+
+    static TrainingConfig fromJson(const nlohmann::json &json, const std::string &where);
+    nlohmann::json toJson() const;
+    // The settings that decide the result: a resumed job must have the same ones.
+    nlohmann::json fingerprint() const;
+
+    std::string methodId() const;         // "qlora", "lora", "unsloth", "standard"
+    std::string outputFolderName() const; // "qlora_model", "lora_model", "standard_model"
+    bool usesLora() const { return method != TrainingMethod::Full; }
+    bool usesFastPath() const { return method == TrainingMethod::FastLora; }
+    bool checkpointsActivations() const { return gradientCheckpointing.value_or(usesFastPath()); }
+};
+
+} // namespace mtm::engine
