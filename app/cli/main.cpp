@@ -3,6 +3,7 @@
 #include "DatasetsCommand.h"
 #include "InfoCommand.h"
 #include "ModelCommands.h"
+#include "TrainCommand.h"
 #include "system/AppIdentity.h"
 #include "system/CpuThreads.h"
 
@@ -13,7 +14,8 @@
 int main(int argc, char *argv[])
 {
     // Commands that compute start once more with a short OpenMP spin (see CpuThreads.h); others need not.
-    if (argc > 1 && (qstrcmp(argv[1], "generate") == 0 || qstrcmp(argv[1], "perplexity") == 0))
+    if (argc > 1 && (qstrcmp(argv[1], "generate") == 0 || qstrcmp(argv[1], "perplexity") == 0 ||
+                     qstrcmp(argv[1], "train") == 0))
         mtm::core::restartWithShortThreadSpins(argv);
     QCoreApplication app(argc, argv);
     mtm::core::setApplicationIdentity();
@@ -28,6 +30,7 @@ int main(int argc, char *argv[])
     commandLine.add(std::make_unique<mtm::cli::PerplexityCommand>());
     commandLine.add(std::make_unique<mtm::cli::MakeTinyModelCommand>());
     commandLine.add(std::make_unique<mtm::cli::TrainTokenizerCommand>());
+    commandLine.add(std::make_unique<mtm::cli::TrainCommand>());
     const int status = commandLine.run(QCoreApplication::arguments(), {out, err});
     out.flush();
     err.flush();

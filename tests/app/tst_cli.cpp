@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
+
 #include "common/TestFiles.h"
 
 class TestCli : public QObject
@@ -227,6 +229,86 @@ private slots:
                       QStringLiteral("--ctx"), QStringLiteral("1")});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(QStringLiteral("--ctx must be a number from 2")), qPrintable(result.err));
+    }
+
+    void trainRunsAJobStopsOnInterruptAndContinues()
+    {
+        const QString model = m_dir.filePath(QStringLiteral("tiny-llama"));
+        QCOMPARE(run({QStringLiteral("make-tiny-model"), QStringLiteral("--out"), model, QStringLiteral("--hidden"),
+                      QStringLiteral("32")})
+                     .exitCode,
+                 0);
+        QByteArray lines;
+        for (int i = 0; i < 16; ++i)
+            lines += QStringLiteral("{\"prompt\": \"Count to %1.\", \"completion\": \"%2\"}\n")
+                         .arg(i % 8 + 1)
+                         .arg(QStringLiteral("one two three four five six seven eight").section(QLatin1Char(' '), 0, i % 8))
+                         .toUtf8();
+        QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("import"), write(QStringLiteral("count.jsonl"), lines),
+                      QStringLiteral("--name"), QStringLiteral("count")})
+                     .exitCode,
+                 0);
+        const QString job = write(QStringLiteral("count-job.json"),
+                                  QStringLiteral("{\"training_type\": \"lora\", \"model_name\": \"%1\", "
+                                                 "\"dataset\": \"count\", \"epochs\": 60, \"batch_size\": 2, "
+                                                 "\"learning_rate\": 0.001, \"save_steps\": 1, \"eval_count\": 2}")
+                                      .arg(model)
+                                      .toUtf8());
+        const QString folder = m_dir.filePath(QStringLiteral("job"));
+        const QStringList train = {QStringLiteral("train"), job, QStringLiteral("--output"), folder,
+                                   QStringLiteral("--log-every"), QStringLiteral("1")};
+
+        // Ctrl+C stops it after the current step, with the way to continue.
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("MTM_DATA_DIR"), m_dir.filePath(QStringLiteral("data")));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(MTM_CLI_PATH), train);
+        QByteArray out;
+        while (!out.contains("step 3/") && process.waitForReadyRead(60000))
+            out += process.readAllStandardOutput();
+        QVERIFY2(out.contains("step 3/"), out.constData());
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(60000));
+        out += process.readAllStandardOutput();
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY2(err.contains(QStringLiteral("Run the same command again to continue from")), qPrintable(err));
+        QVERIFY2(out.contains("eval  step 0  held-out loss"), out.constData());
+
+        // The same command continues and finishes.
+        const Result second = run(train);
+        QCOMPARE(second.exitCode, 0);
+        QVERIFY2(second.out.contains(QStringLiteral("Continued from ")), qPrintable(second.out));
+        QVERIFY2(second.out.contains(QStringLiteral("step 420/420")), qPrintable(second.out));
+        for (const char *file : {"adapter_model.safetensors", "adapter_config.json", "tokenizer.json"})
+            QVERIFY2(QFileInfo::exists(folder + QStringLiteral("/lora_model/") + QLatin1String(file)), file);
+    }
+
+    void trainExplainsBadJobs()
+    {
+        Result result = run({QStringLiteral("train"), write(QStringLiteral("broken.json"), "{\n  \"epochs\": 3,\n  oops\n}")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("broken.json, line 3, column")), qPrintable(result.err));
+        result = run({QStringLiteral("train"),
+                      write(QStringLiteral("unknown.json"), "{\"training_type\": \"magic\", \"dataset_id\": 1}")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("no dataset")) || result.err.contains(QStringLiteral("magic")),
+                 qPrintable(result.err));
+        QVERIFY2(run({QStringLiteral("datasets"), QStringLiteral("import"),
+                      write(QStringLiteral("one.jsonl"), "{\"text\": \"hello there\"}\n")})
+                         .exitCode == 0,
+                 "import");
+        result = run({QStringLiteral("train"),
+                      write(QStringLiteral("unknown.json"), "{\"training_type\": \"magic\", \"dataset\": \"one\"}")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("unknown training_type \"magic\"")), qPrintable(result.err));
+        result = run({QStringLiteral("train"),
+                      write(QStringLiteral("nomodel.json"), "{\"model_name\": \"llama3.2:3b\", \"dataset\": \"one\"}")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("model_name \"llama3.2:3b\" is not a model folder")),
+                 qPrintable(result.err));
     }
 
     void usageErrorsExitWithTwo_data()

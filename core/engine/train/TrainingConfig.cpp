@@ -137,6 +137,14 @@ TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &w
     require(c.lora.rank >= 1 && c.lora.rank <= 4096, where, "lora_r must be 1 to 4096");
     require(c.lora.alpha > 0, where, "lora_alpha must be above 0");
     require(c.lora.dropout >= 0 && c.lora.dropout < 1, where, "lora_dropout must be in [0, 1)");
+    if (c.usesFastPath()) {
+        // The fast path's kernels keep no dropout mask; like Unsloth's fast path it trains without dropout.
+        if (!source.contains("lora_dropout"))
+            c.lora.dropout = 0;
+        require(c.lora.dropout == 0, where,
+                "the fast LoRA path (unsloth) trains without LoRA dropout: set lora_dropout to 0, or choose "
+                "training_type lora to train with dropout");
+    }
     require(c.dtype == "auto" || c.dtype == "float32" || c.dtype == "bfloat16", where,
             "dtype must be auto, float32 or bfloat16");
     require(c.device == "auto" || c.device == "cpu" || c.device == "cuda", where, "device must be auto, cpu or cuda");

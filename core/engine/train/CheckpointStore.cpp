@@ -1,0 +1,143 @@
+#include "engine/train/CheckpointStore.h"
+
+#include "engine/EngineError.h"
+#include "engine/io/AtomicFileWriter.h"
+#include "engine/io/Safetensors.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace mtm::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char *kStateFile = "trainer_state.json";
+const char *kWeightsFile = "weights.safetensors";
+const char *kOptimizerFile = "optimizer.safetensors";
+const char *kRandomStateName = "random_state";
+
+void writeJson(const fs::path &path, const nlohmann::json &json)
+{
+    AtomicFileWriter file(path.string());
+    file.write(json.dump(1) + "\n");
+    file.commit();
+}
+
+} // namespace
+
+nlohmann::json TrainerState::toJson() const
+{
+    return {{"global_step", step},        {"max_steps", totalSteps}, {"elapsed_seconds", elapsedSeconds},
+            {"trained_tokens", trainedTokens}, {"identity", identity}, {"log_history", history}};
+}
+
+TrainerState TrainerState::fromJson(const nlohmann::json &json, const std::string &where)
+{
+    TrainerState state;
+    try {
+        state.step = json.at("global_step").get<std::int64_t>();
+        state.totalSteps = json.at("max_steps").get<std::int64_t>();
+        state.elapsedSeconds = json.at("elapsed_seconds").get<double>();
+        state.trainedTokens = json.at("trained_tokens").get<std::int64_t>();
+        state.identity = json.at("identity");
+        state.history = json.at("log_history");
+    } catch (const nlohmann::json::exception &error) {
+        throw EngineError(where + " is damaged: " + error.what());
+    }
+    return state;
+}
+
+CheckpointStore::CheckpointStore(std::string directory)
+    : m_directory(std::move(directory))
+{}
+
+std::vector<std::pair<std::int64_t, std::string>> CheckpointStore::complete() const
+{
+    std::vector<std::pair<std::int64_t, std::string>> found;
+    std::error_code error;
+    if (!fs::is_directory(m_directory, error))
+        return found;
+    static const std::regex name("checkpoint-([0-9]{1,18})");
+    for (const fs::directory_entry &entry : fs::directory_iterator(m_directory, error)) {
+        std::smatch match;
+        const std::string folder = entry.path().filename().string();
+        if (entry.is_directory() && std::regex_match(folder, match, name) &&
+            fs::exists(entry.path() / kStateFile, error))
+            found.emplace_back(std::stoll(match[1].str()), entry.path().string());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+std::string CheckpointStore::write(const CheckpointContents &contents, std::int64_t keep) const
+{
+    const fs::path target = fs::path(m_directory) / ("checkpoint-" + std::to_string(contents.state.step));
+    const fs::path partial = fs::path(m_directory) / (".checkpoint-" + std::to_string(contents.state.step) + ".partial");
+    std::error_code error;
+    fs::remove_all(partial, error);
+    fs::create_directories(partial, error);
+    if (error)
+        throw EngineError("Cannot create " + partial.string() + ": " + error.message());
+
+    writeSafetensors((partial / kWeightsFile).string(), contents.weights, {{"format", "pt"}});
+    auto optimizer = contents.moments;
+    if (contents.randomState.defined())
+        optimizer.emplace_back(kRandomStateName, contents.randomState);
+    writeSafetensors((partial / kOptimizerFile).string(), optimizer, {{"format", "pt"}});
+    writeJson(partial / kStateFile, contents.state.toJson());
+
+    fs::remove_all(target, error);
+    fs::rename(partial, target, error);
+    if (error)
+        throw EngineError("Cannot move the checkpoint into " + target.string() + ": " + error.message());
+
+    auto all = complete();
+    for (std::size_t i = 0; i + static_cast<std::size_t>(std::max<std::int64_t>(1, keep)) < all.size(); ++i)
+        fs::remove_all(all[i].second, error);
+    return target.string();
+}
+
+std::optional<std::string> CheckpointStore::latest() const
+{
+    const auto all = complete();
+    if (all.empty())
+        return std::nullopt;
+    return all.back().second;
+}
+
+LoadedCheckpoint CheckpointStore::read(const std::string &path)
+{
+    LoadedCheckpoint loaded;
+    loaded.path = path;
+    const fs::path folder(path);
+    const std::string statePath = (folder / kStateFile).string();
+    std::ifstream in(statePath, std::ios::binary);
+    if (!in)
+        throw EngineError("Cannot read " + statePath);
+    nlohmann::json state;
+    try {
+        state = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error &error) {
+        throw EngineError(statePath + " is not valid JSON: " + error.what());
+    }
+    loaded.state = TrainerState::fromJson(state, statePath);
+
+    const SafetensorsFile weights((folder / kWeightsFile).string());
+    for (const SafetensorsEntry &entry : weights.entries())
+        loaded.weights[entry.name] = weights.load(entry.name);
+    const SafetensorsFile optimizer((folder / kOptimizerFile).string());
+    for (const SafetensorsEntry &entry : optimizer.entries()) {
+        if (entry.name == kRandomStateName)
+            loaded.randomState = optimizer.load(entry.name);
+        else
+            loaded.moments[entry.name] = optimizer.load(entry.name);
+    }
+    return loaded;
+}
+
+} // namespace mtm::engine

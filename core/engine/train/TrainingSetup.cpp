@@ -1,0 +1,162 @@
+#include "engine/train/TrainingSetup.h"
+
+#include "engine/EngineError.h"
+#include "engine/RuntimeInfo.h"
+#include "engine/io/FileFingerprint.h"
+#include "engine/model/Checkpoint.h"
+#include "engine/tokenizer/TokenizerLoader.h"
+#include "engine/train/Lora.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#ifdef MTM_HAS_CUDA
+#include <ATen/detail/CUDAHooksInterface.h>
+#endif
+
+#include <filesystem>
+#include <set>
+
+namespace mtm::engine {
+namespace {
+
+torch::Device chooseDevice(const std::string &wanted)
+{
+    const bool cuda = torch::cuda::is_available();
+    if (wanted == "cuda" && !cuda)
+        throw EngineError("CUDA was asked for (device: cuda), but no usable CUDA device is present");
+    return (wanted == "cuda" || (wanted == "auto" && cuda)) ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
+torch::Dtype chooseDtype(const std::string &wanted, const torch::Device &device)
+{
+    if (wanted != "auto")
+        return dtypeFromName(wanted);
+    const RuntimeInfo runtime = queryRuntimeInfo();
+    if (device.is_cuda()) {
+        const bool ampere = !runtime.cudaDevices.empty() && runtime.cudaDevices.front().computeCapabilityMajor >= 8;
+        return ampere ? torch::kBFloat16 : torch::kFloat32;
+    }
+    return runtime.cpuHasBf16 ? torch::kBFloat16 : torch::kFloat32;
+}
+
+std::shared_ptr<at::Generator> dropoutGenerator(const torch::Device &device, std::uint64_t seed)
+{
+#ifdef MTM_HAS_CUDA
+    if (device.is_cuda()) {
+        auto generator = std::make_shared<at::Generator>(at::detail::getCUDAHooks().getDefaultCUDAGenerator(device.index()));
+        generator->set_current_seed(seed);
+        return generator;
+    }
+#endif
+    if (device.is_cuda())
+        throw EngineError("This build of the engine has no CUDA support");
+    return std::make_shared<at::Generator>(at::make_generator<at::CPUGeneratorImpl>(seed));
+}
+
+bool decays(const std::string &name)
+{
+    // As transformers' Trainer: no weight decay for biases and normalisation weights.
+    const bool bias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
+    return !bias && name.find("norm") == std::string::npos;
+}
+
+nlohmann::json baseModelIdentity(const std::string &directory)
+{
+    std::uint64_t weightBytes = 0;
+    std::set<std::string> files;
+    for (const auto &[tensor, file] : checkpointWeightMap(directory))
+        files.insert(file);
+    for (const std::string &file : files)
+        weightBytes += std::filesystem::file_size(std::filesystem::path(directory) / file);
+    return {{"config", fileFingerprint((std::filesystem::path(directory) / "config.json").string())},
+            {"weight_bytes", weightBytes}};
+}
+
+} // namespace
+
+TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<void(const std::string &)> &onMessage)
+{
+    const auto say = [&](const std::string &text) {
+        if (onMessage)
+            onMessage(text);
+    };
+    if (config.usesFastPath() && config.lora.dropout > 0)
+        throw EngineError("The fast LoRA path trains without LoRA dropout (lora_dropout must be 0)");
+    TrainingSetup setup;
+    setup.device = chooseDevice(config.device);
+    setup.dtype = chooseDtype(config.dtype, setup.device);
+
+    say("Reading the tokenizer of " + config.baseModel);
+    setup.tokenizer = loadTokenizer(config.baseModel);
+    setup.chat = ChatTemplate::forTokenizer(*setup.tokenizer, config.chatFormat);
+    const Tokenizer::Settings &tokens = setup.tokenizer->settings();
+    setup.padId = tokens.pad.value_or(tokens.eos.value_or(0));
+
+    say("Tokenizing " + config.records);
+    SftDataOptions dataOptions;
+    dataOptions.maxSequenceLength = config.maxSequenceLength;
+    dataOptions.trainOnPrompts = config.trainOnPrompts;
+    dataOptions.evalFraction = config.evalFraction;
+    dataOptions.evalCount = config.evalCount;
+    dataOptions.seed = config.seed;
+    setup.data = buildSftData(config.records, *setup.tokenizer, *setup.chat, dataOptions);
+
+    say("Loading the base model (" + dtypeName(setup.dtype) + " on " + (setup.device.is_cuda() ? "CUDA" : "the CPU") + ")");
+    setup.model = loadTransformer(config.baseModel, setup.dtype, setup.device);
+    if (setup.tokenizer->vocabularySize() > setup.model->config().vocabSize)
+        throw EngineError("The tokenizer of " + config.baseModel + " has " +
+                          std::to_string(setup.tokenizer->vocabularySize()) + " tokens but the model only " +
+                          std::to_string(setup.model->config().vocabSize));
+
+    setup.dropoutSource = dropoutGenerator(setup.device, config.seed + 1);
+    if (config.usesLora()) {
+        if (config.method == TrainingMethod::Qlora || (config.usesFastPath() && config.baseIn4Bit)) {
+            say("Quantizing the base weights to NF4");
+            quantizeDecoderToNf4(*setup.model);
+        }
+        attachLora(*setup.model, config.lora, config.seed, setup.dropoutSource);
+        for (const auto &[name, projection] : decoderProjections(*setup.model)) {
+            if (!projection->hasAdapter())
+                continue;
+            setup.trainable.push_back({name + ".lora_A.weight", projection->lora_A->weight, true});
+            setup.trainable.push_back({name + ".lora_B.weight", projection->lora_B->weight, true});
+        }
+    } else {
+        for (const auto &parameter : setup.model->named_parameters()) {
+            parameter.value().set_requires_grad(true);
+            setup.trainable.push_back({parameter.key(), parameter.value(), decays(parameter.key())});
+        }
+    }
+    setup.model->train();
+
+    setup.identity = {{"settings", config.fingerprint()},
+                      {"dataset", fileFingerprint(config.records)},
+                      {"base_model", baseModelIdentity(config.baseModel)}};
+    return setup;
+}
+
+std::optional<std::string> resumeMismatch(const nlohmann::json &then, const nlohmann::json &now)
+{
+    if (then.value("dataset", nlohmann::json()) != now.value("dataset", nlohmann::json()))
+        return std::string("the dataset's records changed since the checkpoint was written");
+    if (then.value("base_model", nlohmann::json()) != now.value("base_model", nlohmann::json()))
+        return std::string("the base model changed since the checkpoint was written");
+    const nlohmann::json before = then.value("settings", nlohmann::json::object());
+    const nlohmann::json after = now.value("settings", nlohmann::json::object());
+    std::string differences;
+    for (const auto &[key, value] : after.items()) {
+        const nlohmann::json old = before.contains(key) ? before[key] : nlohmann::json();
+        if (old != value)
+            differences += (differences.empty() ? "" : ", ") + key + " was " + old.dump() + ", now " + value.dump();
+    }
+    for (const auto &[key, value] : before.items()) {
+        if (!after.contains(key))
+            differences += (differences.empty() ? "" : ", ") + key + " was " + value.dump() + ", now unset";
+    }
+    if (!differences.empty())
+        return "the settings changed since the checkpoint was written (" + differences + ")";
+    return std::nullopt;
+}
+
+} // namespace mtm::engine
