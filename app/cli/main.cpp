@@ -16,7 +16,7 @@ int main(int argc, char *argv[])
     // Commands that compute start once more with a short OpenMP spin (see CpuThreads.h); others need not.
     if (argc > 1 && (qstrcmp(argv[1], "generate") == 0 || qstrcmp(argv[1], "perplexity") == 0 ||
                      qstrcmp(argv[1], "train") == 0))
-        mtm::core::restartWithShortThreadSpins(argv);
+        mtm::core::prepareProcessForComputing(argv);
     QCoreApplication app(argc, argv);
     mtm::core::setApplicationIdentity();
 

@@ -28,7 +28,7 @@
 
 int main(int argc, char *argv[])
 {
-    mtm::core::restartWithShortThreadSpins(argv);
+    mtm::core::prepareProcessForComputing(argv);
     QApplication app(argc, argv);
     mtm::core::setApplicationIdentity();
     QApplication::setApplicationDisplayName(QObject::tr("Model Training Manager"));

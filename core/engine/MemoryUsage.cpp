@@ -4,6 +4,8 @@
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
 
+#include <malloc.h>
+
 #include <fstream>
 #include <string>
 
@@ -31,6 +33,17 @@ std::uint64_t residentBytes()
 std::uint64_t peakResidentBytes()
 {
     return statusKilobytes("VmHWM");
+}
+
+void keepFreedMemoryForReuse()
+{
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
+void releaseFreedMemory()
+{
+    malloc_trim(0);
 }
 
 bool resetPeakResident()

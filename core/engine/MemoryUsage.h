@@ -1,5 +1,5 @@
 // How much memory this process uses: resident memory on the CPU (now and at its peak) and, with CUDA, what the
-// caching allocator has handed out on a device.
+// caching allocator has handed out on a device; and how the C library's allocator treats freed memory.
 #pragma once
 
 #include <cstdint>
@@ -14,5 +14,13 @@ bool resetPeakResident();
 std::uint64_t cudaAllocatedBytes(int device);
 std::uint64_t cudaPeakAllocatedBytes(int device);
 void resetCudaPeak(int device);
+
+// glibc hands large freed blocks back to the system and takes them again at the next allocation, each page
+// zeroed by the kernel on first touch: on the CPU a quarter of a training step went to that (docs/benchmarks.md).
+// This keeps freed memory in the process for reuse instead (no mmap for large blocks, a high trim threshold).
+// Call once, early in main().
+void keepFreedMemoryForReuse();
+// Gives the memory the process keeps but does not use back to the system (after a training job).
+void releaseFreedMemory();
 
 } // namespace mtm::engine

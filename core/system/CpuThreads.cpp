@@ -1,5 +1,6 @@
 #include "system/CpuThreads.h"
 
+#include "engine/MemoryUsage.h"
 #include "engine/RuntimeInfo.h"
 #include "engine/ThreadSpinLimit.h"
 
@@ -12,7 +13,8 @@ int applyCpuThreads(int requested)
 
 } // namespace mtm::core
 
-void mtm::core::restartWithShortThreadSpins(char **argv)
+void mtm::core::prepareProcessForComputing(char **argv)
 {
     engine::restartWithShortThreadSpins(argv);
+    engine::keepFreedMemoryForReuse();
 }

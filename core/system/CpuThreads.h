@@ -7,7 +7,8 @@ namespace mtm::core {
 int applyCpuThreads(int requested);
 
 // Call first in main() of a program that computes on the CPU: restarts it once with a short OpenMP spin, so
-// that LibTorch's OpenMP threads and OpenBLAS's threads do not fight over the cores (see ThreadSpinLimit.h).
-void restartWithShortThreadSpins(char **argv);
+// that LibTorch's OpenMP threads and OpenBLAS's threads do not fight over the cores (see ThreadSpinLimit.h),
+// and keeps freed memory in the process for reuse (see MemoryUsage.h).
+void prepareProcessForComputing(char **argv);
 
 } // namespace mtm::core

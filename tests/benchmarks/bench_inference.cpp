@@ -1,6 +1,8 @@
 // Benchmark: prefill and decode speed of the starter model's shape and of a ~100M-parameter Llama (random
 // weights), in float32 and bfloat16, on the CPU (and on CUDA when present). Prints a table; asserts nothing.
 // Run: build/tests/bench_inference [prompt tokens] [decoded tokens]
+#include "BenchmarkModels.h"
+#include "engine/MemoryUsage.h"
 #include "engine/RuntimeInfo.h"
 #include "engine/ThreadSpinLimit.h"
 #include "engine/model/KvCache.h"
@@ -8,46 +10,16 @@
 
 #include <torch/torch.h>
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
 
 using namespace mtm::engine;
+using mtm::bench::llama100m;
+using mtm::bench::starterShape;
 
 namespace {
-
-ModelConfig starterShape()
-{
-    ModelConfig c;
-    c.vocabSize = 2048;
-    c.hiddenSize = 256;
-    c.intermediateSize = 688;
-    c.layers = 4;
-    c.heads = 4;
-    c.kvHeads = 2;
-    c.headDim = 64;
-    c.maxPositions = 1024;
-    c.tieWordEmbeddings = true;
-    return c;
-}
-
-ModelConfig llama100m()
-{
-    ModelConfig c;
-    c.vocabSize = 32000;
-    c.hiddenSize = 768;
-    c.intermediateSize = 2048;
-    c.layers = 12;
-    c.heads = 12;
-    c.kvHeads = 4;
-    c.headDim = 64;
-    c.maxPositions = 2048;
-    c.tieWordEmbeddings = true;
-    return c;
-}
 
 double seconds(std::chrono::steady_clock::time_point since)
 {
@@ -104,6 +76,7 @@ void measure(const char *name, const ModelConfig &config, torch::Dtype dtype, to
 int main(int argc, char **argv)
 {
     restartWithShortThreadSpins(argv);
+    keepFreedMemoryForReuse();
     const int prompt = argc > 1 ? std::stoi(argv[1]) : 256;
     const int decode = argc > 2 ? std::stoi(argv[2]) : 64;
     const RuntimeInfo runtime = queryRuntimeInfo();
@@ -123,8 +96,6 @@ int main(int argc, char **argv)
             measure("starter", starterShape(), dtype, device, prompt, decode);
             measure("llama-100m", llama100m(), dtype, device, prompt, decode);
         }
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    std::printf("\npeak RSS: %ld MiB\n", usage.ru_maxrss / 1024);
+    std::printf("\npeak RSS: %llu MiB\n", static_cast<unsigned long long>(peakResidentBytes() >> 20));
     return 0;
 }

@@ -128,6 +128,43 @@ TEST(TrainingPass, PackedBatchesEqualPaddedOnes)
     expectSame(a, c, 1e-9);
 }
 
+// The summed loss of the training pass, computed again from the model's own forward pass one example at a time.
+double lossFromForward(Transformer &model, const std::vector<TrainingExample> &list)
+{
+    torch::NoGradGuard noGrad;
+    double total = 0;
+    for (const TrainingExample &example : list) {
+        std::vector<std::int64_t> ids(example.ids.begin(), example.ids.end());
+        const torch::Tensor input = torch::tensor(ids).unsqueeze(0);
+        const torch::Tensor logProbs = torch::log_softmax(model.forward(ForwardInputs(input))[0].to(torch::kFloat64), -1);
+        for (std::size_t t = 0; t + 1 < ids.size(); ++t)
+            if (example.learned[t + 1])
+                total -= logProbs[static_cast<std::int64_t>(t)][ids[t + 1]].item<double>();
+    }
+    return total;
+}
+
+TEST(TrainingPass, EveryPathEqualsTheModelsOwnForwardPass)
+{
+    // Mistral's sliding window (3 here) is shorter than the examples, so it must be applied in training too.
+    for (const ModelFamily family : {ModelFamily::Llama, ModelFamily::Mistral, ModelFamily::Qwen2}) {
+        std::vector<torch::Tensor> trainable;
+        auto model = loraModel(family, 0.0, trainable, nullptr);
+        const auto list = examples();
+        const double expected = lossFromForward(*model, list);
+        const Batch padded = padBatch(pointers(list), 0);
+        const Batch packed = packBatch(pointers(list), 32, 0);
+        EXPECT_NEAR(evaluateBatch(*model, padded, {}), expected, 1e-9 * expected);
+        EXPECT_NEAR(evaluateBatch(*model, packed, {}), expected, 1e-9 * expected);
+        EXPECT_NEAR(evaluateBatch(*model, padded, {true, false, nullptr}), expected, 1e-9 * expected);
+        EXPECT_NEAR(evaluateBatch(*model, packed, {true, false, nullptr}), expected, 1e-9 * expected);
+        EXPECT_NEAR(evaluateBatch(*model, packBatch(pointers(list), 0, 0), {true, false, nullptr}), expected, 1e-9 * expected);
+        const Batch twoRows = packBatch(pointers(list), 12, 0); // 6 + 3 in one row, 9 in the other
+        ASSERT_EQ(twoRows.ids.size(0), 2);
+        EXPECT_NEAR(evaluateBatch(*model, twoRows, {true, false, nullptr}), expected, 1e-9 * expected);
+    }
+}
+
 TEST(TrainingPass, FullFineTuningGradientsWithCheckpointing)
 {
     auto model = test::tinyModel(test::tinyConfig(ModelFamily::Llama));

@@ -8,23 +8,22 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-torch::Tensor rotateHalf(const torch::Tensor &x)
+// The dtype reductions are made in: float32, or float64 for float64 input.
+torch::Dtype wideType(const torch::Tensor &x)
 {
-    const std::int64_t half = x.size(-1) / 2;
-    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
-// The transpose of rotateHalf: (v1, v2) -> (v2, -v1).
-torch::Tensor rotateHalfTransposed(const torch::Tensor &v)
-{
-    const std::int64_t half = v.size(-1) / 2;
-    return torch::cat({v.narrow(-1, half, half), -v.narrow(-1, 0, half)}, -1);
+    return x.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
 }
 
 // Rows of a tensor with any leading dimensions: [..., n] -> [rows, n].
 torch::Tensor rows(const torch::Tensor &x)
 {
     return x.reshape({-1, x.size(-1)});
+}
+
+// The same, as a view (throws if it cannot be one), for writing into in place.
+torch::Tensor rowsView(const torch::Tensor &x)
+{
+    return x.view({-1, x.size(-1)});
 }
 
 bool defined(const torch::Tensor &t)
@@ -35,31 +34,36 @@ bool defined(const torch::Tensor &t)
 class RmsNormFunction : public torch::autograd::Function<RmsNormFunction>
 {
 public:
+    // 1/rms is reduced in (at least) float32 straight from x; the rest stays in x's dtype, so that no float32
+    // copy of the activations is made.
     static torch::Tensor forward(AutogradContext *ctx, const torch::Tensor &x, const torch::Tensor &weight, double eps)
     {
-        const torch::Tensor wide = x.scalar_type() == torch::kFloat64 ? x : x.to(torch::kFloat32);
-        const torch::Tensor inverseRms = torch::rsqrt(wide.pow(2).mean(-1, true) + eps);
+        const torch::Tensor inverseRms = torch::rsqrt(torch::linalg_vector_norm(x, 2, {-1}, true, wideType(x))
+                                                          .pow_(2)
+                                                          .div_(double(x.size(-1)))
+                                                          .add_(eps));
         ctx->save_for_backward({x, weight, inverseRms});
-        return weight * (wide * inverseRms).to(x.scalar_type());
+        return (x * inverseRms.to(x.scalar_type())).mul_(weight.to(x.scalar_type()));
     }
 
+    // With n = x/rms and gn = g·w:  dx = (gn - n · mean(gn · n)) / rms = gn/rms - x · sum(gn · x)/(H · rms³).
     static variable_list backward(AutogradContext *ctx, variable_list gradients)
     {
         const auto saved = ctx->get_saved_variables();
         const torch::Tensor &x = saved[0], &weight = saved[1], &inverseRms = saved[2];
-        const torch::Dtype wideType = x.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
-        const torch::Tensor normalized = x.to(wideType) * inverseRms;
-        const torch::Tensor gradient = gradients[0].to(wideType);
+        const torch::Dtype dtype = x.scalar_type();
+        const torch::Tensor gn = gradients[0] * weight.to(dtype);
+        const torch::Tensor dot = (gn * x).sum(-1, true, wideType(x));
+        const torch::Tensor coefficient = dot.mul_(inverseRms.pow(3)).div_(double(x.size(-1)));
+        const torch::Tensor gradX = (gn * inverseRms.to(dtype)).sub_(x * coefficient.to(dtype));
         torch::Tensor gradWeight;
         if (weight.requires_grad())
-            gradWeight = rows(gradient * normalized).sum(0).to(weight.scalar_type());
-        const torch::Tensor gradNormalized = gradient * weight.to(wideType);
-        const torch::Tensor gradX =
-            inverseRms * (gradNormalized - normalized * (gradNormalized * normalized).mean(-1, true));
-        return {gradX.to(x.scalar_type()), gradWeight, torch::Tensor()};
+            gradWeight = rows(gradients[0] * x * inverseRms.to(dtype)).sum(0, false, wideType(x)).to(weight.scalar_type());
+        return {gradX, gradWeight, torch::Tensor()};
     }
 };
 
+// y = x·cos + rotateHalf(x)·sin, written half by half into one new tensor.
 class RopeFunction : public torch::autograd::Function<RopeFunction>
 {
 public:
@@ -67,44 +71,51 @@ public:
                                  const torch::Tensor &sin)
     {
         ctx->save_for_backward({cos, sin});
-        return x * cos + rotateHalf(x) * sin;
+        const std::int64_t half = x.size(-1) / 2;
+        torch::Tensor y = x * cos;
+        y.narrow(-1, 0, half).addcmul_(x.narrow(-1, half, half), sin.narrow(-1, 0, half), -1);
+        y.narrow(-1, half, half).addcmul_(x.narrow(-1, 0, half), sin.narrow(-1, half, half));
+        return y;
     }
 
+    // y1 = x1 c1 - x2 s1, y2 = x2 c2 + x1 s2  =>  dx1 = g1 c1 + g2 s2, dx2 = g2 c2 - g1 s1.
     static variable_list backward(AutogradContext *ctx, variable_list gradients)
     {
         const auto saved = ctx->get_saved_variables();
-        const torch::Tensor &g = gradients[0];
-        return {g * saved[0] + rotateHalfTransposed(g * saved[1]), torch::Tensor(), torch::Tensor()};
+        const torch::Tensor &cos = saved[0], &sin = saved[1], &g = gradients[0];
+        const std::int64_t half = g.size(-1) / 2;
+        torch::Tensor dx = g * cos;
+        dx.narrow(-1, 0, half).addcmul_(g.narrow(-1, half, half), sin.narrow(-1, half, half));
+        dx.narrow(-1, half, half).addcmul_(g.narrow(-1, 0, half), sin.narrow(-1, 0, half), -1);
+        return {dx, torch::Tensor(), torch::Tensor()};
     }
 };
 
-// The adapter's gradients and its contribution to x's gradient, for one projection.
-struct AdapterBackward
-{
-    torch::Tensor gradX, gradA, gradB;
-};
-
-AdapterBackward adapterBackward(const torch::Tensor &gradY, const torch::Tensor &x, const torch::Tensor &a,
-                                const torch::Tensor &b, double scaling)
-{
-    // y += s · (x Aᵀ) Bᵀ  =>  dB = s · dyᵀ (x Aᵀ), dA = s · (dy B)ᵀ x, dx = s · (dy B) A
-    const torch::Tensor g = rows(gradY), input = rows(x);
-    const torch::Tensor aT = a.to(g.scalar_type()), bT = b.to(g.scalar_type());
-    const torch::Tensor gB = torch::matmul(g, bT); // [rows, r]
-    AdapterBackward result;
-    result.gradB = (torch::matmul(g.t(), torch::matmul(input, aT.t())) * scaling).to(b.scalar_type());
-    result.gradA = (torch::matmul(gB.t(), input) * scaling).to(a.scalar_type());
-    result.gradX = (torch::matmul(gB, aT) * scaling).view(x.sizes());
-    return result;
-}
-
+// y = x Wᵀ (+ b) + s · (x Aᵀ) Bᵀ on rows, the adapter's product added into y by the matrix product itself
+// (addmm), so that no pass over y is spent on scaling or adding.
 torch::Tensor project(const torch::Tensor &x, const torch::Tensor &weight, const torch::Tensor &bias,
                       const torch::Tensor &a, const torch::Tensor &b, double scaling)
 {
-    torch::Tensor y = torch::linear(x, weight.to(x.scalar_type()), bias.defined() ? bias.to(x.scalar_type()) : bias);
+    const torch::Dtype dtype = x.scalar_type();
+    torch::Tensor y = torch::linear(x, weight.to(dtype), bias.defined() ? bias.to(dtype) : bias);
     if (defined(a))
-        y = y + torch::linear(torch::linear(x, a.to(x.scalar_type())), b.to(x.scalar_type())) * scaling;
+        rowsView(y).addmm_(torch::mm(rows(x), a.to(dtype).t()), b.to(dtype).t(), 1.0, scaling);
     return y;
+}
+
+// Adds the adapter's share of x's gradient into gradX (rows) and returns the adapter's gradients (float32 like
+// A and B). y += s · (x Aᵀ) Bᵀ  =>  dx += s · (dy B) A,  dA = s · (dy B)ᵀ x,  dB = s · dyᵀ (x Aᵀ).
+std::pair<torch::Tensor, torch::Tensor> adapterBackward(torch::Tensor gradX, const torch::Tensor &gradY,
+                                                        const torch::Tensor &x, const torch::Tensor &a,
+                                                        const torch::Tensor &b, double scaling)
+{
+    const torch::Tensor g = rows(gradY), input = rows(x);
+    const torch::Tensor aT = a.to(g.scalar_type()), bT = b.to(g.scalar_type());
+    const torch::Tensor gB = torch::mm(g, bT); // [rows, r]
+    rowsView(gradX).addmm_(gB, aT, 1.0, scaling);
+    const torch::Tensor gradA = (torch::mm(gB.t(), input) * scaling).to(a.scalar_type());
+    const torch::Tensor gradB = (torch::mm(g.t(), torch::mm(input, aT.t())) * scaling).to(b.scalar_type());
+    return {gradA, gradB};
 }
 
 class LoraLinearFunction : public torch::autograd::Function<LoraLinearFunction>
@@ -128,12 +139,8 @@ public:
         const torch::Tensor &g = gradients[0];
         torch::Tensor gradX = torch::matmul(g, weight.to(g.scalar_type()));
         torch::Tensor gradA, gradB, gradBias;
-        if (defined(a)) {
-            const AdapterBackward adapter = adapterBackward(g, x, a, b, scaling);
-            gradX = gradX + adapter.gradX;
-            gradA = adapter.gradA;
-            gradB = adapter.gradB;
-        }
+        if (defined(a))
+            std::tie(gradA, gradB) = adapterBackward(gradX, g, x, a, b, scaling);
         if (ctx->saved_data["bias"].toBool())
             gradBias = rows(g).sum(0);
         return {gradX.to(x.scalar_type()), torch::Tensor(), gradBias, gradA, gradB, torch::Tensor()};
@@ -170,27 +177,22 @@ public:
         // Recompute what the forward pass let go of.
         const torch::Tensor sigmoid = torch::sigmoid(gate);
         const torch::Tensor silu = gate * sigmoid;
-        const torch::Tensor product = silu * up;
 
         torch::Tensor grads[6];
         torch::Tensor gradProduct = torch::matmul(gy, downW.to(gy.scalar_type()));
-        if (defined(adapter[4])) {
-            const AdapterBackward down = adapterBackward(gy, product, adapter[4], adapter[5], scaling);
-            gradProduct = gradProduct + down.gradX;
-            grads[4] = down.gradA;
-            grads[5] = down.gradB;
-        }
-        const torch::Tensor gradGate = gradProduct * up * (sigmoid * (1 + gate * (1 - sigmoid)));
+        if (defined(adapter[4]))
+            std::tie(grads[4], grads[5]) = adapterBackward(gradProduct, gy, silu * up, adapter[4], adapter[5], scaling);
         const torch::Tensor gradUp = gradProduct * silu;
-        torch::Tensor gradX = torch::matmul(gradGate, gateW.to(gy.scalar_type())) +
-                              torch::matmul(gradUp, upW.to(gy.scalar_type()));
+        // silu'(g) = σ(g) (1 + g (1 - σ(g))) = σ(g) + silu(g) (1 - σ(g)); computed in place where nothing else
+        // needs the values any more.
+        const torch::Tensor derivative = torch::rsub(sigmoid, 1.0).mul_(silu).add_(sigmoid);
+        const torch::Tensor gradGate = gradProduct.mul_(up).mul_(derivative);
+        torch::Tensor gradX = torch::matmul(gradGate, gateW.to(gy.scalar_type()));
+        rowsView(gradX).addmm_(rows(gradUp), upW.to(gy.scalar_type()));
         for (const auto &[index, gradient] : {std::pair<int, const torch::Tensor *>{0, &gradGate}, {2, &gradUp}}) {
-            if (!defined(adapter[index]))
-                continue;
-            const AdapterBackward part = adapterBackward(*gradient, x, adapter[index], adapter[index + 1], scaling);
-            gradX = gradX + part.gradX;
-            grads[index] = part.gradA;
-            grads[index + 1] = part.gradB;
+            if (defined(adapter[index]))
+                std::tie(grads[index], grads[index + 1]) =
+                    adapterBackward(gradX, *gradient, x, adapter[index], adapter[index + 1], scaling);
         }
         variable_list result = {gradX.to(x.scalar_type()), torch::Tensor(), torch::Tensor(), torch::Tensor()};
         for (const torch::Tensor &gradient : grads)
@@ -200,6 +202,9 @@ public:
     }
 };
 
+// The loss and, when a gradient is wanted, the gradients too — computed in the forward pass, chunk by chunk, over
+// the rows that have a target only (prompt and padding positions never reach the output projection). The
+// backward pass then only scales what was computed: the logits are made once, not twice.
 class ChunkedCrossEntropyFunction : public torch::autograd::Function<ChunkedCrossEntropyFunction>
 {
 public:
@@ -207,48 +212,48 @@ public:
                                  const torch::Tensor &targets, std::int64_t chunkRows)
     {
         const torch::Dtype wide = hidden.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
+        const bool wantHidden = hidden.requires_grad(), wantWeight = weight.requires_grad();
+        const torch::Tensor chosen = targets.ne(-100).nonzero().squeeze(1);
+        const torch::Tensor h = hidden.index_select(0, chosen), t = targets.index_select(0, chosen);
+        const torch::Tensor w = weight.to(hidden.scalar_type());
         torch::Tensor total = torch::zeros({}, hidden.options().dtype(wide));
-        std::vector<torch::Tensor> logSumExps;
-        for (std::int64_t start = 0; start < hidden.size(0); start += chunkRows) {
-            const std::int64_t count = std::min(chunkRows, hidden.size(0) - start);
-            const torch::Tensor logits = torch::matmul(hidden.narrow(0, start, count), weight.t()).to(wide);
-            const torch::Tensor target = targets.narrow(0, start, count);
-            const torch::Tensor valid = target.ne(-100);
-            const torch::Tensor lse = torch::logsumexp(logits, -1);
-            const torch::Tensor picked = logits.gather(1, target.clamp_min(0).unsqueeze(1)).squeeze(1);
-            total = total + ((lse - picked) * valid).sum();
-            logSumExps.push_back(lse);
+        torch::Tensor gradChosen = wantHidden ? torch::empty_like(h) : torch::Tensor();
+        torch::Tensor gradWeight = wantWeight ? torch::zeros(weight.sizes(), weight.options().dtype(wide)) : torch::Tensor();
+        for (std::int64_t start = 0; start < h.size(0); start += chunkRows) {
+            const std::int64_t count = std::min(chunkRows, h.size(0) - start);
+            const torch::Tensor hc = h.narrow(0, start, count), target = t.narrow(0, start, count).unsqueeze(1);
+            torch::Tensor logits = torch::mm(hc, w.t()).to(wide); // [count, vocabulary]
+            const torch::Tensor picked = logits.gather(1, target);
+            const torch::Tensor maximum = std::get<0>(logits.max(1, true));
+            const torch::Tensor sum = logits.sub_(maximum).exp_().sum(1, true); // logits now hold exp(l - max)
+            total = total + (sum.log() + maximum - picked).sum();
+            if (!wantHidden && !wantWeight)
+                continue;
+            // d/dlogits = softmax - one-hot
+            torch::Tensor gradLogits = logits.div_(sum);
+            gradLogits.scatter_add_(1, target, torch::full({count, 1}, -1.0, gradLogits.options()));
+            const torch::Tensor narrow = gradLogits.to(hidden.scalar_type());
+            if (wantHidden)
+                gradChosen.narrow(0, start, count).copy_(torch::mm(narrow, w));
+            if (wantWeight)
+                gradWeight.add_(torch::mm(narrow.t(), hc));
         }
-        ctx->save_for_backward({hidden, weight, targets, torch::cat(logSumExps)});
-        ctx->saved_data["chunk"] = chunkRows;
+        torch::Tensor gradHidden;
+        if (wantHidden)
+            gradHidden = torch::zeros_like(hidden).index_copy_(0, chosen, gradChosen);
+        if (wantWeight)
+            gradWeight = gradWeight.to(weight.scalar_type());
+        ctx->save_for_backward({gradHidden, gradWeight});
         return total;
     }
 
     static variable_list backward(AutogradContext *ctx, variable_list gradients)
     {
         const auto saved = ctx->get_saved_variables();
-        const torch::Tensor &hidden = saved[0], &weight = saved[1], &targets = saved[2], &logSumExp = saved[3];
-        const std::int64_t chunkRows = ctx->saved_data["chunk"].toInt();
-        const torch::Tensor scale = gradients[0];
-        const torch::Dtype wide = logSumExp.scalar_type();
-        torch::Tensor gradHidden = torch::empty_like(hidden);
-        torch::Tensor gradWeight = weight.requires_grad() ? torch::zeros(weight.sizes(), weight.options().dtype(wide))
-                                                          : torch::Tensor();
-        for (std::int64_t start = 0; start < hidden.size(0); start += chunkRows) {
-            const std::int64_t count = std::min(chunkRows, hidden.size(0) - start);
-            const torch::Tensor h = hidden.narrow(0, start, count);
-            const torch::Tensor target = targets.narrow(0, start, count);
-            const torch::Tensor valid = target.ne(-100).to(wide).unsqueeze(1);
-            // d(lse - picked)/dlogits = softmax - one-hot, for valid rows only.
-            torch::Tensor gradLogits = torch::exp(torch::matmul(h, weight.t()).to(wide) - logSumExp.narrow(0, start, count).unsqueeze(1));
-            gradLogits.scatter_add_(1, target.clamp_min(0).unsqueeze(1), -torch::ones({count, 1}, gradLogits.options()));
-            gradLogits = gradLogits * valid * scale;
-            gradHidden.narrow(0, start, count).copy_(torch::matmul(gradLogits.to(weight.scalar_type()), weight));
-            if (gradWeight.defined())
-                gradWeight.add_(torch::matmul(gradLogits.t(), h.to(wide)));
-        }
-        return {gradHidden, gradWeight.defined() ? gradWeight.to(weight.scalar_type()) : gradWeight, torch::Tensor(),
-                torch::Tensor()};
+        const torch::Tensor &scale = gradients[0];
+        torch::Tensor gradHidden = saved[0].defined() ? saved[0] * scale.to(saved[0].scalar_type()) : torch::Tensor();
+        torch::Tensor gradWeight = saved[1].defined() ? saved[1] * scale.to(saved[1].scalar_type()) : torch::Tensor();
+        return {gradHidden, gradWeight, torch::Tensor(), torch::Tensor()};
     }
 };
 

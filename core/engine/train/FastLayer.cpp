@@ -27,8 +27,37 @@ torch::Tensor project(Projection &projection, const torch::Tensor &x)
 
 } // namespace
 
+torch::Tensor segmentedAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                                 const std::vector<std::vector<std::int64_t>> &segmentLengths,
+                                 std::optional<std::int64_t> slidingWindow)
+{
+    const std::int64_t time = q.size(2);
+    std::vector<torch::Tensor> rows;
+    for (std::size_t r = 0; r < segmentLengths.size(); ++r) {
+        std::vector<torch::Tensor> pieces;
+        std::int64_t start = 0;
+        const auto row = static_cast<std::int64_t>(r);
+        for (const std::int64_t length : segmentLengths[r]) {
+            const auto part = [&](const torch::Tensor &t) {
+                return t.slice(0, row, row + 1).slice(2, start, start + length);
+            };
+            const torch::Tensor mask = slidingWindow && length > *slidingWindow
+                                           ? causalMask(length, 0, slidingWindow, q.device())
+                                           : torch::Tensor();
+            pieces.push_back(attention(part(q), part(k), part(v), mask));
+            start += length;
+        }
+        if (start < time)
+            pieces.push_back(torch::zeros({1, q.size(1), time - start, q.size(3)}, q.options()));
+        rows.push_back(pieces.size() == 1 ? pieces.front() : torch::cat(pieces, 2));
+    }
+    return rows.size() == 1 ? rows.front() : torch::cat(rows, 0);
+}
+
 torch::Tensor fastDecoderLayer(DecoderLayer &layer, const torch::Tensor &x, const torch::Tensor &cos,
-                               const torch::Tensor &sin, const torch::Tensor &mask)
+                               const torch::Tensor &sin, const torch::Tensor &mask,
+                               const std::vector<std::vector<std::int64_t>> *segmentLengths,
+                               std::optional<std::int64_t> slidingWindow)
 {
     Attention &attention = *layer.self_attn;
     const std::int64_t batch = x.size(0), time = x.size(1);
@@ -40,7 +69,10 @@ torch::Tensor fastDecoderLayer(DecoderLayer &layer, const torch::Tensor &x, cons
     const torch::Tensor k =
         fast::rope(project(*attention.k_proj, h).view({batch, time, kvHeads, headDim}).transpose(1, 2), cos, sin);
     const torch::Tensor v = project(*attention.v_proj, h).view({batch, time, kvHeads, headDim}).transpose(1, 2);
-    const torch::Tensor attended = engine::attention(q, k, v, mask).transpose(1, 2).reshape({batch, time, heads * headDim});
+    const bool segmented = segmentLengths && !segmentLengths->empty();
+    const torch::Tensor attended = (segmented ? segmentedAttention(q, k, v, *segmentLengths, slidingWindow) : engine::attention(q, k, v, mask))
+                                       .transpose(1, 2)
+                                       .reshape({batch, time, heads * headDim});
     const torch::Tensor afterAttention = x + project(*attention.o_proj, attended);
 
     Mlp &mlp = *layer.mlp;

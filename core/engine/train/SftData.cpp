@@ -139,7 +139,7 @@ Batch packBatch(const std::vector<const TrainingExample *> &examples, std::int64
     std::int64_t used = 0;
     for (const TrainingExample *example : examples) {
         const auto size = static_cast<std::int64_t>(example->ids.size());
-        if (used > 0 && used + size > maxLength) {
+        if (used > 0 && maxLength > 0 && used + size > maxLength) {
             rows.emplace_back();
             used = 0;
         }
@@ -158,20 +158,19 @@ Batch packBatch(const std::vector<const TrainingExample *> &examples, std::int64
     batch.ids = torch::full({count, length}, padId, torch::kInt64);
     batch.targets = torch::full({count, length}, -100, torch::kInt64);
     batch.positions = torch::zeros({count, length}, torch::kInt64);
-    torch::Tensor segments = torch::full({count, length}, -1, torch::kInt64);
     auto ids = batch.ids.accessor<std::int64_t, 2>();
     auto targets = batch.targets.accessor<std::int64_t, 2>();
     auto positions = batch.positions.accessor<std::int64_t, 2>();
-    auto segment = segments.accessor<std::int64_t, 2>();
+    batch.segmentLengths.resize(rows.size());
     for (std::int64_t r = 0; r < count; ++r) {
         std::int64_t offset = 0;
         for (std::size_t e = 0; e < rows[static_cast<std::size_t>(r)].size(); ++e) {
             const TrainingExample &example = *rows[static_cast<std::size_t>(r)][e];
+            batch.segmentLengths[static_cast<std::size_t>(r)].push_back(static_cast<std::int64_t>(example.ids.size()));
             for (std::size_t t = 0; t < example.ids.size(); ++t) {
                 const std::int64_t at = offset + static_cast<std::int64_t>(t);
                 ids[r][at] = example.ids[t];
                 positions[r][at] = static_cast<std::int64_t>(t);
-                segment[r][at] = static_cast<std::int64_t>(e);
                 if (t + 1 < example.ids.size() && example.learned[t + 1]) {
                     targets[r][at] = example.ids[t + 1];
                     ++batch.targetCount;
@@ -181,12 +180,24 @@ Batch packBatch(const std::vector<const TrainingExample *> &examples, std::int64
         }
         batch.tokens += offset;
     }
-    // A token attends to earlier tokens of its own example only; padding attends to itself (never read).
+    return batch;
+}
+
+torch::Tensor packedAttentionMask(const Batch &batch)
+{
+    const std::int64_t rows = batch.ids.size(0), length = batch.ids.size(1);
+    torch::Tensor segments = torch::full({rows, length}, -1, torch::kInt64);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        std::int64_t start = 0, index = 0;
+        for (const std::int64_t size : batch.segmentLengths[static_cast<std::size_t>(r)]) {
+            segments[r].narrow(0, start, size).fill_(index++);
+            start += size;
+        }
+    }
     const torch::Tensor same = segments.unsqueeze(2) == segments.unsqueeze(1);
     const torch::Tensor causal = torch::ones({length, length}, torch::kBool).tril();
     const torch::Tensor self = torch::eye(length, torch::kBool);
-    batch.attentionMask = (same.logical_and(causal)).logical_or(self).unsqueeze(1);
-    return batch;
+    return same.logical_and(causal).logical_or(self).unsqueeze(1);
 }
 
 } // namespace mtm::engine

@@ -50,7 +50,7 @@ struct Batch
     torch::Tensor ids;       // [rows, length] int64
     torch::Tensor targets;   // [rows, length] int64: the next token to predict, or -100
     torch::Tensor positions; // [rows, length] int64
-    torch::Tensor attentionMask; // bool [rows, 1, length, length] for packed rows; undefined for padded ones
+    std::vector<std::vector<std::int64_t>> segmentLengths; // packed rows: the lengths of the examples in each row
     std::int64_t targetCount = 0; // how many targets are not -100
     std::int64_t tokens = 0;      // real (non-padding) tokens
 };
@@ -60,8 +60,12 @@ std::vector<std::size_t> epochOrder(std::size_t count, std::uint64_t seed, std::
 
 // Right-padded rows, one per example.
 Batch padBatch(const std::vector<const TrainingExample *> &examples, std::int32_t padId);
-// The examples concatenated into rows of at most maxLength tokens; positions restart and attention is
-// block-diagonal causal per example.
+// The examples concatenated into rows of at most maxLength tokens (all in one row when maxLength is 0), the
+// rows padded to the longest; positions restart with each example, which attends only to itself (see
+// packedAttentionMask and segmentLengths).
 Batch packBatch(const std::vector<const TrainingExample *> &examples, std::int64_t maxLength, std::int32_t padId);
+// The attention mask of a packed batch: bool [rows, 1, length, length], causal within each example and
+// nothing across examples; a padding position attends to itself only (its output is never used).
+torch::Tensor packedAttentionMask(const Batch &batch);
 
 } // namespace mtm::engine

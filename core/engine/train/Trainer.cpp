@@ -38,8 +38,11 @@ Batch makeBatch(const std::vector<TrainingExample> &examples, const std::vector<
     const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(config.batchSize));
     for (std::size_t i = begin; i < end; ++i)
         chosen.push_back(&examples[order[i]]);
-    const bool pack = config.usesFastPath() || config.packing;
-    return pack ? packBatch(chosen, config.maxSequenceLength, padId) : padBatch(chosen, padId);
+    // The fast path attends example by example, so one row holds the whole batch without any padding; the
+    // standard path with packing attends through a mask over each row, so rows stay within max_seq_length.
+    if (config.usesFastPath())
+        return packBatch(chosen, 0, padId);
+    return config.packing ? packBatch(chosen, config.maxSequenceLength, padId) : padBatch(chosen, padId);
 }
 
 class TrainingRun
@@ -187,6 +190,7 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
         m_progress.etaSeconds = done > 0 ? session / double(done) * double(m_state.totalSteps - m_state.step) : 0;
         m_progress.tokensPerSecond = computeSeconds > 0 ? double(sessionTokens) / computeSeconds : 0;
         m_progress.step = m_state.step;
+        m_progress.trainedTokens = m_state.trainedTokens;
         m_progress.epoch = double(m_state.step) / double(stepsPerEpoch);
     };
     const auto cancelled = [&] {

@@ -29,6 +29,7 @@ struct TrainingProgress
     double learningRate = 0;
     double gradientNorm = 0;    // before clipping
     double tokensPerSecond = 0; // training tokens per second of training (evaluation excluded)
+    std::int64_t trainedTokens = 0; // over all sessions of the job
     double elapsedSeconds = 0;  // over all sessions of the job
     double etaSeconds = 0;
     std::uint64_t memoryBytes = 0; // resident memory, or CUDA memory allocated when training on CUDA

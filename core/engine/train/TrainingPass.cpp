@@ -11,17 +11,30 @@ namespace {
 struct Inputs
 {
     torch::Tensor ids, targets, cos, sin, mask;
+    const std::vector<std::vector<std::int64_t>> *segmentLengths = nullptr;
+    std::optional<std::int64_t> slidingWindow;
 };
 
-Inputs prepare(Transformer &model, const Batch &batch)
+Inputs prepare(Transformer &model, const Batch &batch, bool fastKernels)
 {
     const torch::Device device = model.device();
     Inputs inputs;
     inputs.ids = batch.ids.to(device);
     inputs.targets = batch.targets.to(device);
     std::tie(inputs.cos, inputs.sin) = model.rotaryTables(batch.positions.to(device));
-    if (batch.attentionMask.defined())
-        inputs.mask = batch.attentionMask.to(device);
+    inputs.segmentLengths = &batch.segmentLengths;
+    inputs.slidingWindow = model.config().slidingWindow;
+    const bool packed = !batch.segmentLengths.empty();
+    if (packed && fastKernels)
+        return inputs; // attention runs example by example, within the window
+    if (packed)
+        inputs.mask = packedAttentionMask(batch).to(device);
+    // Mistral's sliding window: a token sees at most `window` positions back (within its example when packed).
+    const std::int64_t length = batch.ids.size(1);
+    if (inputs.slidingWindow && length > *inputs.slidingWindow) {
+        const torch::Tensor windowed = causalMask(length, 0, inputs.slidingWindow, device);
+        inputs.mask = inputs.mask.defined() ? inputs.mask.logical_and(windowed) : windowed;
+    }
     return inputs;
 }
 
@@ -29,7 +42,8 @@ torch::Tensor layerForward(Transformer &model, std::size_t index, const torch::T
                            bool fastKernels)
 {
     DecoderLayer &layer = *model.model->layers[index];
-    return fastKernels ? fastDecoderLayer(layer, x, inputs.cos, inputs.sin, inputs.mask)
+    return fastKernels ? fastDecoderLayer(layer, x, inputs.cos, inputs.sin, inputs.mask, inputs.segmentLengths,
+                                          inputs.slidingWindow)
                        : layer.forward(x, inputs.cos, inputs.sin, inputs.mask, nullptr, index);
 }
 
@@ -54,7 +68,7 @@ torch::Tensor summedLoss(Transformer &model, const torch::Tensor &top, const Inp
 
 double trainOnBatch(Transformer &model, const Batch &batch, double lossScale, const PassOptions &options)
 {
-    const Inputs inputs = prepare(model, batch);
+    const Inputs inputs = prepare(model, batch, options.fastKernels);
     const std::size_t layers = model.model->layers.size();
     if (!options.checkpointActivations) {
         torch::Tensor x = model.model->embed_tokens->forward(inputs.ids);
@@ -105,7 +119,7 @@ double trainOnBatch(Transformer &model, const Batch &batch, double lossScale, co
 double evaluateBatch(Transformer &model, const Batch &batch, const PassOptions &options)
 {
     torch::NoGradGuard noGrad;
-    const Inputs inputs = prepare(model, batch);
+    const Inputs inputs = prepare(model, batch, options.fastKernels);
     torch::Tensor x = model.model->embed_tokens->forward(inputs.ids);
     for (std::size_t i = 0; i < model.model->layers.size(); ++i)
         x = layerForward(model, i, x, inputs, options.fastKernels);

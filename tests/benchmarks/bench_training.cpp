@@ -1,0 +1,262 @@
+// Benchmark: training speed and memory of every method on the starter model's shape and on a ~100M-parameter
+// Llama (random weights), in bfloat16 on the CPU (and on CUDA when present): tokens per second, peak resident
+// memory, and the model FLOPs utilisation against the matrix-product rate this machine reaches (measured here).
+// The workload: chat records of varied length (about 40 to 330 tokens), batch 8, one epoch of the given steps.
+// Each method runs in a process of its own, so that its peak memory is its own. Prints a table; asserts nothing.
+// Run: build/tests/bench_training [--steps N] [--models starter,100m] [--methods qlora,lora,...]
+//      build/tests/bench_training --one 100m --method fast --steps N [--profile trace.json]  (one run, traced)
+#include "BenchmarkModels.h"
+#include "engine/MemoryUsage.h"
+#include "engine/RuntimeInfo.h"
+#include "engine/ThreadSpinLimit.h"
+#include "engine/chat/ChatTemplate.h"
+#include "engine/model/Checkpoint.h"
+#include "engine/tokenizer/TokenizerLoader.h"
+#include "engine/train/SftData.h"
+#include "engine/train/Trainer.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/csrc/autograd/profiler_legacy.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace mtm::engine;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const int kBatch = 8;
+
+struct Method
+{
+    const char *id;
+    const char *label;
+    json settings;
+};
+
+const std::vector<Method> &methods()
+{
+    static const std::vector<Method> list = {
+        {"qlora", "QLoRA (NF4 base)", {{"training_type", "qlora"}}},
+        {"lora", "LoRA (plain autograd)", {{"training_type", "lora"}}},
+        {"fast", "fast LoRA, 16-bit base", {{"training_type", "unsloth"}, {"load_in_4bit", false}}},
+        {"fast-nockpt", "  same, no checkpointing",
+         {{"training_type", "unsloth"}, {"load_in_4bit", false}, {"gradient_checkpointing", false}}},
+        {"fast4", "fast LoRA, NF4 base", {{"training_type", "unsloth"}, {"load_in_4bit", true}}},
+        {"standard", "standard (all weights)", {{"training_type", "standard"}}},
+    };
+    return list;
+}
+
+ModelConfig shapeOf(const std::string &model)
+{
+    return model == "starter" ? mtm::bench::starterShape() : mtm::bench::llama100m();
+}
+
+// Chat records of varied length from a small vocabulary, the same on every run.
+void writeRecords(const std::string &path, int count)
+{
+    static const char *words[] = {
+        "the", "model", "learns", "from", "examples", "and", "answers", "questions", "about", "data", "in", "a",
+        "clear", "way", "people", "write", "short", "notes", "for", "their", "team", "every", "morning", "when",
+        "training", "starts", "loss", "falls", "slowly", "then", "faster", "as", "the", "rate", "warms", "up",
+        "garden", "river", "bread", "window", "music", "letter", "city", "train", "station", "coffee", "paper",
+        "simple", "careful", "quiet", "bright", "green", "small", "large", "early", "late", "because", "while",
+        "should", "could", "would", "check", "save", "open", "close", "read", "count", "measure", "compare"};
+    const int vocabulary = sizeof(words) / sizeof(*words);
+    std::mt19937 random(7);
+    const auto sentence = [&](int minimum, int maximum) {
+        const int length = std::uniform_int_distribution<int>(minimum, maximum)(random);
+        std::string text;
+        for (int i = 0; i < length; ++i)
+            text += (i ? " " : "") + std::string(words[std::uniform_int_distribution<int>(0, vocabulary - 1)(random)]);
+        return text + ".";
+    };
+    std::ofstream out(path);
+    for (int i = 0; i < count; ++i) {
+        const json record = {{"messages",
+                              {{{"role", "user"}, {"content", sentence(8, 50)}},
+                               {{"role", "assistant"}, {"content", sentence(15, 200)}}}}};
+        out << record.dump() << "\n";
+    }
+}
+
+// Model FLOPs per trained token: matrix products (2 per weight and token forward; the backward pass twice that
+// for trained weights, once for frozen ones that only pass the gradient on) and attention (forward: q·kᵀ and
+// the weighted sum of v over the causal context; backward twice that). Recomputation is not counted.
+double flopsPerToken(const ModelConfig &c, const std::string &method, const std::vector<TrainingExample> &examples)
+{
+    const double linear = double(c.layers) * (double(c.hiddenSize) * c.headDim * (c.heads * 2 + c.kvHeads * 2) +
+                                              3.0 * c.hiddenSize * c.intermediateSize);
+    const double head = double(c.vocabSize) * c.hiddenSize;
+    double tokens = 0, pairs = 0;
+    for (const TrainingExample &example : examples) {
+        const double n = double(example.ids.size());
+        tokens += n;
+        pairs += n * (n + 1) / 2;
+    }
+    const double attention = double(c.layers) * 4.0 * c.heads * c.headDim * pairs / tokens;
+    if (method == "standard")
+        return 3 * (2 * (linear + head)) + 3 * attention;
+    const double rank = 16;
+    const double adapters = double(c.layers) * rank *
+                            (4.0 * c.hiddenSize + c.headDim * (c.heads * 2 + c.kvHeads * 2) +
+                             3.0 * (c.hiddenSize + c.intermediateSize));
+    return 2 * (2 * (linear + head)) + 3 * attention + 3 * (2 * adapters);
+}
+
+// The matrix-product rate this machine reaches in bf16 (and fp32), on a product shaped like the models'.
+double matmulRate(torch::Dtype dtype)
+{
+    const torch::Tensor a = torch::randn({2048, 768}).to(dtype), b = torch::randn({768, 2048}).to(dtype);
+    torch::matmul(a, b);
+    int runs = 0;
+    const auto start = std::chrono::steady_clock::now();
+    double elapsed = 0;
+    while (elapsed < 1.5) {
+        torch::matmul(a, b);
+        ++runs;
+        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    return 2.0 * 2048 * 768 * 2048 * runs / elapsed;
+}
+
+// One method on one model, in this process: prints "RESULT tokens/s peak-bytes before-bytes flops/token".
+int runOne(const std::string &model, const std::string &methodId, int steps, const std::string &profile)
+{
+    const Method *method = nullptr;
+    for (const Method &m : methods())
+        if (m.id == methodId)
+            method = &m;
+    if (!method)
+        return 2;
+    const fs::path folder = fs::temp_directory_path() / ("mtm-bench-training-" + std::to_string(::getpid()));
+    fs::create_directories(folder);
+    const std::string base = (folder / "base").string();
+    {
+        Transformer transformer(shapeOf(model));
+        transformer.initializeRandomly(1);
+        saveTransformer(transformer, base, torch::kBFloat16);
+        for (const char *name : {"tokenizer.json", "tokenizer_config.json"})
+            fs::copy_file(fs::path(MTM_SOURCE_DIR) / "resources/starter-model" / name, fs::path(base) / name);
+    }
+    const std::string records = (folder / "records.jsonl").string();
+    writeRecords(records, steps * kBatch);
+
+    json settings = {{"model_name", base},     {"dataset", records},   {"output_dir", (folder / "job").string()},
+                     {"epochs", 1},            {"batch_size", kBatch}, {"learning_rate", 2e-4},
+                     {"eval_split", 0.0},      {"lora_r", 16},         {"lora_alpha", 32},
+                     {"lora_dropout", 0.0},    {"dtype", "bfloat16"},  {"max_seq_length", 512},
+                     {"warmup_steps", 0}};
+    settings.update(method->settings);
+    const TrainingConfig config = TrainingConfig::fromJson(settings, "benchmark");
+
+    const auto tokenizer = loadTokenizer(base);
+    const SftData data = buildSftData(records, *tokenizer, ChatTemplate::forTokenizer(*tokenizer), {512, false, 0.0, 0, 42});
+    const double flops = flopsPerToken(shapeOf(model), config.methodId() == "standard" ? "standard" : "lora", data.train);
+
+    const std::uint64_t before = residentBytes();
+    resetPeakResident();
+    // --profile FILE: LibTorch's operator trace (chrome://tracing format) of the whole run.
+    std::optional<torch::autograd::profiler::RecordProfile> trace;
+    if (!profile.empty())
+        trace.emplace(profile);
+    const int warmup = 2;
+    std::chrono::steady_clock::time_point start;
+    std::int64_t startTokens = 0, endTokens = 0;
+    double elapsed = 0;
+    runTraining(config, [&](const TrainingProgress &progress) {
+        if (progress.phase != TrainingProgress::Phase::Training)
+            return true;
+        if (progress.step == warmup) {
+            start = std::chrono::steady_clock::now();
+            startTokens = progress.trainedTokens;
+        } else if (progress.step > warmup) {
+            elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            endTokens = progress.trainedTokens;
+        }
+        return true;
+    });
+    const std::uint64_t peak = peakResidentBytes();
+    trace.reset();
+    fs::remove_all(folder);
+    std::printf("RESULT %.3f %llu %llu %.6e\n", double(endTokens - startTokens) / elapsed,
+                static_cast<unsigned long long>(peak), static_cast<unsigned long long>(before), flops);
+    return 0;
+}
+
+std::vector<std::string> split(const std::string &text)
+{
+    std::vector<std::string> parts;
+    std::stringstream stream(text);
+    for (std::string part; std::getline(stream, part, ',');)
+        parts.push_back(part);
+    return parts;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    restartWithShortThreadSpins(argv);
+    keepFreedMemoryForReuse();
+    setCpuThreads(0);
+    std::map<std::string, std::string> options = {{"--steps", "12"}, {"--models", "starter,100m"}, {"--methods", ""}};
+    for (int i = 1; i + 1 < argc; i += 2)
+        options[argv[i]] = argv[i + 1];
+    if (options.count("--one"))
+        return runOne(options["--one"], options["--method"], std::stoi(options["--steps"]), options["--profile"]);
+
+    const RuntimeInfo runtime = queryRuntimeInfo();
+    const double bf16 = matmulRate(torch::kBFloat16), fp32 = matmulRate(torch::kFloat32);
+    std::printf("LibTorch %s, CPU: %s (%d threads, bf16 %s)\n", runtime.torchVersion.c_str(), runtime.cpuModel.c_str(),
+                at::get_num_threads(), runtime.cpuHasBf16 ? "native" : "emulated");
+    std::printf("measured matrix product 2048x768 * 768x2048: bf16 %.0f GFLOP/s, fp32 %.0f GFLOP/s\n", bf16 / 1e9,
+                fp32 / 1e9);
+    std::printf("workload: batch %d, chat records of 40 to 330 tokens, %s steps timed after 2, bf16, LoRA r 16\n\n",
+                kBatch, options["--steps"].c_str());
+    std::printf("%-8s %-28s %10s %11s %11s %7s\n", "model", "method", "tokens/s", "peak RSS", "training", "MFU");
+    std::vector<std::string> chosen = split(options["--methods"]);
+    if (chosen.empty())
+        for (const Method &m : methods())
+            chosen.push_back(m.id);
+    for (const std::string &model : split(options["--models"])) {
+        for (const std::string &id : chosen) {
+            const std::string command = std::string("'") + argv[0] + "' --one " + model + " --method " + id +
+                                        " --steps " + options["--steps"];
+            FILE *child = ::popen(command.c_str(), "r");
+            char line[512] = {};
+            double tokensPerSecond = 0, flops = 0;
+            unsigned long long peak = 0, before = 0;
+            bool found = false;
+            while (child && std::fgets(line, sizeof line, child))
+                found = found || std::sscanf(line, "RESULT %lf %llu %llu %lf", &tokensPerSecond, &peak, &before, &flops) == 4;
+            if (child)
+                ::pclose(child);
+            std::string label = id;
+            for (const Method &m : methods())
+                if (m.id == id)
+                    label = m.label;
+            if (!found) {
+                std::printf("%-8s %-28s failed\n", model.c_str(), label.c_str());
+                continue;
+            }
+            std::printf("%-8s %-28s %10.0f %7llu MiB %7llu MiB %6.1f%%\n", model.c_str(), label.c_str(),
+                        tokensPerSecond, peak >> 20, (peak - before) >> 20, 100.0 * tokensPerSecond * flops / bf16);
+            std::fflush(stdout);
+        }
+    }
+    return 0;
+}
