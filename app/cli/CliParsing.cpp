@@ -13,7 +13,10 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
         return UsageError;
     }
     if (parser.isSet(help)) {
-        streams.out << parser.helpText();
+        // Qt names the program by its path ("Usage: /usr/bin/mtm [options]"); people type "mtm <command>".
+        QString text = parser.helpText();
+        text.replace(0, text.indexOf(QLatin1String(" [options]")), QStringLiteral("Usage: ") + command);
+        streams.out << text;
         return Success;
     }
     const int count = int(parser.positionalArguments().size());

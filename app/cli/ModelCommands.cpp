@@ -17,7 +17,7 @@
 namespace mtm::cli {
 namespace {
 
-const char kStarterTokenizer[] = ":/starter-model";
+const char kShippedStarterModel[] = ":/starter-model";
 
 QCommandLineOption modelOption(bool required)
 {
@@ -33,7 +33,7 @@ QString modelFolder(const QCommandLineParser &parser, const QCommandLineOption &
     if (parser.isSet(option))
         return parser.value(option);
     CliEnvironment environment;
-    return core::installStarterModel(environment.dataDirectory, QLatin1String(kStarterTokenizer));
+    return core::installStarterModel(environment.dataDirectory, QLatin1String(kShippedStarterModel));
 }
 
 const QCommandLineOption kDtype(QStringLiteral("dtype"), QStringLiteral("auto, float32 or bfloat16 (default auto)."),
@@ -263,7 +263,8 @@ int MakeTinyModelCommand::run(const QStringList &arguments, CliStreams streams)
     spec.seed = quint64(*s);
     spec.dtype = parser.value(dtype);
     spec.tiedEmbeddings = !parser.isSet(untied);
-    spec.tokenizerFolder = parser.isSet(tokenizer) ? parser.value(tokenizer) : QString::fromLatin1(kStarterTokenizer);
+    spec.tokenizerFolder =
+        parser.isSet(tokenizer) ? parser.value(tokenizer) : QString::fromLatin1(kShippedStarterModel);
     if (spec.tokenizerFolder.startsWith(QLatin1Char(':'))) {
         // The built-in tokenizer is a resource; the engine reads files.
         const QString copy = parser.value(out) + QStringLiteral("/.tokenizer");

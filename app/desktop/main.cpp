@@ -89,16 +89,17 @@ int main(int argc, char *argv[])
     }
     window.show();
 
-    // The starter model (about 14 MB of random weights) is made in the background on the first start.
+    // The starter model (about 7 MB, in the app's resources) is copied into the data directory in the background
+    // on the first start, and when this version of the app ships a newer one.
     QFutureWatcher<QString> starter;
     QObject::connect(&starter, &QFutureWatcher<QString>::finished, &window, [&] {
         const QString problem = starter.result();
         window.statusBar()->showMessage(problem.isEmpty()
                                             ? QObject::tr("The starter model is ready.")
-                                            : QObject::tr("The starter model could not be made: %1").arg(problem),
+                                            : QObject::tr("The starter model could not be installed: %1").arg(problem),
                                         problem.isEmpty() ? 5000 : 0);
     });
-    if (!QFileInfo::exists(mtm::core::starterModelFolder(dataDirectory) + QStringLiteral("/model.safetensors"))) {
+    if (!mtm::core::starterModelIsCurrent(dataDirectory, QStringLiteral(":/starter-model"))) {
         window.statusBar()->showMessage(QObject::tr("Preparing the built-in starter model…"));
         starter.setFuture(QtConcurrent::run([dataDirectory]() -> QString {
             try {

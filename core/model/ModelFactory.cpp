@@ -12,6 +12,9 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <algorithm>
+#include <array>
+
 namespace mtm::core {
 namespace {
 
@@ -19,6 +22,9 @@ const char kStarterChatTemplate[] =
     "{% for message in messages %}{% if loop.index0 == 0 %}{{ bos_token }}{% endif %}{{ '<|start_header_id|>' + "
     "message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}{% if "
     "add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
+
+const std::array<const char *, 5> kStarterModelFiles = {"config.json", "generation_config.json", "model.safetensors",
+                                                        "tokenizer.json", "tokenizer_config.json"};
 
 void copyFile(const QString &from, const QString &to)
 {
@@ -111,49 +117,40 @@ void trainTokenizer(const QStringList &files, int vocabularySize, const QString 
     }
 }
 
-TinyModelSpec starterModelSpec(const QString &tokenizerFolder)
-{
-    TinyModelSpec spec;
-    spec.family = QStringLiteral("llama");
-    spec.hiddenSize = 256;
-    spec.layers = 4;
-    spec.heads = 4;
-    spec.kvHeads = 2;
-    spec.intermediateSize = 688;
-    spec.maxPositions = 1024;
-    spec.seed = 20261124;
-    spec.tokenizerFolder = tokenizerFolder;
-    return spec;
-}
-
 QString starterModelFolder(const DataDirectory &dataDirectory)
 {
     return dataDirectory.modelsDirectory() + QStringLiteral("/base/starter");
 }
 
-QString installStarterModel(const DataDirectory &dataDirectory, const QString &tokenizerFolder)
+bool starterModelIsCurrent(const DataDirectory &dataDirectory, const QString &shippedFolder)
+{
+    const QDir installed(starterModelFolder(dataDirectory));
+    return std::all_of(kStarterModelFiles.begin(), kStarterModelFiles.end(), [&](const char *name) {
+        QFile copy(installed.filePath(QLatin1String(name)));
+        QFile original(QDir(shippedFolder).filePath(QLatin1String(name)));
+        return copy.size() == original.size() && copy.open(QIODevice::ReadOnly) && original.open(QIODevice::ReadOnly) &&
+               copy.readAll() == original.readAll();
+    });
+}
+
+QString installStarterModel(const DataDirectory &dataDirectory, const QString &shippedFolder)
 {
     const QString folder = starterModelFolder(dataDirectory);
-    if (QFileInfo::exists(folder + QStringLiteral("/config.json")) &&
-        QFileInfo::exists(folder + QStringLiteral("/model.safetensors")))
+    if (starterModelIsCurrent(dataDirectory, shippedFolder))
         return folder;
-    // Made in a temporary folder beside the target and renamed into place, so that it is whole or absent.
+    // Copied into a temporary folder beside the target and renamed into place, so that it is whole or absent.
     const QString parent = QFileInfo(folder).absolutePath();
     if (!QDir().mkpath(parent))
         throw Error(QStringLiteral("Cannot create the folder %1.").arg(parent));
     QTemporaryDir staging(parent + QStringLiteral("/.starter-XXXXXX"));
     if (!staging.isValid())
         throw Error(QStringLiteral("Cannot create a folder in %1.").arg(parent));
-    // A resource folder (":/...") is copied out first: the engine reads plain files.
-    const QString tokenizer = staging.filePath(QStringLiteral("tokenizer"));
-    QDir().mkpath(tokenizer);
-    for (const char *name : {"tokenizer.json", "tokenizer_config.json"})
-        copyFile(QDir(tokenizerFolder).filePath(QLatin1String(name)), QDir(tokenizer).filePath(QLatin1String(name)));
-    const QString model = staging.filePath(QStringLiteral("model"));
-    makeTinyModel(starterModelSpec(tokenizer), model);
+    for (const char *name : kStarterModelFiles)
+        copyFile(QDir(shippedFolder).filePath(QLatin1String(name)), staging.filePath(QLatin1String(name)));
     QDir(folder).removeRecursively();
-    if (!QDir().rename(model, folder))
+    if (!QDir().rename(staging.path(), folder))
         throw Error(QStringLiteral("Cannot move the starter model into %1.").arg(folder));
+    staging.setAutoRemove(false);
     return folder;
 }
 

@@ -1,5 +1,6 @@
-// Makes models: random-weight checkpoints of any supported family in Hugging Face layout (for tests and as the
-// untrained starter model), byte-level BPE tokenizers trained on text, and the starter model of a fresh install.
+// Makes models: random-weight checkpoints of any supported family in Hugging Face layout (for tests and for
+// tools/make-starter-model.sh), byte-level BPE tokenizers trained on text, and the starter model of a fresh
+// install.
 #pragma once
 
 #include <QString>
@@ -33,11 +34,13 @@ void makeTinyModel(const TinyModelSpec &spec, const QString &folder);
 // Llama 3 special tokens and chat template) into folder. Throws core::Error.
 void trainTokenizer(const QStringList &files, int vocabularySize, const QString &folder);
 
-// The starter model's shape (about 3.4 M parameters) and the folder it lives in.
-TinyModelSpec starterModelSpec(const QString &tokenizerFolder);
+// The folder of the starter model in the data directory.
 QString starterModelFolder(const DataDirectory &dataDirectory);
-// Creates the starter model in the data directory unless it is there; returns its folder. The tokenizer comes
-// from tokenizerFolder (the app's resources). Throws core::Error.
-QString installStarterModel(const DataDirectory &dataDirectory, const QString &tokenizerFolder);
+// Whether the data directory holds the same starter model as shippedFolder (the app's resources,
+// ":/starter-model"): an older version is replaced.
+bool starterModelIsCurrent(const DataDirectory &dataDirectory, const QString &shippedFolder);
+// Copies the starter model (config, weights, tokenizer) from shippedFolder into the data directory unless it is
+// current, whole or not at all; returns its folder. Throws core::Error.
+QString installStarterModel(const DataDirectory &dataDirectory, const QString &shippedFolder);
 
 } // namespace mtm::core

@@ -20,10 +20,10 @@ nlohmann::json toEngineJson(const QJsonObject &object)
 }
 
 QString resolveModel(const QString &name, const QString &where, const DataDirectory &dataDirectory,
-                     const QString &starterTokenizerFolder)
+                     const QString &shippedStarterModel)
 {
     if (name.isEmpty() || name == QLatin1String("starter"))
-        return installStarterModel(dataDirectory, starterTokenizerFolder);
+        return installStarterModel(dataDirectory, shippedStarterModel);
     const auto isModelFolder = [](const QString &folder) {
         return QFileInfo(folder + QStringLiteral("/config.json")).isFile();
     };
@@ -32,10 +32,11 @@ QString resolveModel(const QString &name, const QString &where, const DataDirect
     const QString underModels = dataDirectory.modelsDirectory() + QStringLiteral("/base/") + name;
     if (!name.contains(QLatin1Char('/')) && isModelFolder(underModels))
         return underModels;
-    throw Error(QStringLiteral("%1: model_name \"%2\" is not a model folder (a folder with config.json, the "
-                               "weights in safetensors and tokenizer.json) nor a base model of this app (%3); "
-                               "use \"starter\" for the built-in starter model.")
-                    .arg(where, name, QDir::toNativeSeparators(dataDirectory.modelsDirectory() + QStringLiteral("/base"))));
+    throw Error(
+        QStringLiteral("%1: model_name \"%2\" is not a model folder (a folder with config.json, the "
+                       "weights in safetensors and tokenizer.json) nor a base model of this app (%3); "
+                       "use \"starter\" for the built-in starter model.")
+            .arg(where, name, QDir::toNativeSeparators(dataDirectory.modelsDirectory() + QStringLiteral("/base"))));
 }
 
 QString resolveDataset(const QJsonObject &request, const QString &where, const DatasetCatalog &catalog)
@@ -51,7 +52,8 @@ QString resolveDataset(const QJsonObject &request, const QString &where, const D
     } else if (request.value(QLatin1String("dataset")).isDouble()) {
         key = QString::number(request.value(QLatin1String("dataset")).toInteger());
     } else {
-        throw Error(QStringLiteral("%1: say which dataset to train on (dataset_id, or dataset with its name)").arg(where));
+        throw Error(
+            QStringLiteral("%1: say which dataset to train on (dataset_id, or dataset with its name)").arg(where));
     }
     const std::optional<DatasetInfo> dataset = catalog.findByIdOrName(key);
     if (!dataset)
@@ -62,7 +64,7 @@ QString resolveDataset(const QJsonObject &request, const QString &where, const D
 } // namespace
 
 QJsonObject resolveTrainingRequest(const QJsonObject &request, const QString &where, const DataDirectory &dataDirectory,
-                                   const DatasetCatalog &catalog, const QString &starterTokenizerFolder,
+                                   const DatasetCatalog &catalog, const QString &shippedStarterModel,
                                    const QString &jobFolder)
 {
     QJsonObject resolved = request;
@@ -79,16 +81,16 @@ QJsonObject resolveTrainingRequest(const QJsonObject &request, const QString &wh
     } catch (const engine::EngineError &error) {
         throw Error(QString::fromStdString(error.what()));
     }
-    resolved.insert(QLatin1String("model_name"),
-                    resolveModel(request.value(QLatin1String("model_name")).toString(), where, dataDirectory,
-                                 starterTokenizerFolder));
+    resolved.insert(QLatin1String("model_name"), resolveModel(request.value(QLatin1String("model_name")).toString(),
+                                                              where, dataDirectory, shippedStarterModel));
     return resolved;
 }
 
 QString outputFolderName(const QJsonObject &resolved)
 {
     try {
-        return QString::fromStdString(engine::TrainingConfig::fromJson(toEngineJson(resolved), "the job").outputFolderName());
+        return QString::fromStdString(
+            engine::TrainingConfig::fromJson(toEngineJson(resolved), "the job").outputFolderName());
     } catch (const engine::EngineError &error) {
         throw Error(QString::fromStdString(error.what()));
     }

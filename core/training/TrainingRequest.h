@@ -13,9 +13,9 @@ class DataDirectory;
 class DatasetCatalog;
 
 // Throws Error naming `where` and the field when something is wrong or cannot be found. The starter model is
-// installed first when it is asked for and missing (starterTokenizerFolder: the app's resources).
+// installed first when it is asked for and missing (shippedStarterModel: the app's resources).
 QJsonObject resolveTrainingRequest(const QJsonObject &request, const QString &where, const DataDirectory &dataDirectory,
-                                   const DatasetCatalog &catalog, const QString &starterTokenizerFolder,
+                                   const DatasetCatalog &catalog, const QString &shippedStarterModel,
                                    const QString &jobFolder);
 
 // The output folder a method writes into: qlora_model, lora_model or standard_model.

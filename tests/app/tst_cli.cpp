@@ -240,10 +240,11 @@ private slots:
                  0);
         QByteArray lines;
         for (int i = 0; i < 16; ++i)
-            lines += QStringLiteral("{\"prompt\": \"Count to %1.\", \"completion\": \"%2\"}\n")
-                         .arg(i % 8 + 1)
-                         .arg(QStringLiteral("one two three four five six seven eight").section(QLatin1Char(' '), 0, i % 8))
-                         .toUtf8();
+            lines +=
+                QStringLiteral("{\"prompt\": \"Count to %1.\", \"completion\": \"%2\"}\n")
+                    .arg(i % 8 + 1)
+                    .arg(QStringLiteral("one two three four five six seven eight").section(QLatin1Char(' '), 0, i % 8))
+                    .toUtf8();
         QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("import"), write(QStringLiteral("count.jsonl"), lines),
                       QStringLiteral("--name"), QStringLiteral("count")})
                      .exitCode,
@@ -255,7 +256,8 @@ private slots:
                                       .arg(model)
                                       .toUtf8());
         const QString folder = m_dir.filePath(QStringLiteral("job"));
-        const QStringList train = {QStringLiteral("train"), job, QStringLiteral("--output"), folder,
+        const QStringList train = {QStringLiteral("train"),       job,
+                                   QStringLiteral("--output"),    folder,
                                    QStringLiteral("--log-every"), QStringLiteral("1")};
 
         // Ctrl+C stops it after the current step, with the way to continue.
@@ -288,7 +290,8 @@ private slots:
 
     void trainExplainsBadJobs()
     {
-        Result result = run({QStringLiteral("train"), write(QStringLiteral("broken.json"), "{\n  \"epochs\": 3,\n  oops\n}")});
+        Result result =
+            run({QStringLiteral("train"), write(QStringLiteral("broken.json"), "{\n  \"epochs\": 3,\n  oops\n}")});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.err.contains(QStringLiteral("broken.json, line 3, column")), qPrintable(result.err));
         result = run({QStringLiteral("train"),
@@ -304,11 +307,17 @@ private slots:
                       write(QStringLiteral("unknown.json"), "{\"training_type\": \"magic\", \"dataset\": \"one\"}")});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.err.contains(QStringLiteral("unknown training_type \"magic\"")), qPrintable(result.err));
-        result = run({QStringLiteral("train"),
-                      write(QStringLiteral("nomodel.json"), "{\"model_name\": \"llama3.2:3b\", \"dataset\": \"one\"}")});
+        result = run({QStringLiteral("train"), write(QStringLiteral("nomodel.json"),
+                                                     "{\"model_name\": \"llama3.2:3b\", \"dataset\": \"one\"}")});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.err.contains(QStringLiteral("model_name \"llama3.2:3b\" is not a model folder")),
                  qPrintable(result.err));
+        result = run({QStringLiteral("train"),
+                      write(QStringLiteral("typo.json"), "{\"dataset\": \"one\", \"learning_rat\": 0.001}")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(
+            result.err.contains(QStringLiteral("unknown setting \"learning_rat\" (did you mean \"learning_rate\"?)")),
+            qPrintable(result.err));
     }
 
     void usageErrorsExitWithTwo_data()

@@ -68,11 +68,11 @@ protected:
 
     TrainingConfig config(const std::string &type, const std::string &job, json extra = json::object()) const
     {
-        json settings = {{"training_type", type}, {"model_name", base},      {"dataset", records},
-                         {"output_dir", folder.file(job)}, {"epochs", 2}, {"batch_size", 4},
-                         {"learning_rate", 5e-3},          {"eval_count", 4}, {"lora_r", 4},
-                         {"lora_alpha", 8},                {"dtype", "bfloat16"}, {"device", "cpu"},
-                         {"warmup_steps", 1}};
+        json settings = {
+            {"training_type", type}, {"model_name", base}, {"dataset", records},    {"output_dir", folder.file(job)},
+            {"epochs", 2},           {"batch_size", 4},    {"learning_rate", 5e-3}, {"eval_count", 4},
+            {"lora_r", 4},           {"lora_alpha", 8},    {"dtype", "bfloat16"},   {"device", "cpu"},
+            {"warmup_steps", 1}};
         if (type != "unsloth")
             settings["lora_dropout"] = 0.1;
         settings.update(extra);
@@ -200,6 +200,29 @@ TEST_P(Resume, AnInterruptedRunEndsBitIdentical)
 
 INSTANTIATE_TEST_SUITE_P(Methods, Resume, ::testing::Values("qlora", "unsloth", "standard"));
 
+// Checkpointing activations trades compute for memory and changes nothing else: a job may switch it on or off
+// when it continues.
+TEST_F(TrainerFixture, ActivationCheckpointingChangesNoBit)
+{
+    for (const char *type : {"unsloth", "lora"}) {
+        const json off = {{"save_steps", 3}, {"gradient_checkpointing", false}}; // lora: with dropout, replayed
+        json on = off;
+        on["gradient_checkpointing"] = true;
+        const TrainingResult whole = runTraining(config(type, std::string(type) + "-whole", off), nullptr);
+        ASSERT_TRUE(whole.completed);
+        const auto stopAtFour = [](const TrainingProgress &progress) {
+            return !(progress.phase == TrainingProgress::Phase::Training && progress.step == 4);
+        };
+        ASSERT_FALSE(runTraining(config(type, std::string(type) + "-switched", on), stopAtFour).completed);
+        const TrainingResult switched = runTraining(config(type, std::string(type) + "-switched", off), nullptr);
+        ASSERT_TRUE(switched.completed);
+        EXPECT_EQ(fs::path(switched.resumedFrom).filename(), "checkpoint-3");
+        EXPECT_EQ(fileBytes(whole.outputPath + "/adapter_model.safetensors"),
+                  fileBytes(switched.outputPath + "/adapter_model.safetensors"))
+            << type;
+    }
+}
+
 TEST_F(TrainerFixture, RefusesToResumeAChangedJob)
 {
     const auto stopAtTwo = [](const TrainingProgress &progress) {
@@ -210,7 +233,8 @@ TEST_F(TrainerFixture, RefusesToResumeAChangedJob)
         runTraining(config("lora", "job", {{"save_steps", 1}, {"learning_rate", 1e-3}}), nullptr);
         FAIL() << "a changed learning rate was accepted";
     } catch (const EngineError &error) {
-        EXPECT_NE(std::string(error.what()).find("learning_rate was 0.005, now 0.001"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("learning_rate was 0.005, now 0.001"), std::string::npos)
+            << error.what();
     }
     writeRecords(records, 24, 1);
     try {

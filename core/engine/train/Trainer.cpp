@@ -62,7 +62,8 @@ private:
     {
         m_progress.phase = phase;
         m_progress.message = message;
-        m_progress.memoryBytes = m_setup.device.is_cuda() ? cudaAllocatedBytes(m_setup.device.index()) : residentBytes();
+        m_progress.memoryBytes =
+            m_setup.device.is_cuda() ? cudaAllocatedBytes(m_setup.device.index()) : residentBytes();
         return !m_onProgress || m_onProgress(m_progress);
     }
     std::optional<double> evaluate(); // nothing when cancelled
@@ -103,7 +104,8 @@ std::optional<double> TrainingRun::evaluate()
 
 void TrainingRun::resumeFrom(const std::string &checkpoint, AdamW &optimizer, TrainingResult &result)
 {
-    report(TrainingProgress::Phase::Preparing, "Resuming from " + std::filesystem::path(checkpoint).filename().string());
+    report(TrainingProgress::Phase::Preparing,
+           "Resuming from " + std::filesystem::path(checkpoint).filename().string());
     LoadedCheckpoint loaded = CheckpointStore::read(checkpoint);
     if (const auto why = resumeMismatch(loaded.state.identity, m_setup.identity))
         throw EngineError("Cannot resume from " + checkpoint + ": " + *why +
@@ -149,9 +151,8 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
     }
 
     report(TrainingProgress::Phase::Preparing, "Preparing");
-    m_setup = prepareTraining(m_config, [this](const std::string &message) {
-        report(TrainingProgress::Phase::Preparing, message);
-    });
+    m_setup = prepareTraining(
+        m_config, [this](const std::string &message) { report(TrainingProgress::Phase::Preparing, message); });
     const SftData &data = m_setup.data;
     result.records = data.records;
     result.truncated = data.truncated;
@@ -165,7 +166,8 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
     m_state.identity = m_setup.identity;
     m_progress.totalSteps = m_state.totalSteps;
     const std::int64_t warmup = warmupStepsFor(m_config, m_state.totalSteps);
-    m_pass = {m_config.usesFastPath(), m_config.checkpointsActivations(), m_setup.dropoutSource};
+    m_pass = {m_config.usesFastPath(), m_config.checkpointsActivations(m_setup.device.is_cuda()),
+              m_setup.dropoutSource};
 
     AdamW optimizer(m_setup.trainable, {0.9, 0.999, 1e-8, m_config.weightDecay});
     if (const auto latest = store.latest(); latest && options.resume)

@@ -2,13 +2,15 @@
 
 #include "engine/EngineError.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace mtm::engine {
 namespace {
 
 using nlohmann::json;
 
-template <typename T>
-void read(const json &source, const char *key, T &target, const std::string &where)
+template <typename T> void read(const json &source, const char *key, T &target, const std::string &where)
 {
     if (!source.contains(key) || source[key].is_null())
         return;
@@ -23,6 +25,82 @@ void require(bool condition, const std::string &where, const std::string &what)
 {
     if (!condition)
         throw EngineError(where + ": " + what);
+}
+
+// Every field a job may have: its settings, and what describes or finds it (name, description, dataset_id).
+const std::vector<std::string> &knownFields()
+{
+    static const std::vector<std::string> fields = {"training_type",
+                                                    "model_name",
+                                                    "dataset",
+                                                    "dataset_id",
+                                                    "name",
+                                                    "description",
+                                                    "output_dir",
+                                                    "epochs",
+                                                    "batch_size",
+                                                    "gradient_accumulation_steps",
+                                                    "learning_rate",
+                                                    "weight_decay",
+                                                    "lr_scheduler_type",
+                                                    "warmup_ratio",
+                                                    "warmup_steps",
+                                                    "max_grad_norm",
+                                                    "max_seq_length",
+                                                    "train_on_prompts",
+                                                    "eval_split",
+                                                    "eval_count",
+                                                    "eval_steps",
+                                                    "seed",
+                                                    "lora_r",
+                                                    "lora_alpha",
+                                                    "lora_dropout",
+                                                    "use_rslora",
+                                                    "target_modules",
+                                                    "load_in_4bit",
+                                                    "packing",
+                                                    "gradient_checkpointing",
+                                                    "dtype",
+                                                    "device",
+                                                    "save_steps",
+                                                    "save_total_limit",
+                                                    "max_shard_size",
+                                                    "chat_format"};
+    return fields;
+}
+
+std::size_t editDistance(const std::string &a, const std::string &b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// A misspelt setting would otherwise be ignored without a word, and the job run with the default.
+void refuseUnknownFields(const json &source, const std::string &where)
+{
+    for (const auto &item : source.items()) {
+        const auto &fields = knownFields();
+        if (std::find(fields.begin(), fields.end(), item.key()) != fields.end())
+            continue;
+        std::string message = "unknown setting \"" + item.key() + "\"";
+        const auto closest = std::min_element(fields.begin(), fields.end(), [&](const auto &a, const auto &b) {
+            return editDistance(item.key(), a) < editDistance(item.key(), b);
+        });
+        if (editDistance(item.key(), *closest) <= 3)
+            message += " (did you mean \"" + *closest + "\"?)";
+        throw EngineError(where + ": " + message + "; the settings are listed in docs/training.md");
+    }
 }
 
 } // namespace
@@ -60,6 +138,7 @@ TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &w
 {
     if (!source.is_object())
         throw EngineError(where + ": a training configuration is a JSON object");
+    refuseUnknownFields(source, where);
     TrainingConfig c;
     std::string type = "qlora";
     read(source, "training_type", type, where);
@@ -164,6 +243,8 @@ json TrainingConfig::toJson() const
     out["save_total_limit"] = keepCheckpoints;
     out["max_shard_size"] = maxShardBytes;
     out["device"] = device;
+    if (gradientCheckpointing)
+        out["gradient_checkpointing"] = *gradientCheckpointing;
     return out;
 }
 
@@ -193,7 +274,6 @@ json TrainingConfig::fingerprint() const
         {"target_modules", lora.targets},
         {"load_in_4bit", baseIn4Bit},
         {"packing", packing},
-        {"gradient_checkpointing", checkpointsActivations()},
         {"dtype", dtype},
     };
     if (chatFormat)
