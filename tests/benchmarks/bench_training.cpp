@@ -52,8 +52,8 @@ const std::vector<Method> &methods()
         {"qlora", "QLoRA (NF4 base)", {{"training_type", "qlora"}}},
         {"lora", "LoRA (plain autograd)", {{"training_type", "lora"}}},
         {"fast", "fast LoRA, 16-bit base", {{"training_type", "unsloth"}, {"load_in_4bit", false}}},
-        {"fast-nockpt", "  same, no checkpointing",
-         {{"training_type", "unsloth"}, {"load_in_4bit", false}, {"gradient_checkpointing", false}}},
+        {"fast-ckpt", "  same, checkpointing",
+         {{"training_type", "unsloth"}, {"load_in_4bit", false}, {"gradient_checkpointing", true}}},
         {"fast4", "fast LoRA, NF4 base", {{"training_type", "unsloth"}, {"load_in_4bit", true}}},
         {"standard", "standard (all weights)", {{"training_type", "standard"}}},
     };
@@ -214,8 +214,16 @@ int main(int argc, char **argv)
     keepFreedMemoryForReuse();
     setCpuThreads(0);
     std::map<std::string, std::string> options = {{"--steps", "12"}, {"--models", "starter,100m"}, {"--methods", ""}};
-    for (int i = 1; i + 1 < argc; i += 2)
-        options[argv[i]] = argv[i + 1];
+    for (int i = 1; i < argc; i += 2) {
+        if (!options.count(argv[i]) && std::string(argv[i]) != "--one" && std::string(argv[i]) != "--method" &&
+            std::string(argv[i]) != "--profile") {
+            std::fprintf(stderr, "Usage: %s [--steps N] [--models starter,100m] [--methods qlora,lora,fast,...]\n"
+                                 "       %s --one MODEL --method ID [--steps N] [--profile trace.json]\n",
+                         argv[0], argv[0]);
+            return 2;
+        }
+        options[argv[i]] = i + 1 < argc ? argv[i + 1] : "";
+    }
     if (options.count("--one"))
         return runOne(options["--one"], options["--method"], std::stoi(options["--steps"]), options["--profile"]);
 
