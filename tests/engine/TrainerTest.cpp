@@ -263,6 +263,25 @@ TEST_F(TrainerFixture, CancelStopsWithinOneStepAndKeepsTheLastCheckpoints)
     EXPECT_FALSE(fs::exists(folder.file("job/lora_model")));
 }
 
+// Without save_steps, checkpoints follow the time spent (save_minutes), so that a crash loses little work; a
+// time of 0 leaves only the final checkpoint.
+TEST_F(TrainerFixture, CheckpointsByTimeWhenNoStepsAreSet)
+{
+    const auto checkpoints = [&](const std::string &job) {
+        std::size_t count = 0;
+        for ([[maybe_unused]] const auto &entry : fs::directory_iterator(folder.file(job + "/checkpoints")))
+            ++count;
+        return count;
+    };
+    const TrainingResult often =
+        runTraining(config("lora", "often", {{"save_minutes", 1e-9}, {"save_total_limit", 100}}), nullptr);
+    ASSERT_TRUE(often.completed);
+    EXPECT_EQ(checkpoints("often"), static_cast<std::size_t>(often.state.totalSteps));
+    ASSERT_TRUE(
+        runTraining(config("lora", "end", {{"save_minutes", 0}, {"save_total_limit", 100}}), nullptr).completed);
+    EXPECT_EQ(checkpoints("end"), 1u);
+}
+
 TEST_F(TrainerFixture, TheFastPathRefusesDropout)
 {
     EXPECT_EQ(config("unsloth", "job").lora.dropout, 0.0);

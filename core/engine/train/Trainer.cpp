@@ -208,6 +208,7 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
 
     std::int64_t orderEpoch = -1;
     std::vector<std::size_t> order;
+    Clock::time_point lastCheckpointTime = Clock::now();
     while (m_state.step < m_state.totalSteps) {
         const std::int64_t epoch = m_state.step / stepsPerEpoch;
         if (epoch != orderEpoch) {
@@ -261,8 +262,15 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
                 return cancelled();
             updateTimes();
         }
-        if ((m_config.checkpointEvery > 0 && m_state.step % m_config.checkpointEvery == 0) || last)
+        // By steps when asked; otherwise every few minutes of work, so that a crash loses little.
+        const bool checkpointDue =
+            m_config.checkpointEvery > 0
+                ? m_state.step % m_config.checkpointEvery == 0
+                : m_config.checkpointMinutes > 0 && secondsSince(lastCheckpointTime) >= 60 * m_config.checkpointMinutes;
+        if (checkpointDue || last) {
             result.lastCheckpoint = saveCheckpoint(optimizer);
+            lastCheckpointTime = Clock::now();
+        }
     }
 
     report(TrainingProgress::Phase::Saving, "Writing " + m_config.outputFolderName());

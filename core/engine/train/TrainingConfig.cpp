@@ -30,42 +30,15 @@ void require(bool condition, const std::string &where, const std::string &what)
 // Every field a job may have: its settings, and what describes or finds it (name, description, dataset_id).
 const std::vector<std::string> &knownFields()
 {
-    static const std::vector<std::string> fields = {"training_type",
-                                                    "model_name",
-                                                    "dataset",
-                                                    "dataset_id",
-                                                    "name",
-                                                    "description",
-                                                    "output_dir",
-                                                    "epochs",
-                                                    "batch_size",
-                                                    "gradient_accumulation_steps",
-                                                    "learning_rate",
-                                                    "weight_decay",
-                                                    "lr_scheduler_type",
-                                                    "warmup_ratio",
-                                                    "warmup_steps",
-                                                    "max_grad_norm",
-                                                    "max_seq_length",
-                                                    "train_on_prompts",
-                                                    "eval_split",
-                                                    "eval_count",
-                                                    "eval_steps",
-                                                    "seed",
-                                                    "lora_r",
-                                                    "lora_alpha",
-                                                    "lora_dropout",
-                                                    "use_rslora",
-                                                    "target_modules",
-                                                    "load_in_4bit",
-                                                    "packing",
-                                                    "gradient_checkpointing",
-                                                    "dtype",
-                                                    "device",
-                                                    "save_steps",
-                                                    "save_total_limit",
-                                                    "max_shard_size",
-                                                    "chat_format"};
+    // clang-format off
+    static const std::vector<std::string> fields = {
+        "training_type", "model_name", "dataset", "dataset_id", "name", "description", "output_dir", "epochs",
+        "batch_size", "gradient_accumulation_steps", "learning_rate", "weight_decay", "lr_scheduler_type",
+        "warmup_ratio", "warmup_steps", "max_grad_norm", "max_seq_length", "train_on_prompts", "eval_split",
+        "eval_count", "eval_steps", "seed", "lora_r", "lora_alpha", "lora_dropout", "use_rslora", "target_modules",
+        "load_in_4bit", "packing", "gradient_checkpointing", "dtype", "device", "save_steps", "save_minutes",
+        "save_total_limit", "max_shard_size", "chat_format"};
+    // clang-format on
     return fields;
 }
 
@@ -194,6 +167,7 @@ TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &w
     read(source, "dtype", c.dtype, where);
     read(source, "device", c.device, where);
     read(source, "save_steps", c.checkpointEvery, where);
+    read(source, "save_minutes", c.checkpointMinutes, where);
     read(source, "save_total_limit", c.keepCheckpoints, where);
     read(source, "max_shard_size", c.maxShardBytes, where);
     if (source.contains("chat_format") && source["chat_format"].is_string()) {
@@ -227,8 +201,8 @@ TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &w
     require(c.dtype == "auto" || c.dtype == "float32" || c.dtype == "bfloat16", where,
             "dtype must be auto, float32 or bfloat16");
     require(c.device == "auto" || c.device == "cpu" || c.device == "cuda", where, "device must be auto, cpu or cuda");
-    require(c.checkpointEvery >= 0 && c.keepCheckpoints >= 1, where,
-            "save_steps must not be negative and save_total_limit at least 1");
+    require(c.checkpointEvery >= 0 && c.checkpointMinutes >= 0 && c.keepCheckpoints >= 1, where,
+            "save_steps and save_minutes must not be negative and save_total_limit at least 1");
     return c;
 }
 
@@ -240,6 +214,7 @@ json TrainingConfig::toJson() const
     out["output_dir"] = outputDirectory;
     out["eval_steps"] = evalEvery;
     out["save_steps"] = checkpointEvery;
+    out["save_minutes"] = checkpointMinutes;
     out["save_total_limit"] = keepCheckpoints;
     out["max_shard_size"] = maxShardBytes;
     out["device"] = device;

@@ -49,7 +49,8 @@ struct TrainingConfig
     std::string dtype = "auto";  // compute dtype: auto (bf16 where it is fast), float32, bfloat16
     std::string device = "auto"; // auto, cpu, cuda
 
-    std::int64_t checkpointEvery = 0; // steps; 0: only at the end
+    std::int64_t checkpointEvery = 0; // steps; 0: by time (checkpointMinutes)
+    double checkpointMinutes = 10;    // when checkpointEvery is 0: after this much training time; 0: only at the end
     std::int64_t keepCheckpoints = 2;
     std::uint64_t maxShardBytes = 5000000000ULL;
     std::optional<ChatFormat> chatFormat;
