@@ -10,36 +10,48 @@ namespace {
 
 using nlohmann::json;
 
-template <typename T> void read(const json &source, const char *key, T &target, const std::string &where)
+// Reads a job's fields and remembers each field it was asked for, so that any other field — a misspelt
+// setting, which would otherwise be ignored without a word — can be refused.
+class FieldReader
 {
-    if (!source.contains(key) || source[key].is_null())
-        return;
-    try {
-        target = source[key].get<T>();
-    } catch (const json::exception &) {
-        throw EngineError(where + ": \"" + key + "\" has the wrong type (" + source[key].dump() + ")");
+public:
+    FieldReader(const json &source, const std::string &where)
+        : m_source(source)
+        , m_where(where)
+    {}
+
+    template <typename T> void read(const char *key, T &target)
+    {
+        m_known.emplace_back(key);
+        if (!m_source.contains(key) || m_source[key].is_null())
+            return;
+        try {
+            target = m_source[key].get<T>();
+        } catch (const json::exception &) {
+            throw EngineError(m_where + ": \"" + key + "\" has the wrong type (" + m_source[key].dump() + ")");
+        }
     }
-}
+    // The field's value when it is there and of the given kind (a field of another kind is left out).
+    const json *find(const char *key, json::value_t kind)
+    {
+        m_known.emplace_back(key);
+        return m_source.contains(key) && m_source[key].type() == kind ? &m_source[key] : nullptr;
+    }
+    // Fields that describe or find the job rather than set it.
+    void allow(const char *key) { m_known.emplace_back(key); }
+
+    void refuseUnknownFields() const;
+
+private:
+    const json &m_source;
+    const std::string &m_where;
+    std::vector<std::string> m_known;
+};
 
 void require(bool condition, const std::string &where, const std::string &what)
 {
     if (!condition)
         throw EngineError(where + ": " + what);
-}
-
-// Every field a job may have: its settings, and what describes or finds it (name, description, dataset_id).
-const std::vector<std::string> &knownFields()
-{
-    // clang-format off
-    static const std::vector<std::string> fields = {
-        "training_type", "model_name", "dataset", "dataset_id", "name", "description", "output_dir", "epochs",
-        "batch_size", "gradient_accumulation_steps", "learning_rate", "weight_decay", "lr_scheduler_type",
-        "warmup_ratio", "warmup_steps", "max_grad_norm", "max_seq_length", "train_on_prompts", "eval_split",
-        "eval_count", "eval_steps", "seed", "lora_r", "lora_alpha", "lora_dropout", "use_rslora", "target_modules",
-        "load_in_4bit", "packing", "gradient_checkpointing", "dtype", "device", "save_steps", "save_minutes",
-        "save_total_limit", "max_shard_size", "chat_format"};
-    // clang-format on
-    return fields;
 }
 
 std::size_t editDistance(const std::string &a, const std::string &b)
@@ -59,20 +71,18 @@ std::size_t editDistance(const std::string &a, const std::string &b)
     return row[b.size()];
 }
 
-// A misspelt setting would otherwise be ignored without a word, and the job run with the default.
-void refuseUnknownFields(const json &source, const std::string &where)
+void FieldReader::refuseUnknownFields() const
 {
-    for (const auto &item : source.items()) {
-        const auto &fields = knownFields();
-        if (std::find(fields.begin(), fields.end(), item.key()) != fields.end())
+    for (const auto &item : m_source.items()) {
+        if (std::find(m_known.begin(), m_known.end(), item.key()) != m_known.end())
             continue;
         std::string message = "unknown setting \"" + item.key() + "\"";
-        const auto closest = std::min_element(fields.begin(), fields.end(), [&](const auto &a, const auto &b) {
+        const auto closest = std::min_element(m_known.begin(), m_known.end(), [&](const auto &a, const auto &b) {
             return editDistance(item.key(), a) < editDistance(item.key(), b);
         });
-        if (editDistance(item.key(), *closest) <= 3)
+        if (closest != m_known.end() && editDistance(item.key(), *closest) <= 3)
             message += " (did you mean \"" + *closest + "\"?)";
-        throw EngineError(where + ": " + message + "; the settings are listed in docs/training.md");
+        throw EngineError(m_where + ": " + message + "; the settings are listed in docs/training.md");
     }
 }
 
@@ -111,10 +121,10 @@ TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &w
 {
     if (!source.is_object())
         throw EngineError(where + ": a training configuration is a JSON object");
-    refuseUnknownFields(source, where);
+    FieldReader fields(source, where);
     TrainingConfig c;
     std::string type = "qlora";
-    read(source, "training_type", type, where);
+    fields.read("training_type", type);
     if (type == "qlora")
         c.method = TrainingMethod::Qlora;
     else if (type == "unsloth" || type == "fast_lora")
@@ -128,16 +138,16 @@ TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &w
     else
         throw EngineError(where + ": unknown training_type \"" + type + "\" (qlora, unsloth, lora, standard or rag)");
 
-    read(source, "model_name", c.baseModel, where);
-    read(source, "dataset", c.records, where);
-    read(source, "output_dir", c.outputDirectory, where);
-    read(source, "epochs", c.epochs, where);
-    read(source, "batch_size", c.batchSize, where);
-    read(source, "gradient_accumulation_steps", c.gradientAccumulation, where);
-    read(source, "learning_rate", c.learningRate, where);
-    read(source, "weight_decay", c.weightDecay, where);
+    fields.read("model_name", c.baseModel);
+    fields.read("dataset", c.records);
+    fields.read("output_dir", c.outputDirectory);
+    fields.read("epochs", c.epochs);
+    fields.read("batch_size", c.batchSize);
+    fields.read("gradient_accumulation_steps", c.gradientAccumulation);
+    fields.read("learning_rate", c.learningRate);
+    fields.read("weight_decay", c.weightDecay);
     std::string schedule = "linear";
-    read(source, "lr_scheduler_type", schedule, where);
+    fields.read("lr_scheduler_type", schedule);
     if (schedule == "linear")
         c.schedule = LearningRateSchedule::Linear;
     else if (schedule == "cosine")
@@ -146,34 +156,37 @@ TrainingConfig TrainingConfig::fromJson(const json &source, const std::string &w
         c.schedule = LearningRateSchedule::Constant;
     else
         throw EngineError(where + ": unknown lr_scheduler_type \"" + schedule + "\" (linear, cosine or constant)");
-    read(source, "warmup_ratio", c.warmupRatio, where);
-    read(source, "warmup_steps", c.warmupSteps, where);
-    read(source, "max_grad_norm", c.maxGradNorm, where);
-    read(source, "max_seq_length", c.maxSequenceLength, where);
-    read(source, "train_on_prompts", c.trainOnPrompts, where);
-    read(source, "eval_split", c.evalFraction, where);
-    read(source, "eval_count", c.evalCount, where);
-    read(source, "eval_steps", c.evalEvery, where);
-    read(source, "seed", c.seed, where);
-    read(source, "lora_r", c.lora.rank, where);
-    read(source, "lora_alpha", c.lora.alpha, where);
-    read(source, "lora_dropout", c.lora.dropout, where);
-    read(source, "use_rslora", c.lora.rsLora, where);
-    read(source, "target_modules", c.lora.targets, where);
-    read(source, "load_in_4bit", c.baseIn4Bit, where);
-    read(source, "packing", c.packing, where);
-    if (source.contains("gradient_checkpointing") && source["gradient_checkpointing"].is_boolean())
-        c.gradientCheckpointing = source["gradient_checkpointing"].get<bool>();
-    read(source, "dtype", c.dtype, where);
-    read(source, "device", c.device, where);
-    read(source, "save_steps", c.checkpointEvery, where);
-    read(source, "save_minutes", c.checkpointMinutes, where);
-    read(source, "save_total_limit", c.keepCheckpoints, where);
-    read(source, "max_shard_size", c.maxShardBytes, where);
-    if (source.contains("chat_format") && source["chat_format"].is_string()) {
-        c.chatFormat = ChatTemplate::formatFromId(source["chat_format"].get<std::string>());
-        require(c.chatFormat.has_value(), where, "unknown chat_format " + source["chat_format"].dump());
+    fields.read("warmup_ratio", c.warmupRatio);
+    fields.read("warmup_steps", c.warmupSteps);
+    fields.read("max_grad_norm", c.maxGradNorm);
+    fields.read("max_seq_length", c.maxSequenceLength);
+    fields.read("train_on_prompts", c.trainOnPrompts);
+    fields.read("eval_split", c.evalFraction);
+    fields.read("eval_count", c.evalCount);
+    fields.read("eval_steps", c.evalEvery);
+    fields.read("seed", c.seed);
+    fields.read("lora_r", c.lora.rank);
+    fields.read("lora_alpha", c.lora.alpha);
+    fields.read("lora_dropout", c.lora.dropout);
+    fields.read("use_rslora", c.lora.rsLora);
+    fields.read("target_modules", c.lora.targets);
+    fields.read("load_in_4bit", c.baseIn4Bit);
+    fields.read("packing", c.packing);
+    if (const json *value = fields.find("gradient_checkpointing", json::value_t::boolean))
+        c.gradientCheckpointing = value->get<bool>();
+    fields.read("dtype", c.dtype);
+    fields.read("device", c.device);
+    fields.read("save_steps", c.checkpointEvery);
+    fields.read("save_minutes", c.checkpointMinutes);
+    fields.read("save_total_limit", c.keepCheckpoints);
+    fields.read("max_shard_size", c.maxShardBytes);
+    if (const json *value = fields.find("chat_format", json::value_t::string)) {
+        c.chatFormat = ChatTemplate::formatFromId(value->get<std::string>());
+        require(c.chatFormat.has_value(), where, "unknown chat_format " + value->dump());
     }
+    for (const char *key : {"name", "description", "dataset_id"})
+        fields.allow(key);
+    fields.refuseUnknownFields();
 
     require(!c.baseModel.empty(), where, "model_name (the base model folder) is missing");
     require(!c.records.empty(), where, "dataset (the records to train on) is missing");
