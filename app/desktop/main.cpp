@@ -15,7 +15,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLocale>
 #include <QMessageBox>
@@ -90,25 +89,41 @@ int main(int argc, char *argv[])
     window.show();
 
     // The starter model (about 7 MB, in the app's resources) is copied into the data directory in the background
-    // on the first start, and when this version of the app ships a newer one.
-    QFutureWatcher<QString> starter;
-    QObject::connect(&starter, &QFutureWatcher<QString>::finished, &window, [&] {
-        const QString problem = starter.result();
-        window.statusBar()->showMessage(problem.isEmpty()
-                                            ? QObject::tr("The starter model is ready.")
-                                            : QObject::tr("The starter model could not be installed: %1").arg(problem),
-                                        problem.isEmpty() ? 5000 : 0);
+    // on the first start, and when this version of the app ships a newer one. Comparing the copy with the shipped
+    // one reads both, so that too happens off the UI thread.
+    struct StarterOutcome
+    {
+        bool installed = false;
+        QString problem;
+    };
+    QFutureWatcher<StarterOutcome> starter;
+    QObject::connect(&starter, &QFutureWatcher<StarterOutcome>::finished, &window, [&] {
+        const StarterOutcome outcome = starter.result();
+        if (!outcome.problem.isEmpty())
+            window.statusBar()->showMessage(
+                QObject::tr("The starter model could not be installed: %1").arg(outcome.problem));
+        else if (outcome.installed)
+            window.statusBar()->showMessage(QObject::tr("The starter model is ready."), 5000);
     });
-    if (!mtm::core::starterModelIsCurrent(dataDirectory, QStringLiteral(":/starter-model"))) {
-        window.statusBar()->showMessage(QObject::tr("Preparing the built-in starter model…"));
-        starter.setFuture(QtConcurrent::run([dataDirectory]() -> QString {
-            try {
-                mtm::core::installStarterModel(dataDirectory, QStringLiteral(":/starter-model"));
-                return QString();
-            } catch (const mtm::core::Error &error) {
-                return error.message();
-            }
-        }));
-    }
+    // The worker reports progress 1 when it has to copy, so that the wait is explained.
+    QObject::connect(&starter, &QFutureWatcher<StarterOutcome>::progressValueChanged, &window, [&](int value) {
+        if (value == 1)
+            window.statusBar()->showMessage(QObject::tr("Preparing the built-in starter model…"));
+    });
+    starter.setFuture(QtConcurrent::run([dataDirectory](QPromise<StarterOutcome> &promise) {
+        const QString shipped = QStringLiteral(":/starter-model");
+        if (mtm::core::starterModelIsCurrent(dataDirectory, shipped)) {
+            promise.addResult(StarterOutcome{});
+            return;
+        }
+        promise.setProgressRange(0, 1);
+        promise.setProgressValue(1);
+        try {
+            mtm::core::installStarterModel(dataDirectory, shipped);
+            promise.addResult(StarterOutcome{true, QString()});
+        } catch (const mtm::core::Error &error) {
+            promise.addResult(StarterOutcome{false, error.message()});
+        }
+    }));
     return app.exec();
 }
