@@ -26,6 +26,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <random>
 #include <sstream>
 #include <string>
@@ -214,9 +215,9 @@ int main(int argc, char **argv)
     keepFreedMemoryForReuse();
     setCpuThreads(0);
     std::map<std::string, std::string> options = {{"--steps", "12"}, {"--models", "starter,100m"}, {"--methods", ""}};
+    const std::set<std::string> known = {"--steps", "--models", "--methods", "--one", "--method", "--profile"};
     for (int i = 1; i < argc; i += 2) {
-        if (!options.count(argv[i]) && std::string(argv[i]) != "--one" && std::string(argv[i]) != "--method" &&
-            std::string(argv[i]) != "--profile") {
+        if (!known.count(argv[i])) {
             std::fprintf(stderr, "Usage: %s [--steps N] [--models starter,100m] [--methods qlora,lora,fast,...]\n"
                                  "       %s --one MODEL --method ID [--steps N] [--profile trace.json]\n",
                          argv[0], argv[0]);
