@@ -42,21 +42,19 @@ cat "$corpus"/conversations-*.jsonl > "$work/conversations.jsonl"
 "$mtm" datasets import "$work/documents.jsonl" --name starter-documents
 "$mtm" datasets import "$work/conversations.jsonl" --name starter-conversations
 
-echo "== Training on the documents"
-cat > "$work/documents.json" <<JSON
-{"training_type": "standard", "model_name": "$work/random", "dataset": "starter-documents",
- "epochs": 12, "batch_size": 8, "learning_rate": 0.002, "lr_scheduler_type": "cosine", "warmup_ratio": 0.05,
- "weight_decay": 0.01, "max_seq_length": 512, "eval_split": 0.05, "seed": 1}
+# Full training of MODEL on a stored DATASET into the job folder $work/NAME-job.
+train_stage() {
+    local name=$1 model=$2 dataset=$3 epochs=$4 learning_rate=$5 seed=$6
+    echo "== Training on the $name"
+    cat > "$work/$name.json" <<JSON
+{"training_type": "standard", "model_name": "$model", "dataset": "$dataset",
+ "epochs": $epochs, "batch_size": 8, "learning_rate": $learning_rate, "lr_scheduler_type": "cosine",
+ "warmup_ratio": 0.05, "weight_decay": 0.01, "max_seq_length": 512, "eval_split": 0.05, "seed": $seed}
 JSON
-"$mtm" train "$work/documents.json" --output "$work/documents-job" --log-every 50
-
-echo "== Training on the conversations"
-cat > "$work/conversations.json" <<JSON
-{"training_type": "standard", "model_name": "$work/documents-job/standard_model", "dataset": "starter-conversations",
- "epochs": 6, "batch_size": 8, "learning_rate": 0.001, "lr_scheduler_type": "cosine", "warmup_ratio": 0.05,
- "weight_decay": 0.01, "max_seq_length": 512, "eval_split": 0.05, "seed": 2}
-JSON
-"$mtm" train "$work/conversations.json" --output "$work/conversations-job" --log-every 50
+    "$mtm" train "$work/$name.json" --output "$work/$name-job" --log-every 50
+}
+train_stage documents "$work/random" starter-documents 12 0.002 1
+train_stage conversations "$work/documents-job/standard_model" starter-conversations 6 0.001 2
 
 echo "== Into $target"
 mkdir -p "$target"
