@@ -79,8 +79,8 @@ int main(int argc, char **argv)
     keepFreedMemoryForReuse();
     const int prompt = argc > 1 ? std::stoi(argv[1]) : 256;
     const int decode = argc > 2 ? std::stoi(argv[2]) : 64;
-    const RuntimeInfo runtime = queryRuntimeInfo();
     setCpuThreads(0);
+    const RuntimeInfo runtime = queryRuntimeInfo(); // after the threads are set, so that it reports them
     std::printf("LibTorch %s, %s, CPU: %s (%d threads, bf16 %s)\n", runtime.torchVersion.c_str(),
                 runtime.deviceSummary().c_str(), runtime.cpuModel.c_str(), at::get_num_threads(),
                 runtime.cpuHasBf16 ? "native" : "emulated");

@@ -26,8 +26,8 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <set>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -53,7 +53,8 @@ const std::vector<Method> &methods()
         {"qlora", "QLoRA (NF4 base)", {{"training_type", "qlora"}}},
         {"lora", "LoRA (plain autograd)", {{"training_type", "lora"}}},
         {"fast", "fast LoRA, 16-bit base", {{"training_type", "unsloth"}, {"load_in_4bit", false}}},
-        {"fast-ckpt", "  same, checkpointing",
+        {"fast-ckpt",
+         "  same, checkpointing",
          {{"training_type", "unsloth"}, {"load_in_4bit", false}, {"gradient_checkpointing", true}}},
         {"fast4", "fast LoRA, NF4 base", {{"training_type", "unsloth"}, {"load_in_4bit", true}}},
         {"standard", "standard (all weights)", {{"training_type", "standard"}}},
@@ -70,12 +71,13 @@ ModelConfig shapeOf(const std::string &model)
 void writeRecords(const std::string &path, int count)
 {
     static const char *words[] = {
-        "the", "model", "learns", "from", "examples", "and", "answers", "questions", "about", "data", "in", "a",
-        "clear", "way", "people", "write", "short", "notes", "for", "their", "team", "every", "morning", "when",
-        "training", "starts", "loss", "falls", "slowly", "then", "faster", "as", "the", "rate", "warms", "up",
-        "garden", "river", "bread", "window", "music", "letter", "city", "train", "station", "coffee", "paper",
-        "simple", "careful", "quiet", "bright", "green", "small", "large", "early", "late", "because", "while",
-        "should", "could", "would", "check", "save", "open", "close", "read", "count", "measure", "compare"};
+        "the",    "model",  "learns",  "from",  "examples", "and",    "answers", "questions", "about",   "data",
+        "in",     "a",      "clear",   "way",   "people",   "write",  "short",   "notes",     "for",     "their",
+        "team",   "every",  "morning", "when",  "training", "starts", "loss",    "falls",     "slowly",  "then",
+        "faster", "as",     "the",     "rate",  "warms",    "up",     "garden",  "river",     "bread",   "window",
+        "music",  "letter", "city",    "train", "station",  "coffee", "paper",   "simple",    "careful", "quiet",
+        "bright", "green",  "small",   "large", "early",    "late",   "because", "while",     "should",  "could",
+        "would",  "check",  "save",    "open",  "close",    "read",   "count",   "measure",   "compare"};
     const int vocabulary = sizeof(words) / sizeof(*words);
     std::mt19937 random(7);
     const auto sentence = [&](int minimum, int maximum) {
@@ -112,9 +114,9 @@ double flopsPerToken(const ModelConfig &c, const std::string &method, const std:
     if (method == "standard")
         return 3 * (2 * (linear + head)) + 3 * attention;
     const double rank = 16;
-    const double adapters = double(c.layers) * rank *
-                            (4.0 * c.hiddenSize + c.headDim * (c.heads * 2 + c.kvHeads * 2) +
-                             3.0 * (c.hiddenSize + c.intermediateSize));
+    const double adapters =
+        double(c.layers) * rank *
+        (4.0 * c.hiddenSize + c.headDim * (c.heads * 2 + c.kvHeads * 2) + 3.0 * (c.hiddenSize + c.intermediateSize));
     return 2 * (2 * (linear + head)) + 3 * attention + 3 * (2 * adapters);
 }
 
@@ -156,17 +158,19 @@ int runOne(const std::string &model, const std::string &methodId, int steps, con
     const std::string records = (folder / "records.jsonl").string();
     writeRecords(records, steps * kBatch);
 
-    json settings = {{"model_name", base},     {"dataset", records},   {"output_dir", (folder / "job").string()},
-                     {"epochs", 1},            {"batch_size", kBatch}, {"learning_rate", 2e-4},
-                     {"eval_split", 0.0},      {"lora_r", 16},         {"lora_alpha", 32},
-                     {"lora_dropout", 0.0},    {"dtype", "bfloat16"},  {"max_seq_length", 512},
+    json settings = {{"model_name", base},  {"dataset", records},   {"output_dir", (folder / "job").string()},
+                     {"epochs", 1},         {"batch_size", kBatch}, {"learning_rate", 2e-4},
+                     {"eval_split", 0.0},   {"lora_r", 16},         {"lora_alpha", 32},
+                     {"lora_dropout", 0.0}, {"dtype", "bfloat16"},  {"max_seq_length", 512},
                      {"warmup_steps", 0}};
     settings.update(method->settings);
     const TrainingConfig config = TrainingConfig::fromJson(settings, "benchmark");
 
     const auto tokenizer = loadTokenizer(base);
-    const SftData data = buildSftData(records, *tokenizer, ChatTemplate::forTokenizer(*tokenizer), {512, false, 0.0, 0, 42});
-    const double flops = flopsPerToken(shapeOf(model), config.methodId() == "standard" ? "standard" : "lora", data.train);
+    const SftData data =
+        buildSftData(records, *tokenizer, ChatTemplate::forTokenizer(*tokenizer), {512, false, 0.0, 0, 42});
+    const double flops =
+        flopsPerToken(shapeOf(model), config.methodId() == "standard" ? "standard" : "lora", data.train);
 
     const std::uint64_t before = residentBytes();
     resetPeakResident();
@@ -218,8 +222,9 @@ int main(int argc, char **argv)
     const std::set<std::string> known = {"--steps", "--models", "--methods", "--one", "--method", "--profile"};
     for (int i = 1; i < argc; i += 2) {
         if (!known.count(argv[i])) {
-            std::fprintf(stderr, "Usage: %s [--steps N] [--models starter,100m] [--methods qlora,lora,fast,...]\n"
-                                 "       %s --one MODEL --method ID [--steps N] [--profile trace.json]\n",
+            std::fprintf(stderr,
+                         "Usage: %s [--steps N] [--models starter,100m] [--methods qlora,lora,fast,...]\n"
+                         "       %s --one MODEL --method ID [--steps N] [--profile trace.json]\n",
                          argv[0], argv[0]);
             return 2;
         }
@@ -243,15 +248,16 @@ int main(int argc, char **argv)
             chosen.push_back(m.id);
     for (const std::string &model : split(options["--models"])) {
         for (const std::string &id : chosen) {
-            const std::string command = std::string("'") + argv[0] + "' --one " + model + " --method " + id +
-                                        " --steps " + options["--steps"];
+            const std::string command =
+                std::string("'") + argv[0] + "' --one " + model + " --method " + id + " --steps " + options["--steps"];
             FILE *child = ::popen(command.c_str(), "r");
             char line[512] = {};
             double tokensPerSecond = 0, flops = 0;
             unsigned long long peak = 0, before = 0;
             bool found = false;
             while (child && std::fgets(line, sizeof line, child))
-                found = found || std::sscanf(line, "RESULT %lf %llu %llu %lf", &tokensPerSecond, &peak, &before, &flops) == 4;
+                found = found ||
+                        std::sscanf(line, "RESULT %lf %llu %llu %lf", &tokensPerSecond, &peak, &before, &flops) == 4;
             if (child)
                 ::pclose(child);
             std::string label = id;
