@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Configures (Release, Ninja, ccache when present) and builds the project into build/ (or $MTM_BUILD_DIR).
-# Extra arguments go to CMake's configure step, e.g. -DMTM_BUILD_BENCHMARKS=OFF.
+# Extra arguments go to CMake's configure step, e.g. -DMTM_BUILD_TESTS=OFF.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,19 +1,19 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
-    <name>QObject</name>
+    <name>TimeLeft</name>
     <message numerus="yes">
-        <source>%n second(s)</source>
+        <source>about %n second(s) left</source>
         <translation>
-            <numerusform>%n second</numerusform>
-            <numerusform>%n seconds</numerusform>
+            <numerusform>about %n second left</numerusform>
+            <numerusform>about %n seconds left</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n minute(s)</source>
+        <source>about %n minute(s) left</source>
         <translation>
-            <numerusform>%n minute</numerusform>
-            <numerusform>%n minutes</numerusform>
+            <numerusform>about %n minute left</numerusform>
+            <numerusform>about %n minutes left</numerusform>
         </translation>
     </message>
 </context>
@@ -24,6 +24,13 @@
         <translation>
             <numerusform>Drop to import %n file</numerusform>
             <numerusform>Drop to import %n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln record(s) to %1.</source>
+        <translation>
+            <numerusform>Exported %Ln record to %1.</numerusform>
+            <numerusform>Exported %Ln records to %1.</numerusform>
         </translation>
     </message>
 </context>

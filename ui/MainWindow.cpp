@@ -1,7 +1,6 @@
 #include "MainWindow.h"
 
-#include "data/DatasetCatalog.h"
-#include "data/DatasetImporter.h"
+#include "AppCore.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/SettingsDialog.h"
 #include "pages/DatasetsPage.h"
@@ -25,13 +24,9 @@
 
 namespace mtm::ui {
 
-MainWindow::MainWindow(core::AppSettings &settings, core::Store &store, const core::DataDirectory &dataDirectory,
-                       QWidget *parent)
+MainWindow::MainWindow(core::AppCore &core, QWidget *parent)
     : QMainWindow(parent)
-    , m_settings(settings)
-    , m_datasets(std::make_unique<core::DatasetCatalog>(store, dataDirectory))
-    , m_importer(std::make_unique<core::DatasetImporter>(*m_datasets))
-    , m_dataDirectory(dataDirectory.path())
+    , m_core(core)
     , m_navigation(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_computeDevice(new QLabel(this))
@@ -52,18 +47,17 @@ MainWindow::MainWindow(core::AppSettings &settings, core::Store &store, const co
         "QListWidget#navigation::item:selected { background: rgba(63, 111, 216, 0.18); color: palette(text); }"));
     m_pages->setObjectName(QStringLiteral("pages"));
 
-    addPage(PageId::Datasets, new DatasetsPage(*m_datasets, *m_importer, this), QStringLiteral(":/icons/datasets.svg"),
-            tr("Datasets"));
-    addPage(PageId::TrainingJobs, new TrainingJobsPage(store, this), QStringLiteral(":/icons/training.svg"),
+    addPage(PageId::Datasets, new DatasetsPage(core, this), QStringLiteral(":/icons/datasets.svg"), tr("Datasets"));
+    addPage(PageId::TrainingJobs, new TrainingJobsPage(core, this), QStringLiteral(":/icons/training.svg"),
             tr("Training Jobs"));
-    addPage(PageId::Deployment, new DeploymentPage(store, this), QStringLiteral(":/icons/deployment.svg"),
+    addPage(PageId::Deployment, new DeploymentPage(core, this), QStringLiteral(":/icons/deployment.svg"),
             tr("Deployment"));
     connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0)
             return;
         m_pages->setCurrentIndex(row);
         page(PageId(row))->refresh();
-        m_settings.setLastPage(pageKey(PageId(row)));
+        m_core.settings().setLastPage(pageKey(PageId(row)));
     });
 
     auto *central = new QWidget(this);
@@ -85,7 +79,7 @@ MainWindow::MainWindow(core::AppSettings &settings, core::Store &store, const co
 
 MainWindow::~MainWindow()
 {
-    // The pages (and any import dialog still working) go before the catalog they use.
+    // The pages (and any work of theirs still running) go before the window.
     disconnect(m_navigation, nullptr, this, nullptr);
     delete m_pages;
 }
@@ -94,6 +88,8 @@ void MainWindow::addPage(PageId id, Page *pageWidget, const QString &iconPath, c
 {
     Q_ASSERT(m_pages->count() == int(id));
     m_pages->addWidget(pageWidget);
+    connect(pageWidget, &Page::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     auto *item = new QListWidgetItem(QIcon(iconPath), title, m_navigation);
     item->setData(Qt::UserRole, pageKey(id));
 }
@@ -158,10 +154,10 @@ QString MainWindow::pageKey(PageId id)
 
 void MainWindow::openSettings()
 {
-    auto *dialog = new SettingsDialog(m_settings, core::SystemInfo::collect().cpuCores, this);
+    auto *dialog = new SettingsDialog(m_core.settings(), core::SystemInfo::collect().cpuCores, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this] {
-        core::applyCpuThreads(m_settings.cpuThreads());
+        core::applyCpuThreads(m_core.settings().cpuThreads());
         updateComputeDeviceLabel();
     });
     dialog->open();
@@ -169,7 +165,7 @@ void MainWindow::openSettings()
 
 void MainWindow::openAbout()
 {
-    auto *dialog = new AboutDialog(core::SystemInfo::collect(), m_dataDirectory, this);
+    auto *dialog = new AboutDialog(core::SystemInfo::collect(), m_core.dataDirectory().path(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
@@ -181,12 +177,13 @@ void MainWindow::updateComputeDeviceLabel()
 
 void MainWindow::restoreWindowState()
 {
-    if (!restoreGeometry(m_settings.mainWindowGeometry()))
+    const core::AppSettings &settings = m_core.settings();
+    if (!restoreGeometry(settings.mainWindowGeometry()))
         resize(1200, 760);
-    restoreState(m_settings.mainWindowState());
+    restoreState(settings.mainWindowState());
     int row = 0;
     for (int i = 0; i < m_navigation->count(); ++i) {
-        if (m_navigation->item(i)->data(Qt::UserRole).toString() == m_settings.lastPage())
+        if (m_navigation->item(i)->data(Qt::UserRole).toString() == settings.lastPage())
             row = i;
     }
     m_navigation->setCurrentRow(row);
@@ -194,9 +191,10 @@ void MainWindow::restoreWindowState()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    m_settings.setMainWindowGeometry(saveGeometry());
-    m_settings.setMainWindowState(saveState());
-    m_settings.sync();
+    core::AppSettings &settings = m_core.settings();
+    settings.setMainWindowGeometry(saveGeometry());
+    settings.setMainWindowState(saveState());
+    settings.sync();
     QMainWindow::closeEvent(event);
 }
 

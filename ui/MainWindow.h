@@ -3,18 +3,12 @@
 
 #include <QMainWindow>
 
-#include <memory>
-
 class QLabel;
 class QListWidget;
 class QStackedWidget;
 
 namespace mtm::core {
-class AppSettings;
-class DataDirectory;
-class DatasetCatalog;
-class DatasetImporter;
-class Store;
+class AppCore;
 } // namespace mtm::core
 
 namespace mtm::ui {
@@ -30,8 +24,7 @@ class MainWindow : public QMainWindow
 public:
     enum class PageId { Datasets, TrainingJobs, Deployment };
 
-    MainWindow(core::AppSettings &settings, core::Store &store, const core::DataDirectory &dataDirectory,
-               QWidget *parent = nullptr);
+    explicit MainWindow(core::AppCore &core, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showPage(PageId page);
@@ -52,10 +45,7 @@ private:
     void restoreWindowState();
     void updateComputeDeviceLabel();
 
-    core::AppSettings &m_settings;
-    std::unique_ptr<core::DatasetCatalog> m_datasets;
-    std::unique_ptr<core::DatasetImporter> m_importer;
-    QString m_dataDirectory;
+    core::AppCore &m_core;
     QListWidget *m_navigation;
     QStackedWidget *m_pages;
     QLabel *m_computeDevice;

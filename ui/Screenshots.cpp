@@ -32,7 +32,7 @@ QString save(QWidget &widget, const QDir &directory, const QString &fileName)
     settle();
     const QString path = directory.filePath(fileName);
     if (!widget.grab().save(path, "PNG"))
-        throw core::Error(QStringLiteral("Cannot write the screenshot %1.").arg(path));
+        throw core::Error(core::Error::Kind::Io, QStringLiteral("Cannot write the screenshot %1.").arg(path));
     return path;
 }
 
@@ -58,7 +58,8 @@ QStringList saveScreenshots(MainWindow &window, const QString &directory)
 {
     QDir dir(directory);
     if (!dir.mkpath(QStringLiteral(".")))
-        throw core::Error(QStringLiteral("Cannot create the folder %1 for screenshots.").arg(directory));
+        throw core::Error(core::Error::Kind::Io,
+                          QStringLiteral("Cannot create the folder %1 for screenshots.").arg(directory));
 
     window.show();
     window.raise();
@@ -95,7 +96,7 @@ QStringList saveScreenshots(MainWindow &window, const QString &directory)
             dialog = datasets->findChild<ImportDialog *>(QStringLiteral("importDialog"));
         }
         if (!dialog)
-            throw core::Error(QStringLiteral("The import dialog did not open."));
+            throw core::Error(core::Error::Kind::Internal, QStringLiteral("The import dialog did not open."));
         written << save(*dialog, dir, QStringLiteral("dialog-import-review.png"));
         dialog->reject();
         settle();
@@ -108,7 +109,8 @@ QStringList saveScreenshots(MainWindow &window, const QString &directory)
     for (const auto &[open, fileName] : dialogs) {
         QDialog *dialog = openDialog(window, open);
         if (!dialog)
-            throw core::Error(QStringLiteral("The dialog for %1 did not open.").arg(fileName));
+            throw core::Error(core::Error::Kind::Internal,
+                              QStringLiteral("The dialog for %1 did not open.").arg(fileName));
         written << save(*dialog, dir, fileName);
         dialog->reject();
     }

@@ -1,10 +1,8 @@
 #include "StoreOpener.h"
 
+#include "dialogs/MessageBox.h"
 #include "store/Store.h"
 #include "store/StoreError.h"
-
-#include <QMessageBox>
-#include <QPushButton>
 
 namespace mtm::ui {
 
@@ -14,22 +12,20 @@ std::unique_ptr<core::Store> openStoreOrAsk(const QString &databaseFile, QWidget
         try {
             return std::make_unique<core::Store>(databaseFile);
         } catch (const core::StoreError &error) {
-            QMessageBox box(QMessageBox::Critical, QObject::tr("Cannot open the database"), error.message(),
-                            QMessageBox::NoButton, parent);
-            QPushButton *moveAside = nullptr;
-            if (error.reason() == core::StoreError::Reason::Damaged)
-                moveAside = box.addButton(QObject::tr("Move Aside and Start Fresh"), QMessageBox::AcceptRole);
-            box.addButton(QMessageBox::Close);
-            box.exec();
-            if (!moveAside || box.clickedButton() != moveAside)
+            const bool damaged = error.reason() == core::StoreError::Reason::Damaged;
+            const auto answer =
+                MessageBox::ask(parent, QMessageBox::Critical, QObject::tr("Cannot open the database"), error.message(),
+                                damaged ? QMessageBox::Yes | QMessageBox::Close : QMessageBox::Close,
+                                QMessageBox::Close, {{QMessageBox::Yes, QObject::tr("Move Aside and Start Fresh")}});
+            if (answer != QMessageBox::Yes)
                 return nullptr;
             try {
                 const QString movedTo = core::Store::moveAside(databaseFile);
-                QMessageBox::information(
+                MessageBox::information(
                     parent, QObject::tr("Database moved aside"),
                     QObject::tr("The damaged database is now %1. Nothing was deleted.").arg(movedTo));
             } catch (const core::StoreError &moveError) {
-                QMessageBox::critical(parent, QObject::tr("Cannot move the database"), moveError.message());
+                MessageBox::critical(parent, QObject::tr("Cannot move the database"), moveError.message());
                 return nullptr;
             }
         }

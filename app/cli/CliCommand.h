@@ -1,29 +1,34 @@
-// One subcommand of `mtm`: its name, a one-line summary, and how to run it.
+// One command of `mtm`, as the command line sees it: a name, a one-line summary, and a way to run it.
 #pragma once
+
+#include "CliContext.h"
 
 #include <QString>
 #include <QStringList>
-#include <QTextStream>
 
 namespace mtm::cli {
-
-// Exit codes, as Unix tools use them.
-enum ExitCode { Success = 0, Failure = 1, UsageError = 2 };
-
-struct CliStreams
-{
-    QTextStream &out;
-    QTextStream &err;
-};
 
 class CliCommand
 {
 public:
+    CliCommand(QString name, QString summary)
+        : m_name(std::move(name))
+        , m_summary(std::move(summary))
+    {}
     virtual ~CliCommand() = default;
-    virtual QString name() const = 0;
-    virtual QString summary() const = 0;
-    // arguments[0] is "mtm <name>", as QCommandLineParser expects; returns an ExitCode.
-    virtual int run(const QStringList &arguments, CliStreams streams) = 0;
+
+    const QString &name() const { return m_name; }
+    const QString &summary() const { return m_summary; }
+    // Whether the command computes with the engine (the process then starts once more with a short OpenMP spin).
+    virtual bool computes() const { return false; }
+
+    // arguments[0] is the command as typed ("mtm datasets import"), as QCommandLineParser expects; returns an
+    // ExitCode. Throws core::Error when the command fails.
+    virtual int run(const QStringList &arguments, CliContext &context) = 0;
+
+private:
+    QString m_name;
+    QString m_summary;
 };
 
 } // namespace mtm::cli

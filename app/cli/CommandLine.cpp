@@ -6,76 +6,40 @@
 
 namespace mtm::cli {
 
-void CommandLine::add(std::unique_ptr<CliCommand> command)
+CommandLine::CommandLine()
+    : CommandGroup(QStringLiteral("mtm"), QString(),
+                   QStringLiteral("Usage: mtm [--help] [--version] <command> [options]\n\n"
+                                  "Model Training Manager on the command line: the same data, jobs and models as the "
+                                  "desktop app.\n\nRun 'mtm help <command>' for a command's options. Exit status: 0 "
+                                  "success, 1 the command failed, 2 the command line is wrong, 130 cancelled."))
+{}
+
+bool CommandLine::computes(const QString &name) const
 {
-    m_commands.push_back(std::move(command));
+    const CliCommand *command = find(name);
+    return command && command->computes();
 }
 
-CliCommand *CommandLine::find(const QString &name) const
+int CommandLine::run(const QStringList &arguments, CliContext &context)
 {
-    for (const auto &command : m_commands) {
-        if (command->name() == name)
-            return command.get();
-    }
-    return nullptr;
-}
-
-void CommandLine::printUsage(QTextStream &stream) const
-{
-    stream << "Usage: mtm [--help] [--version] <command> [options]\n\n"
-              "Model Training Manager on the command line: the same data, jobs and models as the desktop app.\n\n"
-              "Commands:\n";
-    int width = 4;
-    for (const auto &command : m_commands)
-        width = qMax(width, int(command->name().size()));
-    stream << "  " << QStringLiteral("help").leftJustified(width + 2)
-           << "Show this help, or a command's: mtm help <command>\n";
-    for (const auto &command : m_commands)
-        stream << "  " << command->name().leftJustified(width + 2) << command->summary() << '\n';
-    stream << "\nExit status: 0 success, 1 the command failed, 2 the command line is wrong.\n";
-}
-
-int CommandLine::run(const QStringList &arguments, CliStreams streams)
-{
-    const QString first = arguments.value(1);
-    if (first.isEmpty()) {
-        printUsage(streams.err);
-        return UsageError;
-    }
-    if (first == QLatin1String("--help") || first == QLatin1String("-h") ||
-        (first == QLatin1String("help") && arguments.size() == 2)) {
-        printUsage(streams.out);
-        return Success;
-    }
+    QStringList line = arguments;
+    line.replace(0, QStringLiteral("mtm")); // Qt gives the program's path
+    const QString first = line.value(1);
+    if (first == QLatin1String("help") && line.size() == 2)
+        line.replace(1, QStringLiteral("--help"));
     if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
-        streams.out << "mtm " << MTM_VERSION << '\n';
+        context.out << "mtm " << MTM_VERSION << '\n';
         return Success;
     }
-    if (first == QLatin1String("help")) {
-        CliCommand *command = find(arguments.value(2));
-        if (!command) {
-            streams.err << "mtm: unknown command '" << arguments.value(2) << "'. Run 'mtm --help' for the list.\n";
-            return UsageError;
-        }
-        return command->run({QStringLiteral("mtm ") + command->name(), QStringLiteral("--help")}, streams);
-    }
-    if (first.startsWith(QLatin1Char('-'))) {
-        streams.err << "mtm: unknown option '" << first << "'. Run 'mtm --help' for usage.\n";
-        return UsageError;
-    }
-    CliCommand *command = find(first);
-    if (!command) {
-        streams.err << "mtm: unknown command '" << first << "'. Run 'mtm --help' for the list.\n";
-        return UsageError;
-    }
-    QStringList commandArguments = arguments.mid(2);
-    commandArguments.prepend(QStringLiteral("mtm ") + first);
+    if (first == QLatin1String("help") && line.size() > 2) // mtm help <command> [<subcommand>]
+        line = QStringList{QStringLiteral("mtm")} + line.mid(2) + QStringList{QStringLiteral("--help")};
     try {
-        return command->run(commandArguments, streams);
+        return CommandGroup::run(line, context);
     } catch (const core::Error &error) {
-        streams.err << "mtm " << first << ": " << error.message() << '\n';
+        context.err << "mtm " << first << ": " << error.message() << '\n';
+        return error.isCancelled() ? Cancelled : Failure;
     } catch (const std::exception &error) {
-        streams.err << "mtm " << first << ": " << QString::fromLocal8Bit(error.what()) << '\n';
+        context.err << "mtm " << first << ": " << QString::fromLocal8Bit(error.what()) << '\n';
     }
     return Failure;
 }

@@ -1,25 +1,21 @@
-// The `mtm` dispatcher: global options (--help, --version), then one subcommand.
+// `mtm`: the group of all commands, with the global options (--help, --version) and `mtm help <command>`, and
+// the one place where a failed command becomes a message and an exit status.
 #pragma once
 
-#include "CliCommand.h"
-
-#include <memory>
-#include <vector>
+#include "CommandGroup.h"
 
 namespace mtm::cli {
 
-class CommandLine
+class CommandLine : public CommandGroup
 {
 public:
-    void add(std::unique_ptr<CliCommand> command);
+    CommandLine();
+
+    // Whether `mtm <name>` computes with the engine (see CliCommand::computes).
+    bool computes(const QString &name) const;
+
     // arguments as QCoreApplication::arguments(); returns the process exit code.
-    int run(const QStringList &arguments, CliStreams streams);
-
-private:
-    void printUsage(QTextStream &stream) const;
-    CliCommand *find(const QString &name) const;
-
-    std::vector<std::unique_ptr<CliCommand>> m_commands;
+    int run(const QStringList &arguments, CliContext &context) override;
 };
 
 } // namespace mtm::cli

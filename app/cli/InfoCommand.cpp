@@ -6,7 +6,6 @@
 #include "system/CpuThreads.h"
 #include "system/SystemInfo.h"
 
-#include <QCommandLineParser>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -24,34 +23,22 @@ QString describeDatabase(const core::Store::Inspection &database)
 
 } // namespace
 
-int InfoCommand::run(const QStringList &arguments, CliStreams streams)
+InfoCommand::InfoCommand()
+    : ParsedCommand(QStringLiteral("info"), QStringLiteral("Show versions, compute devices and where data is kept"))
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(summary());
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object instead of text."));
-    parser.addOption(help);
-    parser.addOption(json);
-    if (!parser.parse(arguments)) {
-        streams.err << "mtm info: " << parser.errorText() << '\n';
-        return UsageError;
-    }
-    if (parser.isSet(help)) {
-        streams.out << parser.helpText();
-        return Success;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        streams.err << "mtm info: unexpected argument '" << parser.positionalArguments().first() << "'\n";
-        return UsageError;
-    }
+    addOptions({m_json});
+}
 
+int InfoCommand::execute(const QCommandLineParser &parser, CliContext &context)
+{
+    // Only looks: neither the data directory nor the database is created here.
     core::AppSettings settings;
     core::applyCpuThreads(settings.cpuThreads());
     const core::SystemInfo system = core::SystemInfo::collect();
     const core::DataDirectory dataDirectory = core::DataDirectory::resolve(settings);
     const core::Store::Inspection database = core::Store::inspect(dataDirectory.databaseFile());
 
-    if (parser.isSet(json)) {
+    if (parser.isSet(m_json)) {
         QJsonObject object = system.toJson();
         object.insert(QStringLiteral("data_directory"), dataDirectory.path());
         object.insert(QStringLiteral("data_directory_source"), dataDirectory.sourceDescription());
@@ -59,7 +46,7 @@ int InfoCommand::run(const QStringList &arguments, CliStreams streams)
         object.insert(QStringLiteral("database_exists"), database.exists);
         object.insert(QStringLiteral("database_schema"), database.schemaVersion);
         object.insert(QStringLiteral("settings_file"), settings.filePath());
-        streams.out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+        context.out << QJsonDocument(object).toJson(QJsonDocument::Indented);
         return Success;
     }
 
@@ -73,7 +60,7 @@ int InfoCommand::run(const QStringList &arguments, CliStreams streams)
     for (const auto &row : rows)
         width = qMax(width, int(row.first.size()));
     for (const auto &row : rows)
-        streams.out << row.first.leftJustified(width + 2) << row.second << '\n';
+        context.out << row.first.leftJustified(width + 2) << row.second << '\n';
     return Success;
 }
 

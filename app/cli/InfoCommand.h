@@ -1,16 +1,20 @@
 // `mtm info`: versions, compute devices, data directory and database, as text or JSON.
 #pragma once
 
-#include "CliCommand.h"
+#include "ParsedCommand.h"
 
 namespace mtm::cli {
 
-class InfoCommand : public CliCommand
+class InfoCommand : public ParsedCommand
 {
 public:
-    QString name() const override { return QStringLiteral("info"); }
-    QString summary() const override { return QStringLiteral("Show versions, compute devices and where data is kept"); }
-    int run(const QStringList &arguments, CliStreams streams) override;
+    InfoCommand();
+
+protected:
+    int execute(const QCommandLineParser &parser, CliContext &context) override;
+
+private:
+    const QCommandLineOption m_json{QStringLiteral("json"), QStringLiteral("Print one JSON object instead of text.")};
 };
 
 } // namespace mtm::cli

@@ -1,19 +1,12 @@
 #include "ProgressLine.h"
 
+#include "CliText.h"
+
 #include <unistd.h>
 
 #include <cstdio>
 
 namespace mtm::cli {
-
-QString formatDuration(qint64 seconds)
-{
-    if (seconds < 60)
-        return QStringLiteral("%1 s").arg(seconds);
-    if (seconds < 3600)
-        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
-}
 
 ProgressLine::ProgressLine(QString label)
     : m_label(std::move(label))

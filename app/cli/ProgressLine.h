@@ -23,7 +23,4 @@ private:
     bool m_drawn = false;
 };
 
-// "3 s", "2 min 10 s", "1 h 5 min": a duration for people.
-QString formatDuration(qint64 seconds);
-
 } // namespace mtm::cli

@@ -1,18 +1,18 @@
 #include "TrainCommand.h"
 
-#include "CliEnvironment.h"
-#include "CliParsing.h"
+#include "AppCore.h"
+#include "CliText.h"
 #include "Error.h"
-#include "ProgressLine.h"
-#include "data/DatasetCatalog.h"
-#include "training/FineTuneRun.h"
-#include "training/TrainingRequest.h"
+#include "jobs/FineTuneRun.h"
+#include "jobs/TrainingRequest.h"
+#include "settings/DataDirectory.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QScopeGuard>
 
 #include <atomic>
 #include <csignal>
@@ -31,7 +31,7 @@ QJsonObject readJobFile(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        throw core::Error(QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+        throw core::Error(core::Error::Kind::Io, QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
     const QByteArray bytes = file.readAll();
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
@@ -39,10 +39,13 @@ QJsonObject readJobFile(const QString &path)
         const QByteArray before = bytes.left(error.offset);
         const qsizetype line = before.count('\n') + 1;
         const qsizetype column = error.offset - (before.lastIndexOf('\n') + 1) + 1;
-        throw core::Error(QStringLiteral("%1, line %2, column %3: %4").arg(path).arg(line).arg(column).arg(error.errorString()));
+        throw core::Error(
+            core::Error::Kind::InvalidInput,
+            QStringLiteral("%1, line %2, column %3: %4").arg(path).arg(line).arg(column).arg(error.errorString()));
     }
     if (!document.isObject())
-        throw core::Error(QStringLiteral("%1: a training job is a JSON object ({\"training_type\": ...})").arg(path));
+        throw core::Error(core::Error::Kind::InvalidInput,
+                          QStringLiteral("%1: a training job is a JSON object ({\"training_type\": ...})").arg(path));
     return document.object();
 }
 
@@ -58,88 +61,85 @@ QString mebibytes(quint64 bytes)
 
 } // namespace
 
-int TrainCommand::run(const QStringList &arguments, CliStreams streams)
+TrainCommand::TrainCommand()
+    : ParsedCommand(QStringLiteral("train"), QStringLiteral("Fine-tune a model from a JSON job description"))
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
+    setDescription(QStringLiteral(
         "Fine-tunes a model as the JSON file describes, with the fields of the REST API: training_type (qlora, "
         "unsloth, lora or standard), model_name (\"starter\", a model folder, or a base model of this app), "
         "dataset_id (or dataset: an id or a name), epochs, batch_size, learning_rate, lora_r, lora_alpha, "
         "lora_dropout, max_seq_length and the advanced settings (docs/training.md). Progress goes to standard "
         "output. Ctrl+C stops after the current step; running the same command again continues from the last "
         "checkpoint."));
-    parser.addPositionalArgument(QStringLiteral("CONFIG.json"), QStringLiteral("The job description."));
-    const QCommandLineOption output(QStringLiteral("output"),
-                                    QStringLiteral("The job folder (default: jobs/<CONFIG name> in the data directory)."),
-                                    QStringLiteral("DIR"));
-    const QCommandLineOption restart(QStringLiteral("restart"),
-                                     QStringLiteral("Delete the job's checkpoints and start from the beginning."));
-    const QCommandLineOption logEvery(QStringLiteral("log-every"),
-                                      QStringLiteral("Print a line every N steps (10)."), QStringLiteral("N"),
-                                      QStringLiteral("10"));
-    for (const auto &option : {output, restart, logEvery})
-        parser.addOption(option);
-    if (const auto status = parseCommandLine(parser, arguments, streams, 1, 1))
-        return *status;
-    const auto every = numberOption(parser, logEvery, 1, 1e9, streams);
+    addPositional(QStringLiteral("CONFIG.json"), QStringLiteral("The job description."));
+    setArgumentCount(1, 1);
+    addOptions({m_output, m_restart, m_logEvery});
+}
+
+int TrainCommand::execute(const QCommandLineParser &parser, CliContext &context)
+{
+    const auto every = numberOption(parser, m_logEvery, 1, 1e9, context);
     if (!every)
         return UsageError;
+    QTextStream &out = context.out;
+    QTextStream &err = context.err;
 
     const QString configPath = parser.positionalArguments().constFirst();
-    const QJsonObject request = readJobFile(configPath);
-    CliEnvironment environment;
-    const core::DatasetCatalog catalog(*environment.store, environment.dataDirectory);
-    const QString jobFolder = parser.isSet(output) ? parser.value(output)
-                                                   : environment.dataDirectory.path() + QStringLiteral("/jobs/") +
-                                                         QFileInfo(configPath).completeBaseName();
-    const QJsonObject resolved = core::resolveTrainingRequest(request, configPath, environment.dataDirectory, catalog,
-                                                              QStringLiteral(":/starter-model"), jobFolder);
-    streams.out << "Job folder: " << QDir::toNativeSeparators(QFileInfo(jobFolder).absoluteFilePath()) << '\n';
-    streams.out.flush();
+    const core::TrainingRequest request = core::TrainingRequest::fromJson(readJobFile(configPath), configPath);
+    core::AppCore &core = context.core();
+    const QString jobFolder =
+        parser.isSet(m_output) ? parser.value(m_output) : core.dataDirectory().jobFolderForFile(configPath);
+    const engine::TrainingConfig config = request.resolve(core, configPath, jobFolder);
+    out << "Job folder: " << QDir::toNativeSeparators(QFileInfo(jobFolder).absoluteFilePath()) << '\n';
+    out.flush();
 
     g_interrupted = false;
     const auto previous = std::signal(SIGINT, onInterrupt);
+    const auto restoreSignal = qScopeGuard([previous] { std::signal(SIGINT, previous); });
     const auto logStep = qint64(*every);
     bool interruptNoted = false;
-    const core::FineTuneResult result =
-        core::runFineTune(resolved, !parser.isSet(restart), [&](const core::FineTuneProgress &p) {
-            using Phase = core::FineTuneProgress::Phase;
+    engine::TrainingProgress last;
+    engine::TrainingResult result;
+    try {
+        result = core::runFineTune(config, !parser.isSet(m_restart), [&](const engine::TrainingProgress &p) {
+            using Phase = engine::TrainingProgress::Phase;
+            last = p;
             if (g_interrupted && !interruptNoted) {
-                streams.err << "Stopping after this step...\n";
-                streams.err.flush();
+                err << "Stopping after this step...\n";
+                err.flush();
                 interruptNoted = true;
             }
             if (p.phase == Phase::Preparing || p.phase == Phase::Saving) {
-                streams.out << p.message << '\n';
+                out << QString::fromStdString(p.message) << '\n';
             } else if (p.phase == Phase::Evaluating && p.phaseFraction >= 1.0 && p.evalLoss) {
-                streams.out << "eval  step " << p.step << "  held-out loss " << formatNumber(*p.evalLoss, 4) << '\n';
+                out << "eval  step " << p.step << "  held-out loss " << formatNumber(*p.evalLoss, 4) << '\n';
             } else if (p.phase == Phase::Training && p.loss && (p.step % logStep == 0 || p.step == p.totalSteps)) {
-                streams.out << "step " << p.step << '/' << p.totalSteps << "  epoch " << formatNumber(p.epoch, 2)
-                            << "  loss " << formatNumber(*p.loss, 4) << "  lr "
-                            << QString::number(p.learningRate, 'e', 2) << "  grad " << formatNumber(p.gradientNorm, 3)
-                            << "  " << formatNumber(p.tokensPerSecond, 0) << " tok/s  " << mebibytes(p.memoryBytes)
-                            << "  " << formatDuration(qint64(p.etaSeconds)) << " left\n";
+                out << "step " << p.step << '/' << p.totalSteps << "  epoch " << formatNumber(p.epoch, 2) << "  loss "
+                    << formatNumber(*p.loss, 4) << "  lr " << QString::number(p.learningRate, 'e', 2) << "  grad "
+                    << formatNumber(p.gradientNorm, 3) << "  " << formatNumber(p.tokensPerSecond, 0) << " tok/s  "
+                    << mebibytes(p.memoryBytes) << "  " << formatDuration(qint64(p.etaSeconds)) << " left\n";
             }
-            streams.out.flush();
+            out.flush();
             return !g_interrupted.load();
         });
-    std::signal(SIGINT, previous);
-
-    if (!result.completed) {
-        streams.err << "Stopped at step " << result.steps << ". "
-                    << (result.lastCheckpoint.isEmpty()
-                            ? QStringLiteral("No checkpoint was written yet; the job starts from the beginning next time.")
-                            : QStringLiteral("Run the same command again to continue from %1.")
-                                  .arg(QDir::toNativeSeparators(result.lastCheckpoint)))
-                    << '\n';
-        return 130;
+    } catch (const core::Error &error) {
+        if (!error.isCancelled())
+            throw;
+        err << "Stopped at step " << last.step << ". "
+            << (last.lastCheckpoint.empty()
+                    ? QStringLiteral("No checkpoint was written yet; the job starts from the beginning next time.")
+                    : QStringLiteral("Run the same command again to continue from %1.")
+                          .arg(QDir::toNativeSeparators(QString::fromStdString(last.lastCheckpoint))))
+            << '\n';
+        return Cancelled;
     }
+
     if (result.truncated > 0)
-        streams.out << result.truncated << " of " << result.records
-                    << " records were longer than max_seq_length and were cut.\n";
-    if (!result.resumedFrom.isEmpty())
-        streams.out << "Continued from " << QDir::toNativeSeparators(result.resumedFrom) << ".\n";
-    streams.out << "Done: " << QDir::toNativeSeparators(result.outputPath) << '\n';
+        out << result.truncated << " of " << result.records
+            << " records were longer than max_seq_length and were cut.\n";
+    if (!result.resumedFrom.empty())
+        out << "Continued from " << QDir::toNativeSeparators(QString::fromStdString(result.resumedFrom)) << ".\n";
+    out << "Done: " << QDir::toNativeSeparators(QString::fromStdString(result.outputPath)) << '\n';
     return Success;
 }
 

@@ -2,16 +2,27 @@
 // progress; running it again on the same job folder continues from the last checkpoint.
 #pragma once
 
-#include "CliCommand.h"
+#include "ParsedCommand.h"
 
 namespace mtm::cli {
 
-class TrainCommand : public CliCommand
+class TrainCommand : public ParsedCommand
 {
 public:
-    QString name() const override { return QStringLiteral("train"); }
-    QString summary() const override { return QStringLiteral("Fine-tune a model from a JSON job description"); }
-    int run(const QStringList &arguments, CliStreams streams) override;
+    TrainCommand();
+    bool computes() const override { return true; }
+
+protected:
+    int execute(const QCommandLineParser &parser, CliContext &context) override;
+
+private:
+    const QCommandLineOption m_output{
+        QStringLiteral("output"), QStringLiteral("The job folder (default: jobs/<CONFIG name> in the data directory)."),
+        QStringLiteral("DIR")};
+    const QCommandLineOption m_restart{QStringLiteral("restart"),
+                                       QStringLiteral("Delete the job's checkpoints and start from the beginning.")};
+    const QCommandLineOption m_logEvery{QStringLiteral("log-every"), QStringLiteral("Print a line every N steps (10)."),
+                                        QStringLiteral("N"), QStringLiteral("10")};
 };
 
 } // namespace mtm::cli

@@ -1,37 +1,67 @@
 // `mtm`: the headless command line over the same core as the desktop app.
+#include "CliContext.h"
 #include "CommandLine.h"
-#include "DatasetsCommand.h"
+#include "DatasetsDeleteCommand.h"
+#include "DatasetsExportCommand.h"
+#include "DatasetsImportCommand.h"
+#include "DatasetsListCommand.h"
+#include "DatasetsRenameCommand.h"
+#include "DatasetsShowCommand.h"
+#include "GenerateCommand.h"
 #include "InfoCommand.h"
-#include "ModelCommands.h"
+#include "MakeTinyModelCommand.h"
+#include "PerplexityCommand.h"
+#include "TokenizeCommand.h"
 #include "TrainCommand.h"
+#include "TrainTokenizerCommand.h"
 #include "system/AppIdentity.h"
 #include "system/CpuThreads.h"
 
 #include <QCoreApplication>
 
-#include <cstdio>
+namespace {
+
+std::unique_ptr<mtm::cli::CommandGroup> datasetsCommands()
+{
+    using namespace mtm::cli;
+    auto group = std::make_unique<CommandGroup>(
+        QStringLiteral("datasets"), QStringLiteral("Import, list, show, export, rename and delete datasets"),
+        QStringLiteral("Usage: mtm datasets <command> [options]\n\nDATASET is an id or a name. "
+                       "'mtm datasets <command> --help' shows a command's options."));
+    group->add(std::make_unique<DatasetsImportCommand>());
+    group->add(std::make_unique<DatasetsListCommand>());
+    group->add(std::make_unique<DatasetsShowCommand>());
+    group->add(std::make_unique<DatasetsExportCommand>());
+    group->add(std::make_unique<DatasetsRenameCommand>());
+    group->add(std::make_unique<DatasetsDeleteCommand>());
+    return group;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    using namespace mtm::cli;
+    CommandLine commandLine;
+    commandLine.add(std::make_unique<InfoCommand>());
+    commandLine.add(datasetsCommands());
+    commandLine.add(std::make_unique<GenerateCommand>());
+    commandLine.add(std::make_unique<TokenizeCommand>());
+    commandLine.add(std::make_unique<PerplexityCommand>());
+    commandLine.add(std::make_unique<MakeTinyModelCommand>());
+    commandLine.add(std::make_unique<TrainTokenizerCommand>());
+    commandLine.add(std::make_unique<TrainCommand>());
+
     // Commands that compute start once more with a short OpenMP spin (see CpuThreads.h); others need not.
-    if (argc > 1 && (qstrcmp(argv[1], "generate") == 0 || qstrcmp(argv[1], "perplexity") == 0 ||
-                     qstrcmp(argv[1], "train") == 0))
+    if (argc > 1 && commandLine.computes(QString::fromLocal8Bit(argv[1])))
         mtm::core::prepareProcessForComputing(argv);
     QCoreApplication app(argc, argv);
     mtm::core::setApplicationIdentity();
 
     QTextStream out(stdout);
     QTextStream err(stderr);
-    mtm::cli::CommandLine commandLine;
-    commandLine.add(std::make_unique<mtm::cli::InfoCommand>());
-    commandLine.add(std::make_unique<mtm::cli::DatasetsCommand>());
-    commandLine.add(std::make_unique<mtm::cli::GenerateCommand>());
-    commandLine.add(std::make_unique<mtm::cli::TokenizeCommand>());
-    commandLine.add(std::make_unique<mtm::cli::PerplexityCommand>());
-    commandLine.add(std::make_unique<mtm::cli::MakeTinyModelCommand>());
-    commandLine.add(std::make_unique<mtm::cli::TrainTokenizerCommand>());
-    commandLine.add(std::make_unique<mtm::cli::TrainCommand>());
-    const int status = commandLine.run(QCoreApplication::arguments(), {out, err});
+    CliContext context(out, err);
+    const int status = commandLine.run(QCoreApplication::arguments(), context);
     out.flush();
     err.flush();
     return status;

@@ -1,11 +1,12 @@
-// The desktop app: opens the data directory and the store, then the main window.
-#include "Error.h"
+// The desktop app: opens the data directory and the store, builds the application core, then the main window.
+#include "AppCore.h"
+#include "BackgroundTask.h"
 #include "MainWindow.h"
 #include "Screenshots.h"
 #include "StoreOpener.h"
-#include "Translations.h"
 #include "data/DatasetCatalog.h"
 #include "data/SampleDataset.h"
+#include "dialogs/MessageBox.h"
 #include "model/ModelFactory.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
@@ -15,15 +16,60 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFutureWatcher>
 #include <QLocale>
-#include <QMessageBox>
 #include <QStatusBar>
-#include <QTextStream>
+#include <QThreadPool>
 #include <QTranslator>
-#include <QtConcurrent>
 
 #include <cstdio>
+
+namespace {
+
+// The core on what the settings point to; nothing when the user chose to quit (the reason was shown).
+std::unique_ptr<mtm::core::AppCore> openCore()
+{
+    auto settings = std::make_unique<mtm::core::AppSettings>();
+    const mtm::core::DataDirectory dataDirectory = mtm::core::DataDirectory::resolve(*settings);
+    try {
+        dataDirectory.ensureExists();
+        std::unique_ptr<mtm::core::Store> store = mtm::ui::openStoreOrAsk(dataDirectory.databaseFile());
+        if (!store)
+            return nullptr;
+        return std::make_unique<mtm::core::AppCore>(std::move(settings), std::move(store));
+    } catch (const mtm::core::Error &error) {
+        mtm::ui::MessageBox::critical(nullptr, QObject::tr("Cannot use the data directory"), error.message());
+        return nullptr;
+    }
+}
+
+// The starter model (about 7 MB, in the app's resources) is copied into the data directory in the background on
+// the first start, and when this version of the app ships a newer one. Comparing the copy with the shipped one
+// reads both, so that too happens off the UI thread; the status bar speaks only when there is copying to do.
+void installStarterModelInBackground(const mtm::core::AppCore &core, QMainWindow &window)
+{
+    using mtm::ui::runInBackground;
+    const auto failed = [&window](const mtm::core::Error &error) {
+        window.statusBar()->showMessage(
+            QObject::tr("The starter model could not be installed: %1").arg(error.message()));
+    };
+    const auto install = [&window, failed, dataDirectory = core.dataDirectory(),
+                          shipped = core.shippedStarterModelFolder()](bool current) {
+        if (current)
+            return;
+        window.statusBar()->showMessage(QObject::tr("Preparing the built-in starter model…"));
+        runInBackground(
+            &window, [dataDirectory, shipped] { mtm::core::installStarterModel(dataDirectory, shipped); },
+            [&window] { window.statusBar()->showMessage(QObject::tr("The starter model is ready."), 5000); }, failed);
+    };
+    runInBackground(
+        &window,
+        [dataDirectory = core.dataDirectory(), shipped = core.shippedStarterModelFolder()] {
+            return mtm::core::starterModelIsCurrent(dataDirectory, shipped);
+        },
+        install, failed);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -49,81 +95,36 @@ int main(int argc, char *argv[])
     parser.addOption(screenshots);
     parser.process(app);
 
-    mtm::core::AppSettings settings;
-    mtm::core::applyCpuThreads(settings.cpuThreads());
+    const std::unique_ptr<mtm::core::AppCore> core = openCore();
+    if (!core)
+        return 1;
 
-    const mtm::core::DataDirectory dataDirectory = mtm::core::DataDirectory::resolve(settings);
+    // Start-up chores: tidy what a crash left behind, and give a new user data to train on.
+    core->datasets().removeLeftovers();
     try {
-        dataDirectory.ensureExists();
+        mtm::core::importSampleDatasetOnFirstStart(*core, QStringLiteral(":/sample-data/starter-alpaca.json"));
     } catch (const mtm::core::Error &error) {
-        QMessageBox::critical(nullptr, QObject::tr("Cannot use the data directory"), error.message());
-        return 1;
+        mtm::ui::MessageBox::warning(nullptr, QObject::tr("Sample dataset"), error.message());
     }
-    const std::unique_ptr<mtm::core::Store> store = mtm::ui::openStoreOrAsk(dataDirectory.databaseFile());
-    if (!store)
-        return 1;
 
+    int status = 0;
     {
-        // Start-up chores: tidy what a crash left behind, and give a new user data to train on.
-        mtm::core::DatasetCatalog catalog(*store, dataDirectory);
-        catalog.removeLeftovers();
-        try {
-            mtm::core::importSampleDatasetOnFirstStart(catalog, settings,
-                                                       QStringLiteral(":/sample-data/starter-alpaca.json"));
-        } catch (const mtm::core::Error &error) {
-            QMessageBox::warning(nullptr, QObject::tr("Sample dataset"), error.message());
+        mtm::ui::MainWindow window(*core);
+        if (parser.isSet(screenshots)) {
+            try {
+                for (const QString &file : mtm::ui::saveScreenshots(window, parser.value(screenshots)))
+                    std::printf("%s\n", qPrintable(file));
+            } catch (const mtm::core::Error &error) {
+                std::fprintf(stderr, "model-training-manager: %s\n", qPrintable(error.message()));
+                return 1;
+            }
+            return 0;
         }
+        window.show();
+        installStarterModelInBackground(*core, window);
+        status = app.exec();
     }
-
-    mtm::ui::MainWindow window(settings, *store, dataDirectory);
-    if (parser.isSet(screenshots)) {
-        try {
-            for (const QString &file : mtm::ui::saveScreenshots(window, parser.value(screenshots)))
-                std::printf("%s\n", qPrintable(file));
-        } catch (const mtm::core::Error &error) {
-            std::fprintf(stderr, "model-training-manager: %s\n", qPrintable(error.message()));
-            return 1;
-        }
-        return 0;
-    }
-    window.show();
-
-    // The starter model (about 7 MB, in the app's resources) is copied into the data directory in the background
-    // on the first start, and when this version of the app ships a newer one. Comparing the copy with the shipped
-    // one reads both, so that too happens off the UI thread.
-    struct StarterOutcome
-    {
-        bool installed = false;
-        QString problem;
-    };
-    QFutureWatcher<StarterOutcome> starter;
-    QObject::connect(&starter, &QFutureWatcher<StarterOutcome>::finished, &window, [&] {
-        const StarterOutcome outcome = starter.result();
-        if (!outcome.problem.isEmpty())
-            window.statusBar()->showMessage(
-                QObject::tr("The starter model could not be installed: %1").arg(outcome.problem));
-        else if (outcome.installed)
-            window.statusBar()->showMessage(QObject::tr("The starter model is ready."), 5000);
-    });
-    // The worker reports progress 1 when it has to copy, so that the wait is explained.
-    QObject::connect(&starter, &QFutureWatcher<StarterOutcome>::progressValueChanged, &window, [&](int value) {
-        if (value == 1)
-            window.statusBar()->showMessage(QObject::tr("Preparing the built-in starter model…"));
-    });
-    starter.setFuture(QtConcurrent::run([dataDirectory](QPromise<StarterOutcome> &promise) {
-        const QString shipped = QStringLiteral(":/starter-model");
-        if (mtm::core::starterModelIsCurrent(dataDirectory, shipped)) {
-            promise.addResult(StarterOutcome{});
-            return;
-        }
-        promise.setProgressRange(0, 1);
-        promise.setProgressValue(1);
-        try {
-            mtm::core::installStarterModel(dataDirectory, shipped);
-            promise.addResult(StarterOutcome{true, QString()});
-        } catch (const mtm::core::Error &error) {
-            promise.addResult(StarterOutcome{false, error.message()});
-        }
-    }));
-    return app.exec();
+    // Work still running in the background uses the core: it ends before the core does.
+    QThreadPool::globalInstance()->waitForDone();
+    return status;
 }

@@ -2,6 +2,7 @@
 
 #include "Error.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 
@@ -10,8 +11,15 @@
 
 namespace mtm::core {
 namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(ByteStream)
+};
+
 constexpr std::size_t kChunkSize = 1 << 20;
-}
+} // namespace
 
 ByteStream::ByteStream(const QString &path, ChunkObserver observer)
     : m_observer(std::move(observer))
@@ -19,7 +27,8 @@ ByteStream::ByteStream(const QString &path, ChunkObserver observer)
 {
     m_file = std::fopen(QFile::encodeName(path).constData(), "rb");
     if (!m_file)
-        throw Error(QStringLiteral("Cannot open %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        throw Error(Error::Kind::Io,
+                    Text::tr("Cannot open %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
     m_size = QFileInfo(path).size();
 }
 
@@ -46,9 +55,9 @@ bool ByteStream::refill()
     const std::size_t got = std::fread(m_buffer.data() + m_end, 1, kChunkSize, m_file);
     if (got == 0) {
         if (std::ferror(m_file))
-            throw Error(QStringLiteral("Reading the file failed at byte %1: %2")
-                            .arg(position())
-                            .arg(QString::fromLocal8Bit(std::strerror(errno))));
+            throw Error(Error::Kind::Io, Text::tr("Reading the file failed at byte %1: %2")
+                                             .arg(position())
+                                             .arg(QString::fromLocal8Bit(std::strerror(errno))));
         m_eof = true;
         m_utf8.finish();
         return m_pos < m_end;

@@ -6,6 +6,7 @@
 #include "store/Store.h"
 #include "store/WriteTransaction.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -16,6 +17,12 @@
 
 namespace mtm::core {
 namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(DatasetCatalog)
+};
 
 const char kSelect[] = "SELECT id, name, original_file_name, container, record_schema, record_count, skipped_count, "
                        "bytes, sha256, storage_dir, created_at, report_json FROM datasets";
@@ -92,7 +99,15 @@ DatasetInfo DatasetCatalog::require(qint64 id) const
 {
     const std::optional<DatasetInfo> found = find(id);
     if (!found)
-        throw Error(QStringLiteral("There is no dataset with the id %1.").arg(id));
+        throw Error(Error::Kind::NotFound, Text::tr("There is no dataset with the id %1.").arg(id));
+    return *found;
+}
+
+DatasetInfo DatasetCatalog::require(const QString &idOrName) const
+{
+    const std::optional<DatasetInfo> found = findByIdOrName(idOrName);
+    if (!found)
+        throw Error(Error::Kind::NotFound, Text::tr("There is no dataset '%1'.").arg(idOrName));
     return *found;
 }
 
@@ -132,8 +147,8 @@ DatasetInfo DatasetCatalog::add(DatasetInfo dataset, const QString &stagingDirec
     const QString relative = QStringLiteral("datasets/%1").arg(dataset.id);
     dataset.directory = QDir::cleanPath(m_datasetsDirectory + QStringLiteral("/") + QString::number(dataset.id));
     if (QFileInfo::exists(dataset.directory) || !QDir().rename(stagingDirectory, dataset.directory))
-        throw Error(
-            QStringLiteral("Cannot move the imported dataset into %1; nothing was stored.").arg(dataset.directory));
+        throw Error(Error::Kind::Io,
+                    Text::tr("Cannot move the imported dataset into %1; nothing was stored.").arg(dataset.directory));
     QSqlQuery update(db);
     update.prepare(QStringLiteral("UPDATE datasets SET storage_dir = ? WHERE id = ?"));
     update.addBindValue(relative);
@@ -152,11 +167,11 @@ void DatasetCatalog::rename(qint64 id, const QString &newName)
 {
     const QString name = newName.trimmed();
     if (name.isEmpty())
-        throw Error(QStringLiteral("A dataset needs a name."));
+        throw Error(Error::Kind::InvalidInput, Text::tr("A dataset needs a name."));
     const DatasetInfo dataset = require(id);
     const std::optional<DatasetInfo> other = findByIdOrName(name);
     if (other && other->id != id && other->name.compare(name, Qt::CaseInsensitive) == 0)
-        throw Error(QStringLiteral("Another dataset is already called '%1'.").arg(other->name));
+        throw Error(Error::Kind::Conflict, Text::tr("Another dataset is already called '%1'.").arg(other->name));
     QSqlQuery query(m_store.connection());
     query.prepare(QStringLiteral("UPDATE datasets SET name = ? WHERE id = ?"));
     query.addBindValue(name);
@@ -171,8 +186,8 @@ void DatasetCatalog::remove(qint64 id)
     const QString doomed = m_datasetsDirectory + QStringLiteral("/.deleting-%1").arg(id);
     const bool moved = !QFileInfo::exists(dataset.directory) || QDir().rename(dataset.directory, doomed);
     if (!moved)
-        throw Error(
-            QStringLiteral("Cannot delete the folder %1; is a file in it open elsewhere?").arg(dataset.directory));
+        throw Error(Error::Kind::Io,
+                    Text::tr("Cannot delete the folder %1; is a file in it open elsewhere?").arg(dataset.directory));
     try {
         const QSqlDatabase db = m_store.connection();
         WriteTransaction transaction(db);
@@ -188,22 +203,26 @@ void DatasetCatalog::remove(qint64 id)
     QDir(doomed).removeRecursively(); // a leftover is removed at the next start
 }
 
-void DatasetCatalog::exportJsonl(qint64 id, const QString &target) const
+void DatasetCatalog::exportJsonl(qint64 id, const QString &target, const Progress &progress) const
 {
     const DatasetInfo dataset = require(id);
     QFile source(dataset.recordsFile());
     if (!source.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("Cannot read %1: %2").arg(source.fileName(), source.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot read %1: %2").arg(source.fileName(), source.errorString()));
     QSaveFile output(target);
     if (!output.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(target, output.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(target, output.errorString()));
     while (!source.atEnd()) {
         const QByteArray chunk = source.read(1 << 20);
         if (output.write(chunk) != chunk.size())
-            throw Error(QStringLiteral("Cannot write %1: %2").arg(target, output.errorString()));
+            throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(target, output.errorString()));
+        if (progress && !progress(source.pos(), source.size())) {
+            output.cancelWriting();
+            throw Error(Error::Kind::Cancelled, Text::tr("The export was cancelled; %1 was not written.").arg(target));
+        }
     }
     if (!output.commit())
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(target, output.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(target, output.errorString()));
 }
 
 QVector<QJsonObject> DatasetCatalog::readRecords(qint64 id, qint64 first, int count) const
@@ -211,7 +230,7 @@ QVector<QJsonObject> DatasetCatalog::readRecords(qint64 id, qint64 first, int co
     const DatasetInfo dataset = require(id);
     QFile file(dataset.recordsFile());
     if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
     QVector<QJsonObject> records;
     for (qint64 index = 0; !file.atEnd() && records.size() < count; ++index) {
         const QByteArray line = file.readLine();
@@ -235,8 +254,9 @@ QString DatasetCatalog::createStagingDirectory() const
     const QString path =
         m_datasetsDirectory + QStringLiteral("/.staging-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     if (!QDir().mkpath(path))
-        throw Error(QStringLiteral("Cannot create the folder %1; check the free space and permissions of the data "
-                                   "directory.")
+        throw Error(Error::Kind::Io,
+                    Text::tr("Cannot create the folder %1; check the free space and permissions of the data "
+                             "directory.")
                         .arg(path));
     return path;
 }

@@ -2,6 +2,7 @@
 // newly imported dataset, which moves its staged folder into place in the same transaction as its row.
 #pragma once
 
+#include "Progress.h"
 #include "data/DatasetInfo.h"
 #include "data/ValidationReport.h"
 
@@ -24,6 +25,9 @@ public:
     std::optional<DatasetInfo> find(qint64 id) const;
     // Finds by id ("12") or by name (case does not matter).
     std::optional<DatasetInfo> findByIdOrName(const QString &idOrName) const;
+    // The dataset, or Error (NotFound) saying there is none.
+    DatasetInfo require(qint64 id) const;
+    DatasetInfo require(const QString &idOrName) const;
     qint64 count() const;
 
     // wanted, or wanted with " (2)", " (3)"… appended so that no two datasets share a name.
@@ -35,8 +39,9 @@ public:
 
     void rename(qint64 id, const QString &newName); // throws Error: empty, taken, unknown id
     void remove(qint64 id);                         // the row, then the folder
-    // Writes the normalised records to target as JSON Lines (via a temporary file, renamed into place).
-    void exportJsonl(qint64 id, const QString &target) const;
+    // Writes the normalised records to target as JSON Lines (via a temporary file, renamed into place), with
+    // progress in bytes; a cancelled export leaves target as it was.
+    void exportJsonl(qint64 id, const QString &target, const Progress &progress = {}) const;
     // Up to count normalised records starting at index first (0-based).
     QVector<QJsonObject> readRecords(qint64 id, qint64 first, int count) const;
     // The full validation report from the dataset's folder.
@@ -48,8 +53,6 @@ public:
     int removeLeftovers() const;
 
 private:
-    DatasetInfo require(qint64 id) const;
-
     Store &m_store;
     QString m_datasetsDirectory;
 };

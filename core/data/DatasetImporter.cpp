@@ -12,6 +12,7 @@
 #include "data/RecordNormalizer.h"
 #include "data/TextEncoding.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -26,6 +27,12 @@
 namespace mtm::core {
 namespace {
 
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(DatasetImporter)
+};
+
 constexpr qint64 kHeadBytes = 64 * 1024;
 constexpr int kRecordsToPeek = 200;
 
@@ -33,7 +40,7 @@ std::string readHead(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("Cannot open %1: %2").arg(path, file.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot open %1: %2").arg(path, file.errorString()));
     return file.read(kHeadBytes).toStdString();
 }
 
@@ -85,11 +92,11 @@ void peekFields(RecordReader &reader, std::vector<std::string> &fieldNames, std:
 QString binaryFileMessage(const QString &fileName, const std::string &head)
 {
     if (head.rfind("PK\x03\x04", 0) == 0)
-        return QStringLiteral("%1 is a zip archive or a spreadsheet (.xlsx/.ods), not a text file. Save the sheet "
-                              "as CSV (UTF-8) and import that.")
+        return Text::tr("%1 is a zip archive or a spreadsheet (.xlsx/.ods), not a text file. Save the sheet "
+                        "as CSV (UTF-8) and import that.")
             .arg(fileName);
-    return QStringLiteral("%1 does not look like a text file: it holds binary data. Import a CSV, JSON or JSONL "
-                          "file saved as UTF-8.")
+    return Text::tr("%1 does not look like a text file: it holds binary data. Import a CSV, JSON or JSONL "
+                    "file saved as UTF-8.")
         .arg(fileName);
 }
 
@@ -121,11 +128,11 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     const QFileInfo source(path);
     const QString fileName = source.fileName();
     if (!source.exists())
-        throw Error(QStringLiteral("%1 does not exist.").arg(path));
+        throw Error(Error::Kind::NotFound, Text::tr("%1 does not exist.").arg(path));
     if (!source.isFile())
-        throw Error(QStringLiteral("%1 is a folder; import a CSV, JSON or JSONL file.").arg(path));
+        throw Error(Error::Kind::InvalidInput, Text::tr("%1 is a folder; import a CSV, JSON or JSONL file.").arg(path));
     if (source.size() == 0)
-        throw Error(QStringLiteral("%1 is empty.").arg(fileName));
+        throw Error(Error::Kind::InvalidInput, Text::tr("%1 is empty.").arg(fileName));
 
     std::shared_ptr<PreparedImport> prepared(new PreparedImport);
     prepared->sourcePath = source.absoluteFilePath();
@@ -136,10 +143,11 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     std::string head = readHead(path);
     const TextEncoding encoding = detectTextEncoding(head);
     if (encoding == TextEncoding::Binary)
-        throw Error(binaryFileMessage(fileName, head));
+        throw Error(Error::Kind::InvalidInput, binaryFileMessage(fileName, head));
     if (encoding == TextEncoding::Utf32LE || encoding == TextEncoding::Utf32BE)
-        throw Error(QStringLiteral("%1 is encoded as %2, which is not supported. Save it as UTF-8 and import it "
-                                   "again.")
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("%1 is encoded as %2, which is not supported. Save it as UTF-8 and import it "
+                             "again.")
                         .arg(fileName, fromStd(encodingName(encoding))));
 
     prepared->stagingDirectory = m_catalog.createStagingDirectory(); // removed with `prepared` on any failure
@@ -148,12 +156,14 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     QFile originalCopy(
         staging.filePath(QStringLiteral("original") + (suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix)));
     if (!originalCopy.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(originalCopy.fileName(), originalCopy.errorString()));
+        throw Error(Error::Kind::Io,
+                    Text::tr("Cannot write %1: %2").arg(originalCopy.fileName(), originalCopy.errorString()));
     QCryptographicHash sha256(QCryptographicHash::Sha256);
     const ByteStream::ChunkObserver keepOriginal = [&](const char *data, std::size_t size) {
         sha256.addData(QByteArrayView(data, qsizetype(size)));
         if (originalCopy.write(data, qint64(size)) != qint64(size))
-            throw Error(QStringLiteral("Cannot write %1: %2").arg(originalCopy.fileName(), originalCopy.errorString()));
+            throw Error(Error::Kind::Io,
+                        Text::tr("Cannot write %1: %2").arg(originalCopy.fileName(), originalCopy.errorString()));
     };
 
     // Progress as a share of the whole job, in units of the file's size. A UTF-16 file is converted to
@@ -171,7 +181,7 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
         });
         mainPassObserver = nullptr;
         head = readHead(readablePath);
-        report.encoding = fromStd(encodingName(encoding)) + QStringLiteral(", converted to UTF-8");
+        report.encoding = fromStd(encodingName(encoding)) + Text::tr(", converted to UTF-8");
     } else {
         report.encoding = fromStd(encodingName(encoding));
     }
@@ -184,7 +194,7 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     char delimiter = ',';
     if (container.container == Container::Csv) {
         delimiter = suffix == QLatin1String("tsv") ? '\t' : CsvReader::sniffDelimiter(headText);
-        report.notes << QStringLiteral("Read as %1 values.").arg(fromStd(CsvReader::describeDelimiter(delimiter)));
+        report.notes << Text::tr("Read as %1 values.").arg(fromStd(CsvReader::describeDelimiter(delimiter)));
     }
 
     // What the records are: from their field names, unless the user said.
@@ -198,7 +208,8 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
         for (const auto &[role, field] : options.mapping->fields) {
             if (std::find(prepared->fieldNames.begin(), prepared->fieldNames.end(), field) ==
                 prepared->fieldNames.end())
-                throw Error(QStringLiteral("%1 has no field '%2' (for the %3). Its fields are: %4.")
+                throw Error(Error::Kind::InvalidInput,
+                            Text::tr("%1 has no field '%2' (for the %3). Its fields are: %4.")
                                 .arg(fileName, fromStd(field), fromStd(roleId(role)), fromStd([&] {
                                          std::string all;
                                          for (const std::string &name : prepared->fieldNames)
@@ -217,7 +228,7 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     report.mapping = fromStd(mapping.describe());
     if (!mapping.missingRoles().empty()) {
         // Nothing can be checked until the user says which field is which.
-        report.notes << QStringLiteral("Choose which field holds the %1.").arg(fromStd(mapping.missingRoles()));
+        report.notes << Text::tr("Choose which field holds the %1.").arg(fromStd(mapping.missingRoles()));
         return prepared;
     }
 
@@ -227,11 +238,12 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     RecordNormalizer normalizer(mapping, reader->fieldNames(), options.maxFieldCharacters);
     QFile records(staging.filePath(QStringLiteral("records.jsonl")));
     if (!records.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(records.fileName(), records.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(records.fileName(), records.errorString()));
     std::string pending;
     auto flush = [&] {
         if (records.write(pending.data(), qint64(pending.size())) != qint64(pending.size()))
-            throw Error(QStringLiteral("Cannot write %1: %2").arg(records.fileName(), records.errorString()));
+            throw Error(Error::Kind::Io,
+                        Text::tr("Cannot write %1: %2").arg(records.fileName(), records.errorString()));
         pending.clear();
     };
 
@@ -250,7 +262,7 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
         if ((report.recordsRead & 1023) == 0) {
             if (!reportProgress(passStart + (1.0 - passStart) * double(stream.position()) /
                                                 double(std::max<qint64>(1, stream.size()))))
-                throw ImportCancelled();
+                throw importCancelled();
             if (pending.size() > (4 << 20))
                 flush();
         }
@@ -296,10 +308,11 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     stream.drain(); // the copy and the hash must see every byte, even after a structural error
     flush();
     if (!records.flush())
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(records.fileName(), records.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(records.fileName(), records.errorString()));
     records.close();
     if (!originalCopy.flush())
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(originalCopy.fileName(), originalCopy.errorString()));
+        throw Error(Error::Kind::Io,
+                    Text::tr("Cannot write %1: %2").arg(originalCopy.fileName(), originalCopy.errorString()));
     originalCopy.close();
     if (converting)
         QFile::remove(readablePath);
@@ -309,7 +322,7 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
         QStringList unused;
         for (const std::string &field : prepared->detection.unusedFields)
             unused << fromStd(field);
-        report.notes << QStringLiteral("Not used: %1.").arg(unused.join(QStringLiteral(", ")));
+        report.notes << Text::tr("Not used: %1.").arg(unused.join(QStringLiteral(", ")));
     }
     if (convertedValues > 0)
         report.notes << QStringLiteral("%1 numbers or true/false values were taken as text.").arg(convertedValues);
@@ -320,12 +333,13 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
 DatasetInfo DatasetImporter::commit(PreparedImport &prepared, const QString &name, bool dropDuplicates)
 {
     if (prepared.m_committed)
-        throw Error(QStringLiteral("This import has already been stored."));
+        throw Error(Error::Kind::Conflict, Text::tr("This import has already been stored."));
     ValidationReport &report = prepared.report;
     const bool dropping = dropDuplicates && !prepared.duplicateLines.empty();
     const qint64 keep = report.validRecords - (dropping ? qint64(prepared.duplicateLines.size()) : 0);
     if (keep <= 0)
-        throw Error(QStringLiteral("%1 has no valid records to import. Fix the problems listed and import it again.")
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("%1 has no valid records to import. Fix the problems listed and import it again.")
                         .arg(report.fileName));
 
     const QDir staging(prepared.stagingDirectory);
@@ -333,7 +347,7 @@ DatasetInfo DatasetImporter::commit(PreparedImport &prepared, const QString &nam
         QFile in(staging.filePath(QStringLiteral("records.jsonl")));
         QSaveFile out(in.fileName());
         if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly))
-            throw Error(QStringLiteral("Cannot rewrite %1 without the duplicates.").arg(in.fileName()));
+            throw Error(Error::Kind::Io, Text::tr("Cannot rewrite %1 without the duplicates.").arg(in.fileName()));
         auto next = prepared.duplicateLines.begin();
         for (qint64 line = 0; !in.atEnd(); ++line) {
             const QByteArray text = in.readLine();
@@ -345,14 +359,15 @@ DatasetInfo DatasetImporter::commit(PreparedImport &prepared, const QString &nam
         }
         in.close();
         if (!out.commit())
-            throw Error(QStringLiteral("Cannot rewrite %1: %2").arg(out.fileName(), out.errorString()));
-        report.notes << QStringLiteral("%1 duplicate records were left out.").arg(prepared.duplicateLines.size());
+            throw Error(Error::Kind::Io, Text::tr("Cannot rewrite %1: %2").arg(out.fileName(), out.errorString()));
+        report.notes << Text::tr("%1 duplicate records were left out.").arg(prepared.duplicateLines.size());
     }
 
     QSaveFile reportFile(staging.filePath(QStringLiteral("report.json")));
     if (!reportFile.open(QIODevice::WriteOnly) ||
         reportFile.write(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented)) < 0 || !reportFile.commit())
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(reportFile.fileName(), reportFile.errorString()));
+        throw Error(Error::Kind::Io,
+                    Text::tr("Cannot write %1: %2").arg(reportFile.fileName(), reportFile.errorString()));
 
     DatasetInfo dataset;
     dataset.name = m_catalog.uniqueName(name);

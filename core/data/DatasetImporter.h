@@ -4,6 +4,7 @@
 // removes the staging folder, so that a failed or cancelled import leaves no trace.
 #pragma once
 
+#include "Progress.h"
 #include "data/DatasetInfo.h"
 #include "data/RecordSchema.h"
 #include "data/ValidationReport.h"
@@ -55,13 +56,11 @@ private:
 class DatasetImporter
 {
 public:
-    // progress(done, total): how far the import is, in units of the file's size; returning false cancels.
-    using Progress = std::function<bool(qint64 done, qint64 total)>;
-
     explicit DatasetImporter(DatasetCatalog &catalog);
 
-    // Reads and checks the whole file. Throws core::Error when the file cannot be read at all (missing,
-    // empty, binary, UTF-32, undecodable UTF-16) and ImportCancelled when cancelled.
+    // Reads and checks the whole file, with progress in units of the file's size. Throws core::Error when the file
+    // cannot be read at all (missing, empty, binary, UTF-32, undecodable UTF-16) and an Error of kind Cancelled when
+    // cancelled.
     std::shared_ptr<PreparedImport> prepare(const QString &path, const ImportOptions &options,
                                             const Progress &progress = {});
 

@@ -10,4 +10,19 @@ QString DatasetInfo::originalFile() const
     return directory + QStringLiteral("/original") + (suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix);
 }
 
+QJsonObject DatasetInfo::toJson() const
+{
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("original_file_name"), originalFileName},
+                       {QStringLiteral("container"), container},
+                       {QStringLiteral("schema"), schema},
+                       {QStringLiteral("records"), recordCount},
+                       {QStringLiteral("skipped"), skippedCount},
+                       {QStringLiteral("bytes"), bytes},
+                       {QStringLiteral("sha256"), sha256},
+                       {QStringLiteral("directory"), directory},
+                       {QStringLiteral("created_at"), createdAt.toString(Qt::ISODate)}};
+}
+
 } // namespace mtm::core

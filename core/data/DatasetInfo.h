@@ -25,6 +25,10 @@ struct DatasetInfo
     QString recordsFile() const { return directory + QStringLiteral("/records.jsonl"); }
     QString reportFile() const { return directory + QStringLiteral("/report.json"); }
     QString originalFile() const;
+
+    // The dataset as the command line and the REST API show it: id, name, original_file_name, container, schema,
+    // records, skipped, bytes, sha256, directory, created_at.
+    QJsonObject toJson() const;
 };
 
 } // namespace mtm::core

@@ -1,16 +1,16 @@
-// Thrown when the user cancels an import; the importer has removed everything it wrote.
+// The error an import ends with when the user cancels it: the importer has removed everything it wrote.
 #pragma once
 
 #include "Error.h"
 
+#include <QCoreApplication>
+
 namespace mtm::core {
 
-class ImportCancelled : public Error
+inline Error importCancelled()
 {
-public:
-    ImportCancelled()
-        : Error(QStringLiteral("The import was cancelled; nothing was stored."))
-    {}
-};
+    return Error(Error::Kind::Cancelled,
+                 QCoreApplication::translate("DatasetImporter", "The import was cancelled; nothing was stored."));
+}
 
 } // namespace mtm::core

@@ -1,40 +1,52 @@
 #include "data/SampleDataset.h"
 
+#include "AppCore.h"
 #include "Error.h"
 #include "data/DatasetCatalog.h"
 #include "data/DatasetImporter.h"
 #include "settings/AppSettings.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 
 namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(SampleDataset)
+};
+
+} // namespace
 
 QString sampleDatasetName()
 {
     return QStringLiteral("Starter examples");
 }
 
-std::optional<DatasetInfo> importSampleDatasetOnFirstStart(DatasetCatalog &catalog, AppSettings &settings,
-                                                           const QString &sampleFile)
+std::optional<DatasetInfo> importSampleDatasetOnFirstStart(AppCore &core, const QString &sampleFile)
 {
+    AppSettings &settings = core.settings();
     if (settings.sampleDatasetImported())
         return std::nullopt;
     settings.setSampleDatasetImported(true);
     settings.sync();
-    if (catalog.count() > 0)
+    if (core.datasets().count() > 0)
         return std::nullopt;
 
     // The importer reads plain files; a resource is copied out first.
     QTemporaryDir scratch;
     const QString copy = scratch.filePath(QFileInfo(sampleFile).fileName());
     if (!scratch.isValid() || !QFile::copy(sampleFile, copy))
-        throw Error(QStringLiteral("Cannot read the sample dataset %1.").arg(sampleFile));
-    DatasetImporter importer(catalog);
+        throw Error(Error::Kind::Io, Text::tr("Cannot read the sample dataset %1.").arg(sampleFile));
+    DatasetImporter &importer = core.importer();
     const auto prepared = importer.prepare(copy, {});
     if (prepared->report.errorCount() > 0)
-        throw Error(QStringLiteral("The sample dataset has problems: %1")
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("The sample dataset has problems: %1")
                         .arg(prepared->report.problems().constFirst().describe(prepared->report.fileName)));
     return importer.commit(*prepared, sampleDatasetName(), false);
 }

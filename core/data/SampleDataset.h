@@ -7,8 +7,7 @@
 
 namespace mtm::core {
 
-class AppSettings;
-class DatasetCatalog;
+class AppCore;
 struct DatasetInfo;
 
 // The name the sample dataset is stored under.
@@ -17,7 +16,6 @@ QString sampleDatasetName();
 // On the first start only (remembered in settings) and only while there are no datasets: imports the sample
 // from sampleFile (a path, or a Qt resource path). Returns the stored dataset when it imported one.
 // Throws core::Error when the sample cannot be read or stored.
-std::optional<DatasetInfo> importSampleDatasetOnFirstStart(DatasetCatalog &catalog, AppSettings &settings,
-                                                           const QString &sampleFile);
+std::optional<DatasetInfo> importSampleDatasetOnFirstStart(AppCore &core, const QString &sampleFile);
 
 } // namespace mtm::core

@@ -4,11 +4,18 @@
 #include "data/ImportCancelled.h"
 #include "engine/tokenizer/Unicode.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 
 namespace mtm::core {
 namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(TextEncoding)
+};
 
 bool startsWith(std::string_view head, std::string_view prefix)
 {
@@ -68,15 +75,14 @@ std::string encodingName(TextEncoding encoding)
 }
 
 void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding encoding,
-                        const ByteStream::ChunkObserver &observer,
-                        const std::function<bool(qint64 done, qint64 total)> &progress)
+                        const ByteStream::ChunkObserver &observer, const Progress &progress)
 {
     QFile input(from);
     if (!input.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("Cannot open %1: %2").arg(from, input.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot open %1: %2").arg(from, input.errorString()));
     QFile output(to);
     if (!output.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(to, output.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(to, output.errorString()));
     const bool littleEndian = encoding == TextEncoding::Utf16LE;
     const qint64 total = input.size();
     const QString name = QFileInfo(from).fileName();
@@ -90,7 +96,7 @@ void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding enc
     while (!input.atEnd()) {
         chunk = input.read(1 << 20);
         if (chunk.isEmpty() && input.error() != QFileDevice::NoError)
-            throw Error(QStringLiteral("Reading %1 failed: %2").arg(from, input.errorString()));
+            throw Error(Error::Kind::Io, Text::tr("Reading %1 failed: %2").arg(from, input.errorString()));
         if (observer)
             observer(chunk.constData(), static_cast<std::size_t>(chunk.size()));
         const qint64 chunkOffset = offset - carry.size();
@@ -112,8 +118,9 @@ void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding enc
                     highSurrogate = 0;
                     continue;
                 }
-                throw Error(QStringLiteral("%1 is UTF-16 text with an invalid character at byte %2 (a lone high "
-                                           "surrogate). Save it as UTF-8 and import it again.")
+                throw Error(Error::Kind::InvalidInput,
+                            Text::tr("%1 is UTF-16 text with an invalid character at byte %2 (a lone high "
+                                     "surrogate). Save it as UTF-8 and import it again.")
                                 .arg(name)
                                 .arg(highOffset));
             }
@@ -121,8 +128,9 @@ void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding enc
                 highSurrogate = unit;
                 highOffset = unitOffset;
             } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
-                throw Error(QStringLiteral("%1 is UTF-16 text with an invalid character at byte %2 (a lone low "
-                                           "surrogate). Save it as UTF-8 and import it again.")
+                throw Error(Error::Kind::InvalidInput,
+                            Text::tr("%1 is UTF-16 text with an invalid character at byte %2 (a lone low "
+                                     "surrogate). Save it as UTF-8 and import it again.")
                                 .arg(name)
                                 .arg(unitOffset));
             } else {
@@ -130,17 +138,18 @@ void convertUtf16ToUtf8(const QString &from, const QString &to, TextEncoding enc
             }
         }
         if (output.write(converted.data(), qint64(converted.size())) != qint64(converted.size()))
-            throw Error(QStringLiteral("Cannot write %1: %2").arg(to, output.errorString()));
+            throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(to, output.errorString()));
         if (progress && !progress(offset, total))
-            throw ImportCancelled();
+            throw importCancelled();
     }
     if (highSurrogate || !carry.isEmpty())
-        throw Error(QStringLiteral("%1 is UTF-16 text that ends in the middle of a character (byte %2). Save it as "
-                                   "UTF-8 and import it again.")
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("%1 is UTF-16 text that ends in the middle of a character (byte %2). Save it as "
+                             "UTF-8 and import it again.")
                         .arg(name)
                         .arg(highSurrogate ? highOffset : total - 1));
     if (!output.flush())
-        throw Error(QStringLiteral("Cannot write %1: %2").arg(to, output.errorString()));
+        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(to, output.errorString()));
 }
 
 } // namespace mtm::core

@@ -1,8 +1,18 @@
 #include "data/ValidationReport.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 
 namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(ValidationReport)
+};
+
+} // namespace
 
 QString ImportProblem::describe(const QString &fileName) const
 {
@@ -10,13 +20,13 @@ QString ImportProblem::describe(const QString &fileName) const
     if (!fileName.isEmpty())
         where << fileName;
     if (line > 0)
-        where << QStringLiteral("line %1").arg(line);
+        where << Text::tr("line %1").arg(line);
     if (record > 0)
-        where << QStringLiteral("record %1").arg(record);
+        where << Text::tr("record %1").arg(record);
     if (byteOffset >= 0)
-        where << QStringLiteral("byte %1").arg(byteOffset);
+        where << Text::tr("byte %1").arg(byteOffset);
     if (!field.isEmpty())
-        where << QStringLiteral("field '%1'").arg(field);
+        where << Text::tr("field '%1'").arg(field);
     return where.isEmpty() ? message : where.join(QStringLiteral(", ")) + QStringLiteral(": ") + message;
 }
 

@@ -1,7 +1,7 @@
 #include "model/LanguageModel.h"
 
+#include "EngineCall.h"
 #include "Error.h"
-#include "engine/EngineError.h"
 #include "engine/chat/ChatEncoding.h"
 #include "engine/evaluate/Perplexity.h"
 #include "engine/generate/Generator.h"
@@ -10,9 +10,19 @@
 
 #include <torch/cuda.h>
 
+#include <QCoreApplication>
 #include <QFileInfo>
 
 namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(LanguageModel)
+};
+
+} // namespace
 
 struct LanguageModel::Impl
 {
@@ -38,13 +48,10 @@ struct LanguageModel::Impl
         options.stopTokens = stops;
         engine::StreamingDecoder decoder(*engineTokenizer);
         GenerationOutcome outcome;
-        bool cancelled = false;
         const engine::GenerationResult result = engine::generate(*model, prompt, options, [&](std::int32_t token) {
             const QString piece = QString::fromStdString(decoder.push(token));
             outcome.text += piece;
-            if (!piece.isEmpty() && onText && !onText(piece))
-                cancelled = true;
-            return !cancelled;
+            return piece.isEmpty() || !onText || onText(piece);
         });
         const QString rest = QString::fromStdString(decoder.finish());
         outcome.text += rest;
@@ -64,9 +71,6 @@ struct LanguageModel::Impl
         case engine::GenerationResult::StopReason::ContextFull:
             outcome.stopReason = QStringLiteral("context full");
             break;
-        case engine::GenerationResult::StopReason::Cancelled:
-            outcome.stopReason = QStringLiteral("cancelled");
-            break;
         }
         return outcome;
     }
@@ -81,14 +85,15 @@ LanguageModel::~LanguageModel() = default;
 std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const Options &options)
 {
     if (!QFileInfo(folder).isDir())
-        throw Error(QStringLiteral("%1 is not a model folder (a folder with config.json, model.safetensors and "
-                                   "tokenizer.json).")
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("%1 is not a model folder (a folder with config.json, model.safetensors and "
+                             "tokenizer.json).")
                         .arg(folder));
     auto impl = std::make_unique<Impl>();
-    try {
+    callEngine([&] {
         const bool cuda = torch::cuda::is_available();
         if (options.device == QLatin1String("cuda") && !cuda)
-            throw Error(QStringLiteral("CUDA was asked for, but no CUDA device is available."));
+            throw Error(Error::Kind::InvalidInput, Text::tr("CUDA was asked for, but no CUDA device is available."));
         impl->device = (options.device == QLatin1String("cuda") || (options.device == QLatin1String("auto") && cuda))
                            ? torch::Device(torch::kCUDA)
                            : torch::Device(torch::kCPU);
@@ -104,20 +109,19 @@ std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const 
         if (!options.chatFormat.isEmpty()) {
             format = engine::ChatTemplate::formatFromId(options.chatFormat.toStdString());
             if (!format)
-                throw Error(QStringLiteral("Unknown chat format \"%1\" (use llama3, llama31, chatml, mistral, gemma, "
-                                           "phi3 or alpaca).")
+                throw Error(Error::Kind::InvalidInput,
+                            Text::tr("Unknown chat format \"%1\" (use llama3, llama31, chatml, mistral, gemma, "
+                                     "phi3 or alpaca).")
                                 .arg(options.chatFormat));
         }
         impl->chat =
             std::make_unique<engine::ChatTemplate>(engine::ChatTemplate::forTokenizer(*impl->engineTokenizer, format));
         if (impl->engineTokenizer->vocabularySize() > impl->model->config().vocabSize)
-            throw Error(QStringLiteral("The tokenizer of %1 has %2 tokens but the model only %3.")
-                            .arg(folder)
-                            .arg(impl->engineTokenizer->vocabularySize())
-                            .arg(impl->model->config().vocabSize));
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+            throw Error(Error::Kind::InvalidInput, Text::tr("The tokenizer of %1 has %2 tokens but the model only %3.")
+                                                       .arg(folder)
+                                                       .arg(impl->engineTokenizer->vocabularySize())
+                                                       .arg(impl->model->config().vocabSize));
+    });
     return std::unique_ptr<LanguageModel>(new LanguageModel(std::move(impl)));
 }
 
@@ -140,17 +144,13 @@ const TextTokenizer &LanguageModel::tokenizer() const
 GenerationOutcome LanguageModel::complete(const QString &prompt, const GenerationSettings &settings,
                                           const TextCallback &onText)
 {
-    try {
-        return d->run(d->tokenizer->encode(prompt, true, false), {}, settings, onText);
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+    return callEngine([&] { return d->run(d->tokenizer->encode(prompt, true, false), {}, settings, onText); });
 }
 
 GenerationOutcome LanguageModel::chat(const QVector<QPair<QString, QString>> &messages,
                                       const GenerationSettings &settings, const TextCallback &onText)
 {
-    try {
+    return callEngine([&] {
         std::vector<engine::ChatMessage> conversation;
         for (const auto &[role, content] : messages)
             conversation.push_back({role.toStdString(), content.toStdString()});
@@ -160,22 +160,18 @@ GenerationOutcome LanguageModel::chat(const QVector<QPair<QString, QString>> &me
             if (const auto id = d->engineTokenizer->idOf(stop))
                 stops.push_back(*id);
         return d->run(encoded.ids, stops, settings, onText);
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+    });
 }
 
-PerplexityOutcome LanguageModel::perplexity(const QString &text, int window,
-                                            const std::function<bool(qint64 done, qint64 total)> &progress)
+PerplexityOutcome LanguageModel::perplexity(const QString &text, int window, const Progress &progress)
 {
-    try {
+    return callEngine([&] {
         const engine::PerplexityResult result = engine::perplexity(
             *d->model, d->tokenizer->encode(text, false, false), window,
             d->engineTokenizer->settings().addBos ? d->engineTokenizer->settings().bos : std::nullopt, progress);
-        return {result.meanNegativeLogLikelihood, result.perplexity, result.scoredTokens, result.windows};
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+        return PerplexityOutcome{result.meanNegativeLogLikelihood, result.perplexity, result.scoredTokens,
+                                 result.windows};
+    });
 }
 
 } // namespace mtm::core

@@ -2,6 +2,7 @@
 // the model's own template, streamed and cancellable) and perplexity. LibTorch stays behind this class.
 #pragma once
 
+#include "Progress.h"
 #include "model/TextTokenizer.h"
 
 #include <QPair>
@@ -30,7 +31,7 @@ struct GenerationOutcome
     int generatedTokens = 0;
     double prefillSeconds = 0;
     double decodeSeconds = 0;
-    QString stopReason; // "stop token", "token limit", "context full", "cancelled"
+    QString stopReason; // "stop token", "token limit", "context full"
 };
 
 struct PerplexityOutcome
@@ -59,12 +60,14 @@ public:
     QString summary() const; // "llama, 3.4 M parameters, float32 on CPU, chat format llama3"
     const TextTokenizer &tokenizer() const;
 
-    using TextCallback = std::function<bool(const QString &piece)>; // false cancels
+    // Hears each piece of text as it is generated; returning false cancels, and the call then ends in Error of kind
+    // Cancelled (the pieces heard so far are all there is). Throws Error for everything else.
+    using TextCallback = std::function<bool(const QString &piece)>;
     GenerationOutcome complete(const QString &prompt, const GenerationSettings &settings, const TextCallback &onText);
     GenerationOutcome chat(const QVector<QPair<QString, QString>> &messages, const GenerationSettings &settings,
                            const TextCallback &onText);
-    PerplexityOutcome perplexity(const QString &text, int window,
-                                 const std::function<bool(qint64 done, qint64 total)> &progress);
+    // progress(done, total) after each window; returning false cancels (Error of kind Cancelled).
+    PerplexityOutcome perplexity(const QString &text, int window, const Progress &progress);
 
 private:
     struct Impl;

@@ -1,12 +1,13 @@
 #include "model/ModelFactory.h"
 
+#include "EngineCall.h"
 #include "Error.h"
-#include "engine/EngineError.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/tokenizer/BpeTrainer.h"
 #include "engine/tokenizer/TokenizerLoader.h"
 #include "settings/DataDirectory.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -17,6 +18,12 @@
 
 namespace mtm::core {
 namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(ModelFactory)
+};
 
 const char kStarterChatTemplate[] =
     "{% for message in messages %}{% if loop.index0 == 0 %}{{ bos_token }}{% endif %}{{ '<|start_header_id|>' + "
@@ -30,7 +37,7 @@ void copyFile(const QString &from, const QString &to)
 {
     QFile::remove(to);
     if (!QFile::copy(from, to))
-        throw Error(QStringLiteral("Cannot copy %1 to %2.").arg(from, to));
+        throw Error(Error::Kind::Io, Text::tr("Cannot copy %1 to %2.").arg(from, to));
     QFile(to).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
                              QFileDevice::ReadOther);
 }
@@ -39,7 +46,7 @@ void copyFile(const QString &from, const QString &to)
 
 void makeTinyModel(const TinyModelSpec &spec, const QString &folder)
 {
-    try {
+    callEngine([&] {
         engine::ModelConfig config;
         if (spec.family == QLatin1String("llama"))
             config.family = engine::ModelFamily::Llama;
@@ -48,10 +55,12 @@ void makeTinyModel(const TinyModelSpec &spec, const QString &folder)
         else if (spec.family == QLatin1String("qwen2"))
             config.family = engine::ModelFamily::Qwen2;
         else
-            throw Error(QStringLiteral("Unknown model family \"%1\" (use llama, mistral or qwen2).").arg(spec.family));
+            throw Error(Error::Kind::InvalidInput,
+                        Text::tr("Unknown model family \"%1\" (use llama, mistral or qwen2).").arg(spec.family));
         if (spec.hiddenSize % spec.heads != 0 || spec.heads % spec.kvHeads != 0 || (spec.hiddenSize / spec.heads) % 2)
-            throw Error(QStringLiteral("The hidden size must split into an even head size, and the heads into the "
-                                       "key/value heads (hidden %1, heads %2, key/value heads %3).")
+            throw Error(Error::Kind::InvalidInput,
+                        Text::tr("The hidden size must split into an even head size, and the heads into the "
+                                 "key/value heads (hidden %1, heads %2, key/value heads %3).")
                             .arg(spec.hiddenSize)
                             .arg(spec.heads)
                             .arg(spec.kvHeads));
@@ -84,7 +93,7 @@ void makeTinyModel(const TinyModelSpec &spec, const QString &folder)
         generation.temperature = 0.7;
         generation.topP = 0.9;
         if (!QDir().mkpath(folder))
-            throw Error(QStringLiteral("Cannot create the folder %1.").arg(folder));
+            throw Error(Error::Kind::Io, Text::tr("Cannot create the folder %1.").arg(folder));
         engine::saveTransformer(model, folder.toStdString(), engine::dtypeFromName(spec.dtype.toStdString()),
                                 generation);
         for (const char *name : {"tokenizer.json", "tokenizer_config.json"}) {
@@ -92,9 +101,7 @@ void makeTinyModel(const TinyModelSpec &spec, const QString &folder)
             if (QFileInfo::exists(source))
                 copyFile(source, QDir(folder).filePath(QLatin1String(name)));
         }
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+    });
 }
 
 void trainTokenizer(const QStringList &files, int vocabularySize, const QString &folder)
@@ -103,18 +110,16 @@ void trainTokenizer(const QStringList &files, int vocabularySize, const QString 
     for (const QString &path : files) {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
-            throw Error(QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+            throw Error(Error::Kind::Io, Text::tr("Cannot read %1: %2").arg(path, file.errorString()));
         texts.push_back(file.readAll().toStdString());
     }
     const std::vector<std::string> special = {"<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>",
                                               "<|end_header_id|>", "<|eot_id|>"};
-    try {
+    callEngine([&] {
         const engine::TrainedBpe bpe = engine::trainByteLevelBpe(texts, vocabularySize, special);
         engine::writeTrainedTokenizer(bpe, folder.toStdString(), "<|begin_of_text|>", "<|end_of_text|>",
                                       kStarterChatTemplate);
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+    });
 }
 
 QString starterModelFolder(const DataDirectory &dataDirectory)
@@ -141,15 +146,15 @@ QString installStarterModel(const DataDirectory &dataDirectory, const QString &s
     // Copied into a temporary folder beside the target and renamed into place, so that it is whole or absent.
     const QString parent = QFileInfo(folder).absolutePath();
     if (!QDir().mkpath(parent))
-        throw Error(QStringLiteral("Cannot create the folder %1.").arg(parent));
+        throw Error(Error::Kind::Io, Text::tr("Cannot create the folder %1.").arg(parent));
     QTemporaryDir staging(parent + QStringLiteral("/.starter-XXXXXX"));
     if (!staging.isValid())
-        throw Error(QStringLiteral("Cannot create a folder in %1.").arg(parent));
+        throw Error(Error::Kind::Io, Text::tr("Cannot create a folder in %1.").arg(parent));
     for (const char *name : kStarterModelFiles)
         copyFile(QDir(shippedFolder).filePath(QLatin1String(name)), staging.filePath(QLatin1String(name)));
     QDir(folder).removeRecursively();
     if (!QDir().rename(staging.path(), folder))
-        throw Error(QStringLiteral("Cannot move the starter model into %1.").arg(folder));
+        throw Error(Error::Kind::Io, Text::tr("Cannot move the starter model into %1.").arg(folder));
     staging.setAutoRemove(false);
     return folder;
 }

@@ -1,18 +1,13 @@
 #include "model/TextTokenizer.h"
 
-#include "Error.h"
-#include "engine/EngineError.h"
+#include "EngineCall.h"
 #include "engine/tokenizer/TokenizerLoader.h"
 
 namespace mtm::core {
 
 std::unique_ptr<TextTokenizer> TextTokenizer::open(const QString &path)
 {
-    try {
-        return std::make_unique<TextTokenizer>(engine::loadTokenizer(path.toStdString()));
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+    return callEngine([&] { return std::make_unique<TextTokenizer>(engine::loadTokenizer(path.toStdString())); });
 }
 
 TextTokenizer::TextTokenizer(std::shared_ptr<const engine::Tokenizer> tokenizer)
@@ -23,25 +18,17 @@ TextTokenizer::~TextTokenizer() = default;
 
 std::vector<std::int32_t> TextTokenizer::encode(const QString &text, bool addSpecialTokens, bool parseSpecial) const
 {
-    return m_tokenizer->encode(text.toStdString(), {addSpecialTokens, parseSpecial});
+    return callEngine([&] { return m_tokenizer->encode(text.toStdString(), {addSpecialTokens, parseSpecial}); });
 }
 
 QString TextTokenizer::decode(const std::vector<std::int32_t> &ids, bool skipSpecial) const
 {
-    try {
-        return QString::fromStdString(m_tokenizer->decode(ids, skipSpecial));
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+    return callEngine([&] { return QString::fromStdString(m_tokenizer->decode(ids, skipSpecial)); });
 }
 
 QString TextTokenizer::piece(std::int32_t id) const
 {
-    try {
-        return QString::fromStdString(m_tokenizer->piece(id));
-    } catch (const engine::EngineError &error) {
-        throw Error(QString::fromStdString(error.what()));
-    }
+    return callEngine([&] { return QString::fromStdString(m_tokenizer->piece(id)); });
 }
 
 int TextTokenizer::vocabularySize() const

@@ -1,11 +1,19 @@
 #include "settings/AppSettings.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
 #include <QUrl>
 
 namespace mtm::core {
 namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(AppSettings)
+};
+
 const char kDataDirectory[] = "paths/dataDirectory";
 const char kOllamaUrl[] = "ollama/url";
 const char kLmStudioModels[] = "lmstudio/modelsDirectory";
@@ -138,8 +146,8 @@ bool AppSettings::sync(QString *errorMessage)
     if (errorMessage) {
         *errorMessage =
             m_settings.status() == QSettings::AccessError
-                ? QStringLiteral("Cannot write the settings file %1: permission denied or disk full.").arg(filePath())
-                : QStringLiteral("The settings file %1 is malformed; fix or delete it.").arg(filePath());
+                ? Text::tr("Cannot write the settings file %1: permission denied or disk full.").arg(filePath())
+                : Text::tr("The settings file %1 is malformed; fix or delete it.").arg(filePath());
     }
     return false;
 }
@@ -148,13 +156,13 @@ QString AppSettings::checkOllamaUrl(const QString &url)
 {
     const QUrl parsed(url.trimmed(), QUrl::StrictMode);
     if (url.trimmed().isEmpty())
-        return QStringLiteral("Enter the address of the Ollama server, e.g. %1.").arg(defaultOllamaUrl());
+        return Text::tr("Enter the address of the Ollama server, e.g. %1.").arg(defaultOllamaUrl());
     if (!parsed.isValid())
-        return QStringLiteral("This is not a valid URL: %1").arg(parsed.errorString());
+        return Text::tr("This is not a valid URL: %1").arg(parsed.errorString());
     if (parsed.scheme() != QLatin1String("http") && parsed.scheme() != QLatin1String("https"))
-        return QStringLiteral("The URL must start with http:// or https://.");
+        return Text::tr("The URL must start with http:// or https://.");
     if (parsed.host().isEmpty())
-        return QStringLiteral("The URL has no host name, e.g. localhost.");
+        return Text::tr("The URL has no host name, e.g. localhost.");
     return QString();
 }
 

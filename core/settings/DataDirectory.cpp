@@ -3,12 +3,22 @@
 #include "Error.h"
 #include "settings/AppSettings.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTemporaryFile>
 
 namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(DataDirectory)
+};
+
+} // namespace
 
 DataDirectory::DataDirectory(QString path, Source source)
     : m_path(QDir::cleanPath(QDir(path).absolutePath()))
@@ -35,13 +45,13 @@ QString DataDirectory::sourceDescription() const
 {
     switch (m_source) {
     case Source::Environment:
-        return QStringLiteral("set by the environment variable %1").arg(QLatin1String(environmentVariable()));
+        return Text::tr("set by the environment variable %1").arg(QLatin1String(environmentVariable()));
     case Source::Settings:
-        return QStringLiteral("chosen in Settings");
+        return Text::tr("chosen in Settings");
     case Source::Default:
         break;
     }
-    return QStringLiteral("default");
+    return Text::tr("default");
 }
 
 QString DataDirectory::databaseFile() const
@@ -64,23 +74,31 @@ QString DataDirectory::logsDirectory() const
     return m_path + QStringLiteral("/logs");
 }
 
+QString DataDirectory::jobFolderForFile(const QString &jobFile) const
+{
+    return m_path + QStringLiteral("/jobs/") + QFileInfo(jobFile).completeBaseName();
+}
+
 void DataDirectory::ensureExists() const
 {
     const QFileInfo info(m_path);
     if (info.exists() && !info.isDir())
-        throw Error(QStringLiteral("The data directory %1 is a file, not a directory. Choose another location "
-                                   "in Settings or with %2.")
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("The data directory %1 is a file, not a directory. Choose another location "
+                             "in Settings or with %2.")
                         .arg(m_path, QLatin1String(environmentVariable())));
     for (const QString &dir : {m_path, datasetsDirectory(), modelsDirectory(), logsDirectory()}) {
         if (!QDir().mkpath(dir))
-            throw Error(QStringLiteral("Cannot create the directory %1. Check its permissions and free space, "
-                                       "or choose another data directory in Settings or with %2.")
+            throw Error(Error::Kind::Io,
+                        Text::tr("Cannot create the directory %1. Check its permissions and free space, "
+                                 "or choose another data directory in Settings or with %2.")
                             .arg(dir, QLatin1String(environmentVariable())));
     }
     QTemporaryFile probe(m_path + QStringLiteral("/.write-test-XXXXXX"));
     if (!probe.open())
-        throw Error(QStringLiteral("The data directory %1 is not writable (%2). Check its permissions or choose "
-                                   "another data directory.")
+        throw Error(Error::Kind::Io,
+                    Text::tr("The data directory %1 is not writable (%2). Check its permissions or choose "
+                             "another data directory.")
                         .arg(m_path, probe.errorString()));
 }
 

@@ -25,6 +25,8 @@ public:
     QString datasetsDirectory() const;
     QString modelsDirectory() const;
     QString logsDirectory() const;
+    // Where a job described in a file runs (`mtm train FILE`): jobs/<the file's name without its extension>.
+    QString jobFolderForFile(const QString &jobFile) const;
 
     // Creates the directory tree and checks it is writable; throws core::Error saying what is wrong.
     void ensureExists() const;

@@ -60,6 +60,37 @@ const QVector<SchemaMigration> &schemaMigrations()
                  PRIMARY KEY (job_id, step)
              ) WITHOUT ROWID)"),
          }},
+        {2,
+         QStringLiteral("jobs of every method the trainer runs (lora), and the interrupted state"),
+         {
+             QStringLiteral(R"(CREATE TABLE jobs_v2 (
+                 id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                 name          TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+                 description   TEXT    NOT NULL DEFAULT '',
+                 training_type TEXT    NOT NULL
+                               CHECK (training_type IN ('qlora', 'unsloth', 'lora', 'standard', 'rag')),
+                 model_name    TEXT    NOT NULL,
+                 dataset_id    INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+                 config_json   TEXT    NOT NULL,
+                 state         TEXT    NOT NULL DEFAULT 'queued'
+                               CHECK (state IN ('queued', 'running', 'completed', 'failed', 'cancelled',
+                                                'interrupted')),
+                 current_step  INTEGER NOT NULL DEFAULT 0,
+                 total_steps   INTEGER NOT NULL DEFAULT 0,
+                 error_message TEXT,
+                 output_dir    TEXT,
+                 created_at    TEXT    NOT NULL,
+                 started_at    TEXT,
+                 finished_at   TEXT,
+                 updated_at    TEXT    NOT NULL
+             ))"),
+             QStringLiteral("INSERT INTO jobs_v2 SELECT * FROM jobs"),
+             QStringLiteral("DROP TABLE jobs"),
+             QStringLiteral("ALTER TABLE jobs_v2 RENAME TO jobs"),
+             QStringLiteral("CREATE INDEX jobs_by_state ON jobs(state)"),
+             QStringLiteral("CREATE INDEX jobs_by_dataset ON jobs(dataset_id)"),
+         },
+         true},
     };
     return migrations;
 }

@@ -12,6 +12,9 @@ struct SchemaMigration
     int version = 0;     // the user_version after this migration
     QString description; // what it changes, for logs and backups
     QStringList statements;
+    // Rebuilds tables (SQLite cannot change a table's constraints in place): runs with foreign keys off, so that
+    // dropping the old table does not cascade, and checks them before it commits — SQLite's own procedure.
+    bool rebuildsTables = false;
 };
 
 // Written into the database header so that a foreign SQLite file is never mistaken for ours ("MTM1").

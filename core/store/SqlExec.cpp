@@ -2,18 +2,24 @@
 
 #include "store/StoreError.h"
 
+#include <QCoreApplication>
 #include <QSqlError>
 
 namespace mtm::core {
 namespace {
 
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(SqlExec)
+};
+
 [[noreturn]] void throwQueryError(const QSqlQuery &query, const QString &sql)
 {
     const QSqlError error = query.lastError();
     const QString sqliteMessage = error.databaseText().isEmpty() ? error.text() : error.databaseText();
-    throw StoreError(
-        StoreError::Reason::Query,
-        QStringLiteral("Database statement failed: %1 (statement: %2)").arg(sqliteMessage, sql.simplified()));
+    throw StoreError(StoreError::Reason::Query,
+                     Text::tr("Database statement failed: %1 (statement: %2)").arg(sqliteMessage, sql.simplified()));
 }
 
 } // namespace

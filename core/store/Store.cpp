@@ -5,9 +5,11 @@
 #include "store/StoreError.h"
 #include "store/WriteTransaction.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -17,6 +19,12 @@
 
 namespace mtm::core {
 namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(Store)
+};
 
 constexpr int kBusyTimeoutMs = 10000;
 
@@ -51,9 +59,9 @@ bool isDamageError(const QSqlError &error)
 
 QString damagedMessage(const QString &filePath, const QString &detail)
 {
-    return QStringLiteral("The database %1 is damaged or is not a Model Training Manager database (%2). "
-                          "It has been left untouched. Move it aside to start with an empty database, "
-                          "or restore a backup.")
+    return Text::tr("The database %1 is damaged or is not a Model Training Manager database (%2). "
+                    "It has been left untouched. Move it aside to start with an empty database, "
+                    "or restore a backup.")
         .arg(filePath, detail);
 }
 
@@ -66,7 +74,7 @@ QSqlDatabase openConnection(const QString &name, const QString &filePath, const 
         const QString why = db.lastError().text();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
-        throw StoreError(StoreError::Reason::Io, QStringLiteral("Cannot open the database %1: %2").arg(filePath, why));
+        throw StoreError(StoreError::Reason::Io, Text::tr("Cannot open the database %1: %2").arg(filePath, why));
     }
     return db;
 }
@@ -80,7 +88,7 @@ QVariant probeScalar(const QSqlDatabase &db, const QString &filePath, const QStr
         if (isDamageError(error))
             throw StoreError(StoreError::Reason::Damaged, damagedMessage(filePath, error.databaseText()));
         throw StoreError(StoreError::Reason::Io,
-                         QStringLiteral("Cannot read the database %1: %2").arg(filePath, error.text()));
+                         Text::tr("Cannot read the database %1: %2").arg(filePath, error.text()));
     }
     return query.next() ? query.value(0) : QVariant();
 }
@@ -97,8 +105,8 @@ Store::Store(const QString &filePath)
         const QString journalMode = queryScalar(connection(), QStringLiteral("PRAGMA journal_mode = WAL")).toString();
         if (journalMode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
             throw StoreError(StoreError::Reason::Io,
-                             QStringLiteral("The database %1 cannot use a write-ahead log (journal mode is '%2'); "
-                                            "is it on a network file system?")
+                             Text::tr("The database %1 cannot use a write-ahead log (journal mode is '%2'); "
+                                      "is it on a network file system?")
                                  .arg(m_filePath, journalMode));
         migrate();
     } catch (...) {
@@ -131,19 +139,19 @@ void Store::checkExistingFile() const
                 probeScalar(db, m_filePath, QStringLiteral("SELECT count(*) FROM sqlite_master")).toInt();
             if (applicationId != kApplicationId && (objects > 0 || version != 0))
                 throw StoreError(StoreError::Reason::Damaged,
-                                 damagedMessage(m_filePath, QStringLiteral("it holds another application's data")));
+                                 damagedMessage(m_filePath, Text::tr("it holds another application's data")));
             if (version > latestSchemaVersion())
                 throw StoreError(StoreError::Reason::TooNew,
-                                 QStringLiteral("The database %1 was written by a newer version of Model Training "
-                                                "Manager (schema %2; this version knows up to %3). It has been left "
-                                                "untouched: update the app to open it.")
+                                 Text::tr("The database %1 was written by a newer version of Model Training "
+                                          "Manager (schema %2; this version knows up to %3). It has been left "
+                                          "untouched: update the app to open it.")
                                      .arg(m_filePath)
                                      .arg(version)
                                      .arg(latestSchemaVersion()));
             const QString check = probeScalar(db, m_filePath, QStringLiteral("PRAGMA quick_check")).toString();
             if (check != QLatin1String("ok"))
                 throw StoreError(StoreError::Reason::Damaged,
-                                 damagedMessage(m_filePath, QStringLiteral("integrity check: %1").arg(check)));
+                                 damagedMessage(m_filePath, Text::tr("integrity check: %1").arg(check)));
         } catch (...) {
             db.close();
             db = QSqlDatabase();
@@ -173,9 +181,21 @@ void Store::migrate()
     for (const SchemaMigration &migration : schemaMigrations()) {
         if (migration.version <= current)
             continue;
+        // PRAGMA foreign_keys does nothing inside a transaction, so it is switched around it.
+        if (migration.rebuildsTables)
+            execSql(db, QStringLiteral("PRAGMA foreign_keys = OFF"));
+        const auto foreignKeysBackOn = qScopeGuard([&] {
+            if (migration.rebuildsTables) // after the transaction, whether it committed or not; cannot fail
+                QSqlQuery(db).exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+        });
         WriteTransaction transaction(db);
         for (const QString &statement : migration.statements)
             execSql(db, statement);
+        if (migration.rebuildsTables && queryScalar(db, QStringLiteral("PRAGMA foreign_key_check")).isValid())
+            throw StoreError(StoreError::Reason::Query,
+                             Text::tr("Updating the database to version %1 broke a reference between its "
+                                      "tables; nothing was changed.")
+                                 .arg(migration.version));
         execSql(db, QStringLiteral("PRAGMA user_version = %1").arg(migration.version));
         transaction.commit();
     }
@@ -235,7 +255,7 @@ QString Store::moveAside(const QString &filePath)
         const QString to = companion.isEmpty() ? target : filePath + companion + suffix;
         if (!QFile::rename(from, to))
             throw StoreError(StoreError::Reason::Io,
-                             QStringLiteral("Cannot rename %1 to %2; move it away by hand.").arg(from, to));
+                             Text::tr("Cannot rename %1 to %2; move it away by hand.").arg(from, to));
     }
     return target;
 }

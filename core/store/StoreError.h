@@ -16,7 +16,7 @@ public:
     };
 
     StoreError(Reason reason, const QString &message)
-        : Error(message)
+        : Error(Kind::Io, message)
         , m_reason(reason)
     {}
 

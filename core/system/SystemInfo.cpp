@@ -2,12 +2,22 @@
 
 #include "engine/RuntimeInfo.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QtGlobal>
 
 #include <faiss/Index.h>
 
 namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(SystemInfo)
+};
+
+} // namespace
 
 SystemInfo SystemInfo::collect()
 {
@@ -41,22 +51,21 @@ SystemInfo SystemInfo::collect()
 QVector<QPair<QString, QString>> SystemInfo::rows() const
 {
     QVector<QPair<QString, QString>> rows;
-    rows.append({QStringLiteral("Model Training Manager"), appVersion});
-    rows.append(
-        {QStringLiteral("Qt"), qtRuntimeVersion == qtBuildVersion
-                                   ? qtRuntimeVersion
-                                   : QStringLiteral("%1 (built with %2)").arg(qtRuntimeVersion, qtBuildVersion)});
+    rows.append({Text::tr("Model Training Manager"), appVersion});
+    rows.append({QStringLiteral("Qt"), qtRuntimeVersion == qtBuildVersion
+                                           ? qtRuntimeVersion
+                                           : Text::tr("%1 (built with %2)").arg(qtRuntimeVersion, qtBuildVersion)});
     rows.append({QStringLiteral("LibTorch"), torchVersion});
     rows.append({QStringLiteral("FAISS"), faissVersion});
     rows.append({QStringLiteral("CUDA"), cudaStatus});
     for (const QString &device : cudaDevices)
         rows.append({QStringLiteral("GPU"), device});
-    rows.append({QStringLiteral("Compute device"), computeDevice});
-    rows.append({QStringLiteral("CPU"),
-                 QStringLiteral("%1, %2 logical cores, bf16 %3")
-                     .arg(cpuModel.isEmpty() ? QStringLiteral("unknown model") : cpuModel)
-                     .arg(cpuCores)
-                     .arg(cpuHasBf16 ? QStringLiteral("native (AVX-512 BF16/AMX)") : QStringLiteral("emulated"))});
+    rows.append({Text::tr("Compute device"), computeDevice});
+    rows.append(
+        {QStringLiteral("CPU"), Text::tr("%1, %2 logical cores, bf16 %3")
+                                    .arg(cpuModel.isEmpty() ? Text::tr("unknown model") : cpuModel)
+                                    .arg(cpuCores)
+                                    .arg(cpuHasBf16 ? Text::tr("native (AVX-512 BF16/AMX)") : Text::tr("emulated"))});
     return rows;
 }
 

@@ -44,20 +44,20 @@ struct Method
 {
     const char *id;
     const char *label;
-    json settings;
+    TrainingMethod method;
+    bool baseIn4Bit = false;
+    bool checkpointing = false;
 };
 
 const std::vector<Method> &methods()
 {
     static const std::vector<Method> list = {
-        {"qlora", "QLoRA (NF4 base)", {{"training_type", "qlora"}}},
-        {"lora", "LoRA (plain autograd)", {{"training_type", "lora"}}},
-        {"fast", "fast LoRA, 16-bit base", {{"training_type", "unsloth"}, {"load_in_4bit", false}}},
-        {"fast-ckpt",
-         "  same, checkpointing",
-         {{"training_type", "unsloth"}, {"load_in_4bit", false}, {"gradient_checkpointing", true}}},
-        {"fast4", "fast LoRA, NF4 base", {{"training_type", "unsloth"}, {"load_in_4bit", true}}},
-        {"standard", "standard (all weights)", {{"training_type", "standard"}}},
+        {"qlora", "QLoRA (NF4 base)", TrainingMethod::Qlora, true},
+        {"lora", "LoRA (plain autograd)", TrainingMethod::Lora},
+        {"fast", "fast LoRA, 16-bit base", TrainingMethod::FastLora},
+        {"fast-ckpt", "  same, checkpointing", TrainingMethod::FastLora, false, true},
+        {"fast4", "fast LoRA, NF4 base", TrainingMethod::FastLora, true},
+        {"standard", "standard (all weights)", TrainingMethod::Full},
     };
     return list;
 }
@@ -158,19 +158,28 @@ int runOne(const std::string &model, const std::string &methodId, int steps, con
     const std::string records = (folder / "records.jsonl").string();
     writeRecords(records, steps * kBatch);
 
-    json settings = {{"model_name", base},  {"dataset", records},   {"output_dir", (folder / "job").string()},
-                     {"epochs", 1},         {"batch_size", kBatch}, {"learning_rate", 2e-4},
-                     {"eval_split", 0.0},   {"lora_r", 16},         {"lora_alpha", 32},
-                     {"lora_dropout", 0.0}, {"dtype", "bfloat16"},  {"max_seq_length", 512},
-                     {"warmup_steps", 0}};
-    settings.update(method->settings);
-    const TrainingConfig config = TrainingConfig::fromJson(settings, "benchmark");
+    TrainingConfig config;
+    config.method = method->method;
+    config.baseIn4Bit = method->baseIn4Bit;
+    config.gradientCheckpointing = method->checkpointing;
+    config.baseModel = base;
+    config.records = records;
+    config.outputDirectory = (folder / "job").string();
+    config.epochs = 1;
+    config.batchSize = kBatch;
+    config.learningRate = 2e-4;
+    config.evalFraction = 0;
+    config.lora.rank = 16;
+    config.lora.alpha = 32;
+    config.lora.dropout = 0;
+    config.dtype = "bfloat16";
+    config.maxSequenceLength = 512;
+    config.warmupSteps = 0;
 
     const auto tokenizer = loadTokenizer(base);
     const SftData data =
         buildSftData(records, *tokenizer, ChatTemplate::forTokenizer(*tokenizer), {512, false, 0.0, 0, 42});
-    const double flops =
-        flopsPerToken(shapeOf(model), config.methodId() == "standard" ? "standard" : "lora", data.train);
+    const double flops = flopsPerToken(shapeOf(model), config.usesLora() ? "lora" : "standard", data.train);
 
     const std::uint64_t before = residentBytes();
     resetPeakResident();

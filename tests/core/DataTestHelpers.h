@@ -1,6 +1,7 @@
-// Shared set-up for tests that import datasets: a temporary data directory, store, catalog and importer.
+// Shared set-up for tests of the core: an application core on a temporary data directory and settings file.
 #pragma once
 
+#include "AppCore.h"
 #include "common/TestFiles.h"
 #include "data/DatasetCatalog.h"
 #include "data/DatasetImporter.h"
@@ -18,31 +19,33 @@ namespace mtm::test {
 class DataFixture
 {
 public:
-    DataFixture()
+    // shippedStarterModel: where the starter model comes from (the tests do not link the app's resources).
+    explicit DataFixture(const QString &shippedStarterModel = core::AppCore::shippedStarterModel())
     {
         qputenv(core::DataDirectory::environmentVariable(), m_dir.filePath(QStringLiteral("data")).toLocal8Bit());
-        core::AppSettings settings(m_dir.filePath(QStringLiteral("settings.ini")));
-        m_dataDirectory = std::make_unique<core::DataDirectory>(core::DataDirectory::resolve(settings));
-        m_dataDirectory->ensureExists();
-        store = std::make_unique<core::Store>(m_dataDirectory->databaseFile());
-        catalog = std::make_unique<core::DatasetCatalog>(*store, *m_dataDirectory);
-        importer = std::make_unique<core::DatasetImporter>(*catalog);
+        auto settings = std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
+        // One compute thread, as the suite runs tests side by side (the core applies the setting).
+        settings->setCpuThreads(1);
+        core = std::make_unique<core::AppCore>(std::move(settings), shippedStarterModel);
+        store = &core->store();
+        catalog = &core->datasets();
+        importer = &core->importer();
     }
 
     // Writes bytes to a file of the given name in the temporary folder and returns its path.
     QString write(const QString &name, const QByteArray &bytes) const { return writeFile(m_dir.filePath(name), bytes); }
 
-    const core::DataDirectory &dataDirectory() const { return *m_dataDirectory; }
+    const core::DataDirectory &dataDirectory() const { return core->dataDirectory(); }
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<core::DataDirectory> m_dataDirectory;
 
 public:
-    std::unique_ptr<core::Store> store;
-    std::unique_ptr<core::DatasetCatalog> catalog;
-    std::unique_ptr<core::DatasetImporter> importer;
+    std::unique_ptr<core::AppCore> core;
+    core::Store *store = nullptr;
+    core::DatasetCatalog *catalog = nullptr;
+    core::DatasetImporter *importer = nullptr;
 };
 
 } // namespace mtm::test

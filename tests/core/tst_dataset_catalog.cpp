@@ -2,6 +2,7 @@
 #include "DataTestHelpers.h"
 
 #include "Error.h"
+#include "common/Outcomes.h"
 #include "data/SampleDataset.h"
 
 #include <QDir>
@@ -42,6 +43,10 @@ private slots:
         QCOMPARE(f.catalog->findByIdOrName(QString::number(info.id))->name, QStringLiteral("Faq"));
         QCOMPARE(f.catalog->findByIdOrName(QStringLiteral("faq"))->id, info.id);
         QVERIFY(!f.catalog->findByIdOrName(QStringLiteral("nothing")));
+        QCOMPARE(f.catalog->require(QStringLiteral("FAQ")).id, info.id);
+        const QString outcome =
+            mtm::test::failureOtherThan(Error::Kind::NotFound, [&] { f.catalog->require(QStringLiteral("nothing")); });
+        QVERIFY2(outcome.isEmpty(), qPrintable(outcome));
     }
 
     void renames()
@@ -56,6 +61,7 @@ private slots:
             QFAIL("a taken name was accepted");
         } catch (const Error &error) {
             QVERIFY(error.message().contains(QStringLiteral("already called 'b'")));
+            QCOMPARE(error.kind(), Error::Kind::Conflict);
         }
         QVERIFY_THROWS_EXCEPTION(Error, f.catalog->rename(a.id, QStringLiteral("   ")));
         QVERIFY_THROWS_EXCEPTION(Error, f.catalog->rename(999, QStringLiteral("x")));
@@ -87,6 +93,34 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, f.catalog->exportJsonl(info.id, f.path(QStringLiteral("no/such/dir/x.jsonl"))));
     }
 
+    void exportReportsProgressAndACancelledExportLeavesTheTargetAsItWas()
+    {
+        DataFixture f;
+        QByteArray content = "text\n";
+        for (int i = 1; i <= 30000; ++i)
+            content += "record " + QByteArray::number(i) + " is long enough to take some room in the file\n";
+        const auto prepared = f.importer->prepare(f.write(QStringLiteral("big.csv"), content), {});
+        const DatasetInfo info = f.importer->commit(*prepared, QStringLiteral("big"), false); // over 1 MiB
+        const QString target = f.write(QStringLiteral("keep.jsonl"), "what was there before\n");
+        qint64 lastDone = 0, lastTotal = 0;
+        f.catalog->exportJsonl(info.id, f.path(QStringLiteral("whole.jsonl")), [&](qint64 done, qint64 total) {
+            lastDone = done;
+            lastTotal = total;
+            return true;
+        });
+        QVERIFY(lastTotal > 1 << 20);
+        QCOMPARE(lastDone, lastTotal);
+
+        const QString outcome = mtm::test::notCancelled(
+            [&] { f.catalog->exportJsonl(info.id, target, [](qint64, qint64) { return false; }); });
+        QVERIFY2(outcome.isEmpty(), qPrintable(outcome));
+        QFile kept(target);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("what was there before\n"));
+        QCOMPARE(QDir(f.path(QString())).entryList({QStringLiteral("keep.jsonl*")}, QDir::Files | QDir::Hidden).size(),
+                 1);
+    }
+
     void readsRecordsForThePreview()
     {
         DataFixture f;
@@ -100,9 +134,8 @@ private slots:
     void sampleDatasetIsImportedOnTheFirstStartOnly()
     {
         DataFixture f;
-        AppSettings settings(f.path(QStringLiteral("sample.ini")));
         const QString sample = QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json");
-        const auto imported = importSampleDatasetOnFirstStart(*f.catalog, settings, sample);
+        const auto imported = importSampleDatasetOnFirstStart(*f.core, sample);
         QVERIFY(imported);
         QCOMPARE(imported->name, sampleDatasetName());
         QVERIFY2(imported->recordCount >= 250, "the sample should have a few hundred records");
@@ -112,7 +145,7 @@ private slots:
         QCOMPARE(report.errorCount() + report.warningCount(), 0);
 
         f.catalog->remove(imported->id);
-        QVERIFY(!importSampleDatasetOnFirstStart(*f.catalog, settings, sample)); // deleted stays deleted
+        QVERIFY(!importSampleDatasetOnFirstStart(*f.core, sample)); // deleted stays deleted
         QCOMPARE(f.catalog->count(), 0);
     }
 
@@ -120,11 +153,10 @@ private slots:
     {
         DataFixture f;
         importText(f, QStringLiteral("mine"), 2);
-        AppSettings settings(f.path(QStringLiteral("existing.ini")));
         QVERIFY(!importSampleDatasetOnFirstStart(
-            *f.catalog, settings, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
+            *f.core, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
         QCOMPARE(f.catalog->count(), 1);
-        QVERIFY(settings.sampleDatasetImported());
+        QVERIFY(f.core->settings().sampleDatasetImported());
     }
 
     void removesLeftoversOfACrash()

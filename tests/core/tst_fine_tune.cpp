@@ -3,8 +3,8 @@
 // on the held-out records falls too.
 #include "DataTestHelpers.h"
 #include "data/SampleDataset.h"
-#include "training/FineTuneRun.h"
-#include "training/TrainingRequest.h"
+#include "jobs/FineTuneRun.h"
+#include "jobs/TrainingRequest.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -33,9 +33,8 @@ class FineTuneTest : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        AppSettings settings(m_data.path(QStringLiteral("settings.ini")));
         QVERIFY(importSampleDatasetOnFirstStart(
-            *m_data.catalog, settings, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
+            *m_data.core, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
     }
 
     void sampleJobTeachesTheStarterModel_data()
@@ -61,27 +60,26 @@ private Q_SLOTS:
         QFETCH(QStringList, outputFiles);
         const QString jobFile = QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/jobs/%1.json").arg(method);
         const QString jobFolder = m_data.path(QStringLiteral("jobs/") + method);
-        const QJsonObject request = resolveTrainingRequest(readJob(jobFile), jobFile, m_data.dataDirectory(),
-                                                           *m_data.catalog, kShippedStarterModel, jobFolder);
+        const mtm::engine::TrainingConfig config =
+            TrainingRequest::fromJson(readJob(jobFile), jobFile).resolve(*m_data.core, jobFile, jobFolder);
 
         qint64 lastStep = 0;
-        const FineTuneResult result = runFineTune(request, false, [&](const FineTuneProgress &progress) {
-            lastStep = std::max(lastStep, progress.step);
-            return true;
-        });
-        QVERIFY(result.completed);
+        const mtm::engine::TrainingResult result =
+            runFineTune(config, false, [&](const mtm::engine::TrainingProgress &progress) {
+                lastStep = std::max<qint64>(lastStep, progress.step);
+                return true;
+            });
         QCOMPARE(lastStep, result.steps);
         QCOMPARE(result.records, qint64(300));
 
         QList<double> losses, evalLosses;
         QList<double> epochs;
-        for (const QJsonValue &entry : result.history) {
-            const QJsonObject row = entry.toObject();
-            if (row.contains(QLatin1String("loss"))) {
-                losses.append(row.value(QLatin1String("loss")).toDouble());
-                epochs.append(row.value(QLatin1String("epoch")).toDouble());
-            } else if (row.contains(QLatin1String("eval_loss"))) {
-                evalLosses.append(row.value(QLatin1String("eval_loss")).toDouble());
+        for (const mtm::engine::HistoryEntry &entry : result.history) {
+            if (entry.loss) {
+                losses.append(*entry.loss);
+                epochs.append(entry.epoch);
+            } else if (entry.evalLoss) {
+                evalLosses.append(*entry.evalLoss);
             }
         }
         QVERIFY(losses.size() >= 10);
@@ -111,7 +109,7 @@ private Q_SLOTS:
     }
 
 private:
-    mtm::test::DataFixture m_data;
+    mtm::test::DataFixture m_data{kShippedStarterModel};
 };
 
 QTEST_GUILESS_MAIN(FineTuneTest)

@@ -1,5 +1,7 @@
 // Tests of the store: schema from an empty file, refusing damaged or foreign files without touching them,
 // per-thread connections, writers that do not deadlock, and surviving a kill in the middle of a write.
+#include "jobs/JobState.h"
+#include "jobs/TrainingRequest.h"
 #include "store/SchemaMigrations.h"
 #include "store/SqlExec.h"
 #include "store/Store.h"
@@ -9,6 +11,7 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -46,13 +49,16 @@ qint64 insertDataset(const QSqlDatabase &db, const QString &name)
     return query.lastInsertId().toLongLong();
 }
 
-qint64 insertJob(const QSqlDatabase &db, QVariant datasetId)
+qint64 insertJob(const QSqlDatabase &db, QVariant datasetId, const QString &type = QStringLiteral("qlora"),
+                 const QString &state = QStringLiteral("queued"))
 {
     QSqlQuery query(db);
     query.prepare(QStringLiteral(
-        "INSERT INTO jobs (name, training_type, model_name, dataset_id, config_json, created_at, updated_at) "
-        "VALUES ('job', 'qlora', 'starter', ?, '{}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"));
+        "INSERT INTO jobs (name, training_type, model_name, dataset_id, config_json, state, created_at, updated_at) "
+        "VALUES ('job', ?, 'starter', ?, '{}', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"));
+    query.addBindValue(type);
     query.addBindValue(datasetId);
+    query.addBindValue(state);
     execPrepared(query);
     return query.lastInsertId().toLongLong();
 }
@@ -260,6 +266,56 @@ private slots:
                                                "created_at, updated_at) VALUES ('j', 'magic', 'm', '{}', 't', 't')")));
     }
 
+    // Every method the app offers and every state a job can be in fit the jobs table.
+    void jobsTableAcceptsEveryMethodAndState()
+    {
+        Store store(m_dir.filePath(QStringLiteral("jobs.sqlite")));
+        const QSqlDatabase db = store.connection();
+        for (const TrainingType type : allTrainingTypes())
+            for (const JobState state : allJobStates())
+                insertJob(db, QVariant(), trainingTypeId(type), jobStateId(state));
+        QCOMPARE(queryScalar(db, QStringLiteral("SELECT count(DISTINCT training_type || state) FROM jobs")).toInt(),
+                 allTrainingTypes().size() * allJobStates().size());
+        QVERIFY_THROWS_EXCEPTION(StoreError,
+                                 insertJob(db, QVariant(), QStringLiteral("qlora"), QStringLiteral("paused")));
+    }
+
+    // A database of the first version keeps its jobs and their metrics, and its references, when it is updated.
+    void migratesTheFirstVersionKeepingJobsAndMetrics()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("version1.sqlite"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("version1"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            execSql(db, QStringLiteral("PRAGMA foreign_keys = ON"));
+            for (const QString &statement : schemaMigrations().constFirst().statements)
+                execSql(db, statement);
+            execSql(db, QStringLiteral("PRAGMA user_version = 1"));
+            const qint64 datasetId = insertDataset(db, QStringLiteral("data"));
+            const qint64 jobId = insertJob(db, datasetId, QStringLiteral("unsloth"), QStringLiteral("completed"));
+            for (qint64 step = 1; step <= 3; ++step)
+                insertMetric(db, jobId, step);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("version1"));
+
+        Store store(path);
+        QCOMPARE(store.schemaVersion(), latestSchemaVersion());
+        QVERIFY(QFileInfo::exists(store.migrationBackupPath()));
+        const QSqlDatabase db = store.connection();
+        QCOMPARE(queryScalar(db, QStringLiteral("SELECT training_type || '/' || state FROM jobs")).toString(),
+                 QStringLiteral("unsloth/completed"));
+        QCOMPARE(queryScalar(db, QStringLiteral("SELECT count(*) FROM job_metrics")).toInt(), 3);
+        QCOMPARE(queryScalar(db, QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
+        QCOMPARE(
+            queryScalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name LIKE 'jobs_by_%'")).toInt(),
+            2);
+        insertJob(db, QVariant(), QStringLiteral("lora"), QStringLiteral("interrupted"));
+        execSql(db, QStringLiteral("DELETE FROM jobs WHERE training_type = 'unsloth'"));
+        QCOMPARE(queryScalar(db, QStringLiteral("SELECT count(*) FROM job_metrics")).toInt(), 0); // still cascades
+    }
+
     void rollsBackAnUncommittedTransaction()
     {
         Store store(m_dir.filePath(QStringLiteral("rollback.sqlite")));
@@ -289,7 +345,9 @@ private slots:
         QVERIFY(!workerName.isEmpty());
         QVERIFY(workerName != mainName);
         QCOMPARE(workerSees, 1);
-        QVERIFY2(!QSqlDatabase::contains(workerName), "the worker's connection outlived its thread");
+        // The connection closes as the thread ends, which can be a moment after wait() returned (thread-local
+        // storage is torn down after the thread reports that it finished).
+        QTRY_VERIFY2(!QSqlDatabase::contains(workerName), "the worker's connection outlived its thread");
         QCOMPARE(queryScalar(store.connection(), QStringLiteral("SELECT count(*) FROM datasets")).toInt(), 1);
     }
 

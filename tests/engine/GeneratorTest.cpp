@@ -52,9 +52,14 @@ TEST(Generator, StopsAtAStopTokenAndWhenCancelled)
     EXPECT_LE(stopped.tokens.size(), 3u);
 
     int seen = 0;
-    const GenerationResult cancelled = generate(*model, {1, 2, 3}, {}, [&](std::int32_t) { return ++seen < 2; });
-    EXPECT_EQ(cancelled.reason, GenerationResult::StopReason::Cancelled);
-    EXPECT_EQ(cancelled.tokens.size(), 2u);
+    try {
+        generate(*model, {1, 2, 3}, {}, [&](std::int32_t) { return ++seen < 2; });
+        ADD_FAILURE() << "generation ended normally after it was cancelled";
+    } catch (const EngineError &error) {
+        EXPECT_EQ(error.kind(), EngineError::Kind::Cancelled);
+    }
+    EXPECT_EQ(seen, 2);
+    EXPECT_TRUE(model->is_training()); // back in the mode it was in
 }
 
 TEST(Generator, StopsWhenTheContextIsFull)

@@ -6,6 +6,7 @@
 
 #include "engine/EngineError.h"
 #include "engine/model/Checkpoint.h"
+#include "engine/train/CheckpointStore.h"
 #include "engine/train/Lora.h"
 #include "engine/train/Trainer.h"
 
@@ -15,6 +16,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 namespace mtm::engine {
 namespace {
@@ -66,17 +68,27 @@ protected:
         records = writeRecords(folder.file("records.jsonl"), 24);
     }
 
-    TrainingConfig config(const std::string &type, const std::string &job, json extra = json::object()) const
+    TrainingConfig config(TrainingMethod method, const std::string &job,
+                          const std::function<void(TrainingConfig &)> &adjust = {}) const
     {
-        json settings = {
-            {"training_type", type}, {"model_name", base}, {"dataset", records},    {"output_dir", folder.file(job)},
-            {"epochs", 2},           {"batch_size", 4},    {"learning_rate", 5e-3}, {"eval_count", 4},
-            {"lora_r", 4},           {"lora_alpha", 8},    {"dtype", "bfloat16"},   {"device", "cpu"},
-            {"warmup_steps", 1}};
-        if (type != "unsloth")
-            settings["lora_dropout"] = 0.1;
-        settings.update(extra);
-        return TrainingConfig::fromJson(settings, "test");
+        TrainingConfig c;
+        c.method = method;
+        c.baseModel = base;
+        c.records = records;
+        c.outputDirectory = folder.file(job);
+        c.epochs = 2;
+        c.batchSize = 4;
+        c.learningRate = 5e-3;
+        c.evalCount = 4;
+        c.lora.rank = 4;
+        c.lora.alpha = 8;
+        c.lora.dropout = method == TrainingMethod::FastLora ? 0.0 : 0.1;
+        c.dtype = "bfloat16";
+        c.device = "cpu";
+        c.warmupSteps = 1;
+        if (adjust)
+            adjust(c);
+        return c;
     }
 
     test::TemporaryFolder folder;
@@ -90,29 +102,50 @@ std::string fileBytes(const std::string &path)
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::vector<double> losses(const TrainerState &state)
+std::vector<double> losses(const TrainingResult &result)
 {
     std::vector<double> list;
-    for (const json &entry : state.history)
-        if (entry.contains("loss"))
-            list.push_back(entry["loss"].get<double>());
+    for (const HistoryEntry &entry : result.history)
+        if (entry.loss)
+            list.push_back(*entry.loss);
     return list;
 }
 
-class EveryMethod : public TrainerFixture, public ::testing::WithParamInterface<const char *>
+// Runs the job, which `keepGoing` cancels; returns the message of the cancellation and the last progress heard.
+std::pair<std::string, TrainingProgress> runUntilCancelled(const TrainingConfig &job, const TrainingCallback &keepGoing)
+{
+    TrainingProgress last;
+    try {
+        runTraining(job, [&](const TrainingProgress &progress) {
+            last = progress;
+            return keepGoing(progress);
+        });
+        ADD_FAILURE() << "the run ended normally after it was cancelled";
+    } catch (const EngineError &error) {
+        EXPECT_EQ(error.kind(), EngineError::Kind::Cancelled) << error.what();
+        return {error.what(), last};
+    }
+    return {std::string(), last};
+}
+
+bool contains(const std::string &text, const std::string &part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+class EveryMethod : public TrainerFixture, public ::testing::WithParamInterface<TrainingMethod>
 {};
 
 TEST_P(EveryMethod, TrainsReportsAndWritesItsOutput)
 {
-    const std::string type = GetParam();
-    const TrainingConfig job = config(type, "job");
+    const TrainingConfig job = config(GetParam(), "job");
     std::vector<TrainingProgress> steps;
     const TrainingResult result = runTraining(job, [&](const TrainingProgress &progress) {
         if (progress.phase == TrainingProgress::Phase::Training)
             steps.push_back(progress);
         return true;
     });
-    ASSERT_TRUE(result.completed);
+    EXPECT_EQ(result.steps, 10);
     EXPECT_EQ(result.trainExamples, 20);
     EXPECT_EQ(result.evalExamples, 4);
     ASSERT_EQ(steps.size(), 10u); // 2 epochs of 5 batches
@@ -133,12 +166,12 @@ TEST_P(EveryMethod, TrainsReportsAndWritesItsOutput)
     EXPECT_DOUBLE_EQ(steps[1].learningRate, 5e-3); // then the peak, decaying linearly
     EXPECT_NEAR(steps[9].learningRate, 5e-3 / 9, 1e-12);
 
-    const std::vector<double> list = losses(result.state);
+    const std::vector<double> list = losses(result);
     EXPECT_LT(list.back(), list.front());
     std::vector<double> evals;
-    for (const json &entry : result.state.history)
-        if (entry.contains("eval_loss"))
-            evals.push_back(entry["eval_loss"].get<double>());
+    for (const HistoryEntry &entry : result.history)
+        if (entry.isEvaluation())
+            evals.push_back(*entry.evalLoss);
     ASSERT_EQ(evals.size(), 3u); // before training and after each epoch
     EXPECT_LT(evals.back(), evals.front());
 
@@ -166,27 +199,32 @@ TEST_P(EveryMethod, TrainsReportsAndWritesItsOutput)
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod, ::testing::Values("qlora", "lora", "unsloth", "standard"));
+const std::vector<TrainingMethod> kEveryMethod = {TrainingMethod::Qlora, TrainingMethod::Lora, TrainingMethod::FastLora,
+                                                  TrainingMethod::Full};
+INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod, ::testing::ValuesIn(kEveryMethod));
 
-class Resume : public TrainerFixture, public ::testing::WithParamInterface<const char *>
+class Resume : public TrainerFixture, public ::testing::WithParamInterface<TrainingMethod>
 {};
 
 TEST_P(Resume, AnInterruptedRunEndsBitIdentical)
 {
-    const std::string type = GetParam();
-    const json every = {{"save_steps", 3}, {"eval_steps", 4}, {"gradient_accumulation_steps", 2}, {"epochs", 3}};
-    const TrainingResult whole = runTraining(config(type, "whole", every), nullptr);
-    ASSERT_TRUE(whole.completed);
+    const auto every = [](TrainingConfig &c) {
+        c.checkpointEvery = 3;
+        c.evalEvery = 4;
+        c.gradientAccumulation = 2;
+        c.epochs = 3;
+    };
+    const TrainingResult whole = runTraining(config(GetParam(), "whole", every), nullptr);
 
-    const TrainingConfig interrupted = config(type, "interrupted", every);
-    const TrainingResult first = runTraining(interrupted, [](const TrainingProgress &progress) {
+    const TrainingConfig interrupted = config(GetParam(), "interrupted", every);
+    const auto [message, last] = runUntilCancelled(interrupted, [](const TrainingProgress &progress) {
         return !(progress.phase == TrainingProgress::Phase::Training && progress.step == 5);
     });
-    EXPECT_FALSE(first.completed);
-    EXPECT_EQ(first.state.step, 5);
-    EXPECT_EQ(fs::path(first.lastCheckpoint).filename(), "checkpoint-3");
+    EXPECT_EQ(last.step, 5);
+    EXPECT_EQ(fs::path(last.lastCheckpoint).filename(), "checkpoint-3");
+    EXPECT_TRUE(contains(message, "step 5 of")) << message;
+    EXPECT_TRUE(contains(message, "checkpoint-3")) << message;
     const TrainingResult second = runTraining(interrupted, nullptr);
-    ASSERT_TRUE(second.completed);
     EXPECT_EQ(fs::path(second.resumedFrom).filename(), "checkpoint-3");
 
     const std::string weights = interrupted.usesLora() ? "adapter_model.safetensors" : "model.safetensors";
@@ -195,31 +233,34 @@ TEST_P(Resume, AnInterruptedRunEndsBitIdentical)
     EXPECT_EQ(expected, fileBytes(second.outputPath + "/" + weights));
     EXPECT_EQ(fileBytes(whole.lastCheckpoint + "/optimizer.safetensors"),
               fileBytes(second.lastCheckpoint + "/optimizer.safetensors"));
-    EXPECT_EQ(losses(whole.state), losses(second.state));
+    EXPECT_EQ(losses(whole), losses(second));
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, Resume, ::testing::Values("qlora", "unsloth", "standard"));
+INSTANTIATE_TEST_SUITE_P(Methods, Resume,
+                         ::testing::Values(TrainingMethod::Qlora, TrainingMethod::FastLora, TrainingMethod::Full));
 
 // Checkpointing activations trades compute for memory and changes nothing else: a job may switch it on or off
 // when it continues.
 TEST_F(TrainerFixture, ActivationCheckpointingChangesNoBit)
 {
-    for (const char *type : {"unsloth", "lora"}) {
-        const json off = {{"save_steps", 3}, {"gradient_checkpointing", false}}; // lora: with dropout, replayed
-        json on = off;
-        on["gradient_checkpointing"] = true;
-        const TrainingResult whole = runTraining(config(type, std::string(type) + "-whole", off), nullptr);
-        ASSERT_TRUE(whole.completed);
+    for (const TrainingMethod method : {TrainingMethod::FastLora, TrainingMethod::Lora}) { // lora: with dropout
+        const auto checkpointing = [](bool on) {
+            return [on](TrainingConfig &c) {
+                c.checkpointEvery = 3;
+                c.gradientCheckpointing = on;
+            };
+        };
+        const std::string name = method == TrainingMethod::Lora ? "lora" : "fast";
+        const TrainingResult whole = runTraining(config(method, name + "-whole", checkpointing(false)), nullptr);
         const auto stopAtFour = [](const TrainingProgress &progress) {
             return !(progress.phase == TrainingProgress::Phase::Training && progress.step == 4);
         };
-        ASSERT_FALSE(runTraining(config(type, std::string(type) + "-switched", on), stopAtFour).completed);
-        const TrainingResult switched = runTraining(config(type, std::string(type) + "-switched", off), nullptr);
-        ASSERT_TRUE(switched.completed);
+        runUntilCancelled(config(method, name + "-switched", checkpointing(true)), stopAtFour);
+        const TrainingResult switched = runTraining(config(method, name + "-switched", checkpointing(false)), nullptr);
         EXPECT_EQ(fs::path(switched.resumedFrom).filename(), "checkpoint-3");
         EXPECT_EQ(fileBytes(whole.outputPath + "/adapter_model.safetensors"),
                   fileBytes(switched.outputPath + "/adapter_model.safetensors"))
-            << type;
+            << name;
     }
 }
 
@@ -228,9 +269,15 @@ TEST_F(TrainerFixture, RefusesToResumeAChangedJob)
     const auto stopAtTwo = [](const TrainingProgress &progress) {
         return !(progress.phase == TrainingProgress::Phase::Training && progress.step == 2);
     };
-    ASSERT_FALSE(runTraining(config("lora", "job", {{"save_steps", 1}}), stopAtTwo).completed);
+    const auto everyStep = [](TrainingConfig &c) { c.checkpointEvery = 1; };
+    runUntilCancelled(config(TrainingMethod::Lora, "job", everyStep), stopAtTwo);
     try {
-        runTraining(config("lora", "job", {{"save_steps", 1}, {"learning_rate", 1e-3}}), nullptr);
+        runTraining(config(TrainingMethod::Lora, "job",
+                           [&](TrainingConfig &c) {
+                               everyStep(c);
+                               c.learningRate = 1e-3;
+                           }),
+                    nullptr);
         FAIL() << "a changed learning rate was accepted";
     } catch (const EngineError &error) {
         EXPECT_NE(std::string(error.what()).find("learning_rate was 0.005, now 0.001"), std::string::npos)
@@ -238,7 +285,7 @@ TEST_F(TrainerFixture, RefusesToResumeAChangedJob)
     }
     writeRecords(records, 24, 1);
     try {
-        runTraining(config("lora", "job", {{"save_steps", 1}}), nullptr);
+        runTraining(config(TrainingMethod::Lora, "job", everyStep), nullptr);
         FAIL() << "a changed dataset was accepted";
     } catch (const EngineError &error) {
         EXPECT_NE(std::string(error.what()).find("dataset"), std::string::npos) << error.what();
@@ -246,15 +293,20 @@ TEST_F(TrainerFixture, RefusesToResumeAChangedJob)
     // Starting afresh is always possible.
     TrainingRunOptions afresh;
     afresh.resume = false;
-    EXPECT_TRUE(runTraining(config("lora", "job", {{"save_steps", 1}}), nullptr, afresh).completed);
+    EXPECT_EQ(runTraining(config(TrainingMethod::Lora, "job", everyStep), nullptr, afresh).resumedFrom, "");
 }
 
 TEST_F(TrainerFixture, CancelStopsWithinOneStepAndKeepsTheLastCheckpoints)
 {
-    const TrainingResult result = runTraining(config("lora", "job", {{"save_steps", 2}, {"save_total_limit", 2}}),
-                                              [](const TrainingProgress &progress) { return progress.step < 7; });
-    EXPECT_FALSE(result.completed);
-    EXPECT_EQ(result.state.step, 7);
+    const auto [message, last] = runUntilCancelled(config(TrainingMethod::Lora, "job",
+                                                          [](TrainingConfig &c) {
+                                                              c.checkpointEvery = 2;
+                                                              c.keepCheckpoints = 2;
+                                                          }),
+                                                   [](const TrainingProgress &progress) { return progress.step < 7; });
+    EXPECT_EQ(last.step, 7);
+    EXPECT_TRUE(contains(message, "step 7 of")) << message;
+    EXPECT_TRUE(contains(message, "checkpoint-6")) << message;
     std::vector<std::string> names;
     for (const auto &entry : fs::directory_iterator(folder.file("job/checkpoints")))
         names.push_back(entry.path().filename().string());
@@ -273,19 +325,58 @@ TEST_F(TrainerFixture, CheckpointsByTimeWhenNoStepsAreSet)
             ++count;
         return count;
     };
-    const TrainingResult often =
-        runTraining(config("lora", "often", {{"save_minutes", 1e-9}, {"save_total_limit", 100}}), nullptr);
-    ASSERT_TRUE(often.completed);
-    EXPECT_EQ(checkpoints("often"), static_cast<std::size_t>(often.state.totalSteps));
-    ASSERT_TRUE(
-        runTraining(config("lora", "end", {{"save_minutes", 0}, {"save_total_limit", 100}}), nullptr).completed);
+    const auto byTime = [](double minutes) {
+        return [minutes](TrainingConfig &c) {
+            c.checkpointMinutes = minutes;
+            c.keepCheckpoints = 100;
+        };
+    };
+    const TrainingResult often = runTraining(config(TrainingMethod::Lora, "often", byTime(1e-9)), nullptr);
+    EXPECT_EQ(checkpoints("often"), static_cast<std::size_t>(often.steps));
+    runTraining(config(TrainingMethod::Lora, "end", byTime(0)), nullptr);
     EXPECT_EQ(checkpoints("end"), 1u);
 }
 
 TEST_F(TrainerFixture, TheFastPathRefusesDropout)
 {
-    EXPECT_EQ(config("unsloth", "job").lora.dropout, 0.0);
-    EXPECT_THROW(config("unsloth", "job", {{"lora_dropout", 0.1}}), EngineError);
+    const TrainingConfig withDropout =
+        config(TrainingMethod::FastLora, "job", [](TrainingConfig &c) { c.lora.dropout = 0.1; });
+    ASSERT_EQ(withDropout.problems().size(), 1u);
+    EXPECT_EQ(withDropout.problems()[0].setting, "lora_dropout");
+    EXPECT_THROW(runTraining(withDropout, nullptr), EngineError);
+    EXPECT_FALSE(fs::exists(folder.file("job")));
+}
+
+TEST_F(TrainerFixture, TakesABaseModelFolderGivenRelativeToTheWorkingDirectory)
+{
+    const std::string relative = fs::relative(base).string();
+    ASSERT_NE(relative.front(), '/');
+    const TrainingResult result = runTraining(config(TrainingMethod::Lora, "job",
+                                                     [&](TrainingConfig &c) {
+                                                         c.baseModel = relative;
+                                                         c.epochs = 1;
+                                                     }),
+                                              nullptr);
+    EXPECT_EQ(result.steps, 5);
+}
+
+TEST(TrainingConfig, NamesEverySettingItCannotRunWith)
+{
+    TrainingConfig c;
+    c.epochs = 0;
+    c.lora.rank = 0;
+    c.device = "tpu";
+    std::vector<std::string> settings;
+    for (const SettingProblem &problem : c.problems())
+        settings.push_back(problem.setting);
+    EXPECT_EQ(settings,
+              (std::vector<std::string>{"model_name", "dataset", "output_dir", "epochs", "lora_r", "device"}));
+    try {
+        c.check();
+        FAIL() << "check() accepted a config without a model";
+    } catch (const EngineError &error) {
+        EXPECT_TRUE(contains(error.what(), "epochs must be 1 to 1000")) << error.what();
+    }
 }
 
 } // namespace

@@ -1,9 +1,14 @@
 // GUI tests of the Datasets page: a file dropped on the page is checked, reviewed and imported, and shows up
-// in the table with its preview; problems, cancelling and choosing a mapping by hand.
+// in the table with its preview; problems, cancelling and choosing a mapping by hand; rename, export and delete
+// through the page's buttons, with the dialogs answered through their seams.
+#include "AppCore.h"
 #include "MainWindow.h"
 #include "Translations.h"
 #include "data/DatasetCatalog.h"
+#include "dialogs/FileDialog.h"
 #include "dialogs/ImportDialog.h"
+#include "dialogs/InputDialog.h"
+#include "dialogs/MessageBox.h"
 #include "models/DatasetTableModel.h"
 #include "pages/DatasetsPage.h"
 #include "settings/AppSettings.h"
@@ -16,7 +21,9 @@
 #include <QDir>
 #include <QLabel>
 #include <QMimeData>
+#include <QProgressDialog>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -33,8 +40,7 @@ class TestDatasetsPage : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<core::AppSettings> m_settings;
-    std::unique_ptr<core::Store> m_store;
+    std::unique_ptr<core::AppCore> m_core;
     std::unique_ptr<ui::MainWindow> m_window;
     ui::DatasetsPage *m_page = nullptr;
 
@@ -71,6 +77,19 @@ private:
     }
 
     QTableView *table() const { return m_page->findChild<QTableView *>(QStringLiteral("datasetsTable")); }
+    QPushButton *button(const char *name) const { return m_page->findChild<QPushButton *>(QLatin1String(name)); }
+
+    // Imports a file through the page and its dialog; returns whether the dataset arrived in the table.
+    bool importThroughThePage(const QString &file)
+    {
+        const int before = table()->model()->rowCount();
+        m_page->importFiles({file});
+        ui::ImportDialog *dialog = waitForReview();
+        if (!dialog)
+            return false;
+        QTest::mouseClick(dialog->importButton(), Qt::LeftButton);
+        return QTest::qWaitFor([&] { return table()->model()->rowCount() == before + 1; }, 20000);
+    }
     QString previewText() const
     {
         return m_page->findChild<ui::RecordPreview *>(QStringLiteral("recordPreview"))->toPlainText();
@@ -83,11 +102,9 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         qputenv(core::DataDirectory::environmentVariable(), m_dir.filePath(QStringLiteral("data")).toLocal8Bit());
-        m_settings = std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
-        const core::DataDirectory dataDirectory = core::DataDirectory::resolve(*m_settings);
-        dataDirectory.ensureExists();
-        m_store = std::make_unique<core::Store>(dataDirectory.databaseFile());
-        m_window = std::make_unique<ui::MainWindow>(*m_settings, *m_store, dataDirectory);
+        m_core = std::make_unique<core::AppCore>(
+            std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini"))));
+        m_window = std::make_unique<ui::MainWindow>(*m_core);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         m_window->showPage(ui::MainWindow::PageId::Datasets);
@@ -97,8 +114,7 @@ private slots:
     void cleanup()
     {
         m_window.reset();
-        m_store.reset();
-        m_settings.reset();
+        m_core.reset();
         QDir(m_dir.filePath(QStringLiteral("data"))).removeRecursively();
     }
 
@@ -203,9 +219,80 @@ private slots:
         dialog->reject();
     }
 
+    void renameThroughTheWindow()
+    {
+        QVERIFY(importThroughThePage(write(QStringLiteral("first.csv"), "text\none\n")));
+        QVERIFY(importThroughThePage(write(QStringLiteral("second.csv"), "text\ntwo\n")));
+        const qint64 id = m_page->selectedDatasetId();
+        QCOMPARE(m_core->datasets().find(id)->name, QStringLiteral("second"));
+
+        ui::InputDialog::setNextText(QStringLiteral("  Renamed  "));
+        QTest::mouseClick(button("renameDatasetButton"), Qt::LeftButton);
+        QCOMPARE(m_core->datasets().find(id)->name, QStringLiteral("Renamed"));
+        QCOMPARE(m_page->selectedDatasetId(), id);
+        QCOMPARE(table()->model()->index(table()->currentIndex().row(), ui::DatasetTableModel::Name).data().toString(),
+                 QStringLiteral("Renamed"));
+
+        // A taken name is refused with a message, and nothing changes.
+        ui::InputDialog::setNextText(QStringLiteral("FIRST"));
+        ui::MessageBox::setNextAnswer(QMessageBox::Ok);
+        QTest::mouseClick(button("renameDatasetButton"), Qt::LeftButton);
+        QVERIFY2(ui::MessageBox::lastAnsweredText().contains(QStringLiteral("already called 'first'")),
+                 qPrintable(ui::MessageBox::lastAnsweredText()));
+        QCOMPARE(m_core->datasets().find(id)->name, QStringLiteral("Renamed"));
+
+        // Cancelling the prompt changes nothing either.
+        ui::InputDialog::setNextText(std::nullopt);
+        QTest::mouseClick(button("renameDatasetButton"), Qt::LeftButton);
+        QCOMPARE(m_core->datasets().find(id)->name, QStringLiteral("Renamed"));
+    }
+
+    void exportThroughTheWindow()
+    {
+        QVERIFY(importThroughThePage(write(QStringLiteral("notes.csv"), "text\nalpha\nbeta\n")));
+        const core::DatasetInfo dataset = *m_core->datasets().find(m_page->selectedDatasetId());
+        const QString target = m_dir.filePath(QStringLiteral("exported.jsonl"));
+        ui::FileDialog::setNextFiles({target});
+        QTest::mouseClick(button("exportDatasetButton"), Qt::LeftButton);
+        QVERIFY(!button("exportDatasetButton")->isEnabled()); // while the export runs in the background
+        QTRY_VERIFY_WITH_TIMEOUT(button("exportDatasetButton")->isEnabled(), 20000);
+        QFile exported(target), stored(dataset.recordsFile());
+        QVERIFY(exported.open(QIODevice::ReadOnly) && stored.open(QIODevice::ReadOnly));
+        QCOMPARE(exported.readAll(), stored.readAll());
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("Exported 2 records")),
+                 qPrintable(m_window->statusBar()->currentMessage()));
+        QVERIFY(!m_page->findChild<QProgressDialog *>(QStringLiteral("exportProgress")));
+
+        // Cancelling the file dialog exports nothing.
+        QFile::remove(target);
+        ui::FileDialog::setNextFiles({});
+        QTest::mouseClick(button("exportDatasetButton"), Qt::LeftButton);
+        QVERIFY(button("exportDatasetButton")->isEnabled());
+        QVERIFY(!QFileInfo::exists(target));
+    }
+
+    void deleteThroughTheWindow()
+    {
+        QVERIFY(importThroughThePage(write(QStringLiteral("doomed.csv"), "text\nbye\n")));
+        const core::DatasetInfo dataset = *m_core->datasets().find(m_page->selectedDatasetId());
+
+        ui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::mouseClick(button("deleteDatasetButton"), Qt::LeftButton);
+        QVERIFY(ui::MessageBox::lastAnsweredText().contains(QStringLiteral("doomed")));
+        QVERIFY(m_core->datasets().find(dataset.id));
+        QVERIFY(QFileInfo::exists(dataset.directory));
+
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(button("deleteDatasetButton"), Qt::LeftButton);
+        QVERIFY(!m_core->datasets().find(dataset.id));
+        QVERIFY(!QFileInfo::exists(dataset.directory));
+        QCOMPARE(table()->model()->rowCount(), 0);
+        QVERIFY(m_page->isShowingEmptyState());
+    }
+
     void tableModelPassesTheModelTester()
     {
-        core::DatasetCatalog catalog(*m_store, core::DataDirectory::resolve(*m_settings));
+        const core::DatasetCatalog &catalog = m_core->datasets();
         ui::DatasetTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setDatasets(catalog.list());

@@ -1,5 +1,6 @@
 // GUI tests that drive the real main window on the offscreen platform: navigation through every page,
 // restored geometry and last page, the status bar, About and Settings.
+#include "AppCore.h"
 #include "MainWindow.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/SettingsDialog.h"
@@ -37,16 +38,15 @@ private slots:
 
     void init()
     {
-        m_settings = std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
-        m_store = std::make_unique<core::Store>(m_dir.filePath(QStringLiteral("mtm.sqlite")));
+        m_core = std::make_unique<core::AppCore>(
+            std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini"))));
         m_window = createWindow();
     }
 
     void cleanup()
     {
         m_window.reset();
-        m_store.reset();
-        m_settings.reset();
+        m_core.reset();
         QFile::remove(m_dir.filePath(QStringLiteral("settings.ini")));
         for (const char *suffix : {"", "-wal", "-shm"})
             QFile::remove(m_dir.filePath(QStringLiteral("mtm.sqlite") + QLatin1String(suffix)));
@@ -94,7 +94,7 @@ private slots:
 
     void emptyStatesGiveWayToContent()
     {
-        core::execSql(m_store->connection(),
+        core::execSql(m_core->store().connection(),
                       QStringLiteral("INSERT INTO datasets (name, original_file_name, container, record_schema, "
                                      "record_count, bytes, sha256, storage_dir, created_at) VALUES ('d', 'd.csv', "
                                      "'csv', 'alpaca', 1, 10, 'x', 'datasets/1', 't')"));
@@ -155,9 +155,9 @@ private slots:
         lmStudio->setText(m_dir.filePath(QStringLiteral("lmstudio")));
         threads->setValue(1);
         dialog->accept();
-        QCOMPARE(m_settings->ollamaUrl(), QStringLiteral("http://gpu-box:11434"));
-        QCOMPARE(m_settings->lmStudioModelsDirectory(), m_dir.filePath(QStringLiteral("lmstudio")));
-        QCOMPARE(m_settings->cpuThreads(), 1);
+        QCOMPARE(m_core->settings().ollamaUrl(), QStringLiteral("http://gpu-box:11434"));
+        QCOMPARE(m_core->settings().lmStudioModelsDirectory(), m_dir.filePath(QStringLiteral("lmstudio")));
+        QCOMPARE(m_core->settings().cpuThreads(), 1);
         const core::SystemInfo info = core::SystemInfo::collect();
         if (!info.cudaAvailable) {
             QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("computeDeviceLabel"))->text(),
@@ -176,15 +176,14 @@ private slots:
         auto *error = dialog->findChild<QLabel *>(QStringLiteral("settingsError"));
         QVERIFY(error->isVisible());
         QVERIFY2(error->text().contains(QStringLiteral("http://")), qPrintable(error->text()));
-        QCOMPARE(m_settings->ollamaUrl(), QStringLiteral("http://localhost:11434"));
+        QCOMPARE(m_core->settings().ollamaUrl(), QStringLiteral("http://localhost:11434"));
         dialog->reject();
     }
 
 private:
     std::unique_ptr<ui::MainWindow> createWindow()
     {
-        auto window =
-            std::make_unique<ui::MainWindow>(*m_settings, *m_store, core::DataDirectory::resolve(*m_settings));
+        auto window = std::make_unique<ui::MainWindow>(*m_core);
         window->show();
         if (!QTest::qWaitForWindowExposed(window.get()))
             qWarning("the main window was not exposed");
@@ -192,8 +191,7 @@ private:
     }
 
     QTemporaryDir m_dir;
-    std::unique_ptr<core::AppSettings> m_settings;
-    std::unique_ptr<core::Store> m_store;
+    std::unique_ptr<core::AppCore> m_core;
     std::unique_ptr<ui::MainWindow> m_window;
 };
 

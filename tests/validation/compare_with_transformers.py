@@ -4,7 +4,7 @@ transformers (Llama, Llama with llama3 rope scaling and tied embeddings, Mistral
 CUDA when present:
 
 1. logits of each model, engine against transformers (eager attention, float32): max |diff| < 1e-4;
-2. for each LoRA method (qlora, lora, unsloth), the engine trains an adapter on the Llama base; PEFT loads it
+2. for each LoRA method (qlora, lora, fast-lora: the app's "unsloth"), the engine trains an adapter on the Llama base; PEFT loads it
    onto the transformers model, and the logits must equal the engine's (base in float32, adapter unmerged);
 3. the engine fully fine-tunes the Llama base; transformers loads standard_model/ (model and tokenizer) and
    its logits must equal the engine's.
@@ -99,14 +99,10 @@ def write_records(path):
 
 
 def engine_train(probe, base, records, method, device, work):
-    job = {"training_type": method, "model_name": str(base), "dataset": str(records),
-           "output_dir": str(Path(work) / f"job-{method}"), "epochs": 2, "batch_size": 4, "learning_rate": 0.005,
-           "lora_r": 8, "lora_alpha": 16, "eval_count": 4, "seed": 3, "dtype": "float32", "device": device}
-    if method == "unsloth":
-        job["load_in_4bit"] = False
-    job_file = Path(work) / f"job-{method}.json"
-    job_file.write_text(json.dumps(job))
-    result = subprocess.run([probe, "train", str(job_file)], check=True, capture_output=True, text=True)
+    """Trains with the probe's fixed settings (2 epochs, batch 4, lr 5e-3, r 8, alpha 16, seed 3, float32)."""
+    result = subprocess.run([probe, "train", "--method", method, "--model", str(base), "--records", str(records),
+                             "--out", str(Path(work) / f"job-{method}"), "--device", device],
+                            check=True, capture_output=True, text=True)
     return Path(result.stdout.strip().splitlines()[-1].removeprefix("output "))
 
 
@@ -133,7 +129,7 @@ def main():
 
         records = write_records(Path(work) / "records.jsonl")
         train_device = devices[-1]
-        for method in ("qlora", "lora", "unsloth"):
+        for method in ("qlora", "lora", "fast-lora"):
             adapter = engine_train(args.probe, bases["llama"], records, method, train_device, work)
             for device in devices:
                 check(f"PEFT adapter of {method} ({adapter.name})", device,

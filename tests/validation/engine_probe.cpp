@@ -3,9 +3,10 @@
 //   engine_probe logits --model DIR [--adapter DIR] --ids 1,2,3 --out FILE [--device cpu|cuda]
 //       the logits of the model (with a PEFT LoRA adapter applied, unmerged) for one sequence, in float32,
 //       written to FILE as safetensors ("logits": [1, tokens, vocabulary]);
-//   engine_probe train JOB.json
-//       runs a training job (the engine's configuration: model_name a model folder, dataset a records.jsonl,
-//       output_dir the job folder) and prints the loss of each step.
+//   engine_probe train --method qlora|lora|fast-lora|full --model DIR --records FILE --out DIR [--device cpu|cuda]
+//       trains on a records.jsonl with the settings of the comparison (2 epochs, batch 4, learning rate 5e-3,
+//       LoRA r 8 and alpha 16, 4 held-out examples, seed 3, float32; the fast path on a 16-bit base) into the job
+//       folder DIR, prints the loss of each step and, last, "output PATH".
 // Exit status 0 on success, 1 with a message on failure, 2 for bad usage. Needs no Qt.
 #include "engine/EngineError.h"
 #include "engine/ThreadSpinLimit.h"
@@ -14,12 +15,12 @@
 #include "engine/train/Lora.h"
 #include "engine/train/Trainer.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <cstdio>
-#include <fstream>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,8 +31,10 @@ using namespace mtm::engine;
 
 int usage()
 {
-    std::fprintf(stderr, "Usage: engine_probe logits --model DIR [--adapter DIR] --ids 1,2,3 --out FILE "
-                         "[--device cpu|cuda]\n       engine_probe train JOB.json\n");
+    std::fprintf(stderr,
+                 "Usage: engine_probe logits --model DIR [--adapter DIR] --ids 1,2,3 --out FILE "
+                 "[--device cpu|cuda]\n       engine_probe train --method qlora|lora|fast-lora|full --model DIR "
+                 "--records FILE --out DIR [--device cpu|cuda]\n");
     return 2;
 }
 
@@ -66,12 +69,33 @@ int writeLogits(std::map<std::string, std::string> options)
     return 0;
 }
 
-int train(const std::string &jobPath)
+int train(std::map<std::string, std::string> options)
 {
-    std::ifstream in(jobPath);
-    if (!in)
-        throw EngineError("Cannot read " + jobPath);
-    const TrainingConfig config = TrainingConfig::fromJson(nlohmann::json::parse(in), jobPath);
+    if (options["--model"].empty() || options["--records"].empty() || options["--out"].empty())
+        return usage();
+    const std::map<std::string, TrainingMethod> methods = {{"qlora", TrainingMethod::Qlora},
+                                                           {"lora", TrainingMethod::Lora},
+                                                           {"fast-lora", TrainingMethod::FastLora},
+                                                           {"full", TrainingMethod::Full}};
+    const auto method = methods.find(options["--method"]);
+    if (method == methods.end())
+        return usage();
+    TrainingConfig config;
+    config.method = method->second;
+    config.baseModel = options["--model"];
+    config.records = options["--records"];
+    config.outputDirectory = options["--out"];
+    config.epochs = 2;
+    config.batchSize = 4;
+    config.learningRate = 0.005;
+    config.lora.rank = 8;
+    config.lora.alpha = 16;
+    config.lora.dropout = config.usesFastPath() ? 0.0 : config.lora.dropout;
+    config.baseIn4Bit = false; // the fast path on a 16-bit base; QLoRA is NF4 regardless
+    config.evalCount = 4;
+    config.seed = 3;
+    config.dtype = "float32";
+    config.device = options["--device"].empty() ? "auto" : options["--device"];
     const TrainingResult result = runTraining(config, [](const TrainingProgress &progress) {
         if (progress.phase == TrainingProgress::Phase::Training && progress.loss)
             std::printf("step %lld/%lld loss %.6f\n", static_cast<long long>(progress.step),
@@ -79,7 +103,19 @@ int train(const std::string &jobPath)
         return true;
     });
     std::printf("output %s\n", result.outputPath.c_str());
-    return result.completed ? 0 : 1;
+    return 0;
+}
+
+// --key value pairs, each key one of `known`; nothing when the command line is wrong.
+std::optional<std::map<std::string, std::string>> readOptions(int argc, char **argv, const std::set<std::string> &known)
+{
+    std::map<std::string, std::string> options;
+    for (int i = 2; i < argc; i += 2) {
+        if (i + 1 >= argc || known.count(argv[i]) == 0)
+            return std::nullopt;
+        options[argv[i]] = argv[i + 1];
+    }
+    return options;
 }
 
 } // namespace
@@ -91,19 +127,15 @@ int main(int argc, char **argv)
         return usage();
     const std::string command = argv[1];
     try {
-        if (command == "train")
-            return argc == 3 ? train(argv[2]) : usage();
-        if (command != "logits")
-            return usage();
-        std::map<std::string, std::string> options;
-        for (int i = 2; i < argc; i += 2) {
-            const std::string key = argv[i];
-            if (i + 1 >= argc ||
-                (key != "--model" && key != "--adapter" && key != "--ids" && key != "--out" && key != "--device"))
-                return usage();
-            options[key] = argv[i + 1];
+        if (command == "train") {
+            const auto options = readOptions(argc, argv, {"--method", "--model", "--records", "--out", "--device"});
+            return options ? train(*options) : usage();
         }
-        return writeLogits(options);
+        if (command == "logits") {
+            const auto options = readOptions(argc, argv, {"--model", "--adapter", "--ids", "--out", "--device"});
+            return options ? writeLogits(*options) : usage();
+        }
+        return usage();
     } catch (const std::exception &error) {
         std::fprintf(stderr, "engine_probe: %s\n", error.what());
         return 1;

@@ -1,7 +1,7 @@
 #include "dialogs/ImportDialog.h"
 
-#include "Error.h"
-#include "data/ImportCancelled.h"
+#include "BackgroundTask.h"
+#include "TimeLeft.h"
 #include "models/ProblemTableModel.h"
 
 #include <QCheckBox>
@@ -18,8 +18,8 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace mtm::ui {
 namespace {
@@ -36,19 +36,13 @@ QString roleTitle(core::FieldRole role)
     return id;
 }
 
-QString formatSeconds(qint64 seconds)
-{
-    if (seconds < 60)
-        return QObject::tr("%n second(s)", nullptr, int(seconds));
-    return QObject::tr("%n minute(s)", nullptr, int((seconds + 59) / 60));
-}
-
 } // namespace
 
 ImportDialog::ImportDialog(const QString &path, core::DatasetImporter &importer, QWidget *parent)
     : QDialog(parent)
     , m_path(path)
     , m_importer(importer)
+    , m_progressTimer(new QTimer(this))
     , m_stages(new QStackedWidget(this))
 {
     setObjectName(QStringLiteral("importDialog"));
@@ -70,17 +64,18 @@ ImportDialog::ImportDialog(const QString &path, core::DatasetImporter &importer,
     layout->addWidget(buttons);
     resize(860, 620);
 
-    connect(&m_checkWatcher, &QFutureWatcher<CheckOutcome>::finished, this, &ImportDialog::checkFinished);
-    connect(&m_storeWatcher, &QFutureWatcher<StoreOutcome>::finished, this, &ImportDialog::storeFinished);
+    m_progressTimer->setInterval(100);
+    connect(m_progressTimer, &QTimer::timeout, this, &ImportDialog::showProgress);
     startCheck(std::nullopt);
 }
 
 ImportDialog::~ImportDialog()
 {
-    if (m_cancel)
-        m_cancel->store(true);
-    m_checkWatcher.waitForFinished();
-    m_storeWatcher.waitForFinished();
+    // The work uses the importer, which the app's core owns: it must end before the core can go.
+    if (m_checkProgress)
+        m_checkProgress->cancel();
+    m_checkTask.waitForFinished();
+    m_storeTask.waitForFinished();
 }
 
 ImportDialog::Stage ImportDialog::stage() const
@@ -190,62 +185,43 @@ void ImportDialog::startCheck(std::optional<core::FieldMapping> mapping)
     m_timeLeft->clear();
     m_importButton->setEnabled(false);
     m_elapsed.start();
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_progressTimer->start();
 
     core::ImportOptions options;
     options.mapping = std::move(mapping);
-    auto cancel = m_cancel;
-    auto lastPost = std::make_shared<QElapsedTimer>();
-    lastPost->start();
-    m_checkWatcher.setFuture(QtConcurrent::run([this, options, cancel, lastPost]() -> CheckOutcome {
-        CheckOutcome outcome;
-        try {
-            outcome.prepared = m_importer.prepare(m_path, options, [this, cancel, lastPost](qint64 done, qint64 total) {
-                if (lastPost->elapsed() >= 50 || done >= total) {
-                    lastPost->restart();
-                    QMetaObject::invokeMethod(
-                        this, [this, done, total] { showProgress(done, total); }, Qt::QueuedConnection);
-                }
-                return !cancel->load();
-            });
-        } catch (const core::ImportCancelled &) {
-            outcome.cancelled = true;
-        } catch (const core::Error &error) {
-            outcome.error = error.message();
-        } catch (const std::exception &error) {
-            outcome.error = QString::fromLocal8Bit(error.what());
-        }
-        return outcome;
-    }));
+    m_checkProgress = std::make_shared<TaskProgress>();
+    m_checkTask = runInBackground(
+        this,
+        [&importer = m_importer, path = m_path, options, report = TaskProgress::reportTo(m_checkProgress)] {
+            return importer.prepare(path, options, report);
+        },
+        [this](std::shared_ptr<core::PreparedImport> prepared) { checkFinished(std::move(prepared)); },
+        [this](const core::Error &error) {
+            m_progressTimer->stop();
+            if (error.isCancelled())
+                QDialog::reject();
+            else
+                fail(error.message());
+        });
 }
 
-void ImportDialog::showProgress(qint64 done, qint64 total)
+void ImportDialog::showProgress()
 {
-    if (m_stages->currentIndex() != 0 || total <= 0)
+    if (m_stages->currentIndex() != 0 || m_checkProgress->total() <= 0)
         return;
-    const double fraction = double(done) / double(total);
+    const double fraction = m_checkProgress->fraction();
     m_progress->setValue(int(fraction * 1000));
-    const qint64 elapsedMs = m_elapsed.elapsed();
-    if (fraction > 0.02 && fraction < 1.0 && elapsedMs > 1000) {
-        const qint64 left = qint64(double(elapsedMs) / 1000.0 * (1.0 - fraction) / fraction) + 1;
-        m_timeLeft->setText(
-            tr("%1 of %2 read — about %3 left")
-                .arg(QLocale().formattedDataSize(done), QLocale().formattedDataSize(total), formatSeconds(left)));
-    }
+    const QString left = timeLeft(m_elapsed.elapsed(), fraction);
+    if (!left.isEmpty())
+        m_timeLeft->setText(tr("%1 of %2 read — %3")
+                                .arg(QLocale().formattedDataSize(m_checkProgress->done()),
+                                     QLocale().formattedDataSize(m_checkProgress->total()), left));
 }
 
-void ImportDialog::checkFinished()
+void ImportDialog::checkFinished(std::shared_ptr<core::PreparedImport> prepared)
 {
-    CheckOutcome outcome = m_checkWatcher.result();
-    if (outcome.cancelled) {
-        QDialog::reject();
-        return;
-    }
-    if (!outcome.error.isEmpty()) {
-        fail(outcome.error);
-        return;
-    }
-    m_prepared = std::move(outcome.prepared);
+    m_progressTimer->stop();
+    m_prepared = std::move(prepared);
     m_mappingEdited = false;
     const core::FieldMapping &mapping = m_prepared->detection.mapping;
     m_schema->setCurrentIndex(m_schema->findData(int(mapping.schema)));
@@ -384,31 +360,23 @@ void ImportDialog::startStore()
     m_timeLeft->clear();
     m_importButton->setEnabled(false);
     m_cancelButton->setEnabled(false);
-    auto prepared = m_prepared;
-    const QString name = m_name->text();
-    const bool drop = m_dropDuplicates->isChecked();
-    m_storeWatcher.setFuture(QtConcurrent::run([this, prepared, name, drop]() -> StoreOutcome {
-        StoreOutcome outcome;
-        try {
-            outcome.dataset = m_importer.commit(*prepared, name, drop);
-        } catch (const core::Error &error) {
-            outcome.error = error.message();
-        }
-        return outcome;
-    }));
+    m_storeTask = runInBackground(
+        this,
+        [&importer = m_importer, prepared = m_prepared, name = m_name->text(), drop = m_dropDuplicates->isChecked()] {
+            return importer.commit(*prepared, name, drop);
+        },
+        [this](const core::DatasetInfo &dataset) { storeFinished(dataset); },
+        [this](const core::Error &error) {
+            m_progress->setRange(0, 1000);
+            m_cancelButton->setEnabled(true);
+            fail(error.message());
+        });
 }
 
-void ImportDialog::storeFinished()
+void ImportDialog::storeFinished(const core::DatasetInfo &dataset)
 {
-    m_progress->setRange(0, 1000);
-    m_cancelButton->setEnabled(true);
-    const StoreOutcome outcome = m_storeWatcher.result();
-    if (!outcome.error.isEmpty()) {
-        fail(outcome.error);
-        return;
-    }
     m_prepared.reset();
-    emit imported(outcome.dataset.id);
+    emit imported(dataset.id);
     accept();
 }
 
@@ -426,7 +394,7 @@ void ImportDialog::fail(const QString &message)
 void ImportDialog::reject()
 {
     if (m_stage == Stage::Checking) {
-        m_cancel->store(true); // checkFinished() closes the dialog once the worker has stopped
+        m_checkProgress->cancel(); // the dialog closes once the worker has stopped
         m_checkingLabel->setText(tr("Cancelling…"));
         return;
     }

@@ -7,9 +7,8 @@
 
 #include <QDialog>
 #include <QElapsedTimer>
-#include <QFutureWatcher>
+#include <QFuture>
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,10 +22,12 @@ class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 class QTableView;
+class QTimer;
 
 namespace mtm::ui {
 
 class ProblemTableModel;
+class TaskProgress;
 
 class ImportDialog : public QDialog
 {
@@ -46,38 +47,27 @@ signals:
     void imported(qint64 datasetId);
 
 private:
-    struct CheckOutcome
-    {
-        std::shared_ptr<core::PreparedImport> prepared;
-        QString error;
-        bool cancelled = false;
-    };
-    struct StoreOutcome
-    {
-        core::DatasetInfo dataset;
-        QString error;
-    };
-
     QWidget *createCheckingPage();
     QWidget *createReviewPage();
     QWidget *createFailedPage();
     void startCheck(std::optional<core::FieldMapping> mapping);
-    void showProgress(qint64 done, qint64 total);
-    void checkFinished();
+    void showProgress();
+    void checkFinished(std::shared_ptr<core::PreparedImport> prepared);
     void showReview();
     void rebuildMappingRows();
     std::optional<core::FieldMapping> chosenMapping() const;
     void mappingEdited();
     void startStore();
-    void storeFinished();
+    void storeFinished(const core::DatasetInfo &dataset);
     void fail(const QString &message);
 
     QString m_path;
     core::DatasetImporter &m_importer;
     std::shared_ptr<core::PreparedImport> m_prepared;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    QFutureWatcher<CheckOutcome> m_checkWatcher;
-    QFutureWatcher<StoreOutcome> m_storeWatcher;
+    std::shared_ptr<TaskProgress> m_checkProgress;
+    QFuture<void> m_checkTask;
+    QFuture<void> m_storeTask;
+    QTimer *m_progressTimer;
     QElapsedTimer m_elapsed;
     Stage m_stage = Stage::Checking;
     bool m_mappingEdited = false;

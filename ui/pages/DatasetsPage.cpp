@@ -1,8 +1,13 @@
 #include "pages/DatasetsPage.h"
 
-#include "Error.h"
+#include "AppCore.h"
+#include "BackgroundTask.h"
+#include "TimeLeft.h"
 #include "data/DatasetCatalog.h"
+#include "dialogs/FileDialog.h"
 #include "dialogs/ImportDialog.h"
+#include "dialogs/InputDialog.h"
+#include "dialogs/MessageBox.h"
 #include "models/DatasetTableModel.h"
 #include "models/ProblemTableModel.h"
 #include "widgets/EmptyStateWidget.h"
@@ -10,19 +15,19 @@
 #include "widgets/RecordPreview.h"
 
 #include <QDragEnterEvent>
-#include <QFileDialog>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
-#include <QMessageBox>
 #include <QMimeData>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace mtm::ui {
@@ -42,10 +47,10 @@ QStringList localFiles(const QMimeData *mime)
 
 } // namespace
 
-DatasetsPage::DatasetsPage(core::DatasetCatalog &catalog, core::DatasetImporter &importer, QWidget *parent)
+DatasetsPage::DatasetsPage(core::AppCore &core, QWidget *parent)
     : Page(parent)
-    , m_catalog(catalog)
-    , m_importer(importer)
+    , m_catalog(core.datasets())
+    , m_importer(core.importer())
     , m_model(new DatasetTableModel(this))
     , m_table(new QTableView(this))
     , m_details(new QTabWidget(this))
@@ -89,16 +94,16 @@ DatasetsPage::DatasetsPage(core::DatasetCatalog &catalog, core::DatasetImporter 
 
     m_rename = new QPushButton(tr("Rename…"), this);
     m_rename->setObjectName(QStringLiteral("renameDatasetButton"));
-    m_export = new QPushButton(tr("Export…"), this);
-    m_export->setObjectName(QStringLiteral("exportDatasetButton"));
+    m_exportButton = new QPushButton(tr("Export…"), this);
+    m_exportButton->setObjectName(QStringLiteral("exportDatasetButton"));
     m_delete = new QPushButton(tr("Delete…"), this);
     m_delete->setObjectName(QStringLiteral("deleteDatasetButton"));
     connect(m_rename, &QPushButton::clicked, this, &DatasetsPage::renameSelected);
-    connect(m_export, &QPushButton::clicked, this, &DatasetsPage::exportSelected);
+    connect(m_exportButton, &QPushButton::clicked, this, &DatasetsPage::exportSelected);
     connect(m_delete, &QPushButton::clicked, this, &DatasetsPage::deleteSelected);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_rename);
-    actions->addWidget(m_export);
+    actions->addWidget(m_exportButton);
     actions->addStretch();
     actions->addWidget(m_delete);
 
@@ -125,6 +130,11 @@ DatasetsPage::DatasetsPage(core::DatasetCatalog &catalog, core::DatasetImporter 
     m_dropOverlay->hide();
 
     refresh();
+}
+
+DatasetsPage::~DatasetsPage()
+{
+    m_export.waitForFinished();
 }
 
 QWidget *DatasetsPage::createDetails()
@@ -207,7 +217,7 @@ const core::DatasetInfo *DatasetsPage::selected() const
 void DatasetsPage::showSelected()
 {
     const core::DatasetInfo *dataset = selected();
-    for (QPushButton *button : {m_rename, m_export, m_delete})
+    for (QPushButton *button : {m_rename, m_exportButton, m_delete})
         button->setEnabled(dataset != nullptr);
     m_details->setEnabled(dataset != nullptr);
     if (!dataset) {
@@ -284,8 +294,8 @@ void DatasetsPage::showPreviewPage(qint64 first)
 
 void DatasetsPage::chooseFilesToImport()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Import Datasets"), QString(), tr("Datasets (*.csv *.tsv *.json *.jsonl *.ndjson);;All files (*)"));
+    const QStringList files = FileDialog::openFiles(
+        this, tr("Import Datasets"), tr("Datasets (*.csv *.tsv *.json *.jsonl *.ndjson);;All files (*)"));
     importFiles(files);
 }
 
@@ -319,15 +329,13 @@ void DatasetsPage::renameSelected()
     if (!dataset)
         return;
     const qint64 id = dataset->id;
-    bool ok = false;
-    const QString name =
-        QInputDialog::getText(this, tr("Rename Dataset"), tr("New name:"), QLineEdit::Normal, dataset->name, &ok);
-    if (!ok)
+    const std::optional<QString> name = InputDialog::text(this, tr("Rename Dataset"), tr("New name:"), dataset->name);
+    if (!name)
         return;
     try {
-        m_catalog.rename(id, name);
+        m_catalog.rename(id, *name);
     } catch (const core::Error &error) {
-        QMessageBox::warning(this, tr("Cannot Rename"), error.message());
+        MessageBox::warning(this, tr("Cannot Rename"), error.message());
     }
     refresh();
     selectDataset(id);
@@ -336,18 +344,53 @@ void DatasetsPage::renameSelected()
 void DatasetsPage::exportSelected()
 {
     const core::DatasetInfo *dataset = selected();
-    if (!dataset)
+    if (!dataset || m_export.isRunning())
         return;
-    const qint64 id = dataset->id;
-    const QString target = QFileDialog::getSaveFileName(
-        this, tr("Export Dataset"), dataset->name + QStringLiteral(".jsonl"), tr("JSON Lines (*.jsonl)"));
+    const QString target = FileDialog::saveFile(this, tr("Export Dataset"), dataset->name + QStringLiteral(".jsonl"),
+                                                tr("JSON Lines (*.jsonl)"));
     if (target.isEmpty())
         return;
-    try {
-        m_catalog.exportJsonl(id, target);
-    } catch (const core::Error &error) {
-        QMessageBox::warning(this, tr("Cannot Export"), error.message());
-    }
+    // Large datasets take a while: the progress, the time left and Cancel show after half a second.
+    auto progress = std::make_shared<TaskProgress>();
+    auto *dialog = new QProgressDialog(tr("Exporting %1…").arg(dataset->name), tr("Cancel"), 0, 1000, this);
+    dialog->setObjectName(QStringLiteral("exportProgress"));
+    dialog->setWindowTitle(tr("Export Dataset"));
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setMinimumDuration(500);
+    dialog->setAutoClose(false);
+    dialog->setAutoReset(false);
+    connect(dialog, &QProgressDialog::canceled, dialog, [progress] { progress->cancel(); });
+    auto *timer = new QTimer(dialog);
+    auto *elapsed = new QElapsedTimer;
+    elapsed->start();
+    connect(timer, &QTimer::timeout, dialog, [dialog, progress, elapsed, name = dataset->name] {
+        dialog->setValue(int(progress->fraction() * 1000));
+        const QString left = timeLeft(elapsed->elapsed(), progress->fraction());
+        dialog->setLabelText(left.isEmpty() ? tr("Exporting %1…").arg(name) : tr("Exporting %1 — %2").arg(name, left));
+    });
+    connect(dialog, &QObject::destroyed, dialog, [elapsed] { delete elapsed; });
+    timer->start(100);
+    m_exportButton->setEnabled(false);
+    const auto finished = [this, dialog] {
+        dialog->deleteLater();
+        m_exportButton->setEnabled(selected() != nullptr);
+    };
+    m_export = runInBackground(
+        this,
+        [&catalog = m_catalog, id = dataset->id, target, report = TaskProgress::reportTo(progress)] {
+            catalog.exportJsonl(id, target, report);
+        },
+        [this, finished, target, records = dataset->recordCount] {
+            finished();
+            emit statusMessage(tr("Exported %Ln record(s) to %1.", nullptr, int(records)).arg(target));
+        },
+        [this, finished](const core::Error &error) {
+            finished();
+            if (error.isCancelled())
+                emit statusMessage(error.message());
+            else
+                MessageBox::warning(this, tr("Cannot Export"), error.message());
+        });
 }
 
 void DatasetsPage::deleteSelected()
@@ -356,17 +399,17 @@ void DatasetsPage::deleteSelected()
     if (!dataset)
         return;
     const qint64 id = dataset->id;
-    const auto answer = QMessageBox::question(
-        this, tr("Delete Dataset"),
+    const auto answer = MessageBox::ask(
+        this, QMessageBox::Question, tr("Delete Dataset"),
         tr("Delete the dataset \"%1\" (%2 records) and its files? The original file you imported is not touched.")
             .arg(dataset->name, QLocale().toString(dataset->recordCount)),
-        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel, {{QMessageBox::Yes, tr("Delete")}});
     if (answer != QMessageBox::Yes)
         return;
     try {
         m_catalog.remove(id);
     } catch (const core::Error &error) {
-        QMessageBox::warning(this, tr("Cannot Delete"), error.message());
+        MessageBox::warning(this, tr("Cannot Delete"), error.message());
     }
     refresh();
 }

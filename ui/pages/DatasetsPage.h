@@ -4,6 +4,7 @@
 
 #include "pages/Page.h"
 
+#include <QFuture>
 #include <QStringList>
 
 class QLabel;
@@ -12,6 +13,7 @@ class QTableView;
 class QTabWidget;
 
 namespace mtm::core {
+class AppCore;
 class DatasetCatalog;
 class DatasetImporter;
 struct DatasetInfo;
@@ -27,7 +29,8 @@ class DatasetsPage : public Page
 {
     Q_OBJECT
 public:
-    DatasetsPage(core::DatasetCatalog &catalog, core::DatasetImporter &importer, QWidget *parent = nullptr);
+    explicit DatasetsPage(core::AppCore &core, QWidget *parent = nullptr);
+    ~DatasetsPage() override; // waits for an export still being written
 
     void refresh() override;
 
@@ -70,11 +73,12 @@ private:
     ProblemTableModel *m_problemModel;
     QTableView *m_problems;
     QPushButton *m_rename;
-    QPushButton *m_export;
+    QPushButton *m_exportButton;
     QPushButton *m_delete;
     QLabel *m_dropOverlay;
     QStringList m_pendingImports;
     bool m_importing = false;
+    QFuture<void> m_export;
 };
 
 } // namespace mtm::ui

@@ -1,7 +1,7 @@
 #include "pages/DeploymentPage.h"
 
-#include "store/SqlExec.h"
-#include "store/Store.h"
+#include "AppCore.h"
+#include "jobs/JobCatalog.h"
 #include "widgets/EmptyStateWidget.h"
 #include "widgets/PageHeader.h"
 
@@ -11,9 +11,9 @@
 
 namespace mtm::ui {
 
-DeploymentPage::DeploymentPage(core::Store &store, QWidget *parent)
+DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     : Page(parent)
-    , m_store(store)
+    , m_jobs(core.jobs())
     , m_models(new QListView(this))
     , m_targets(new QTabWidget(this))
 {
@@ -50,10 +50,7 @@ DeploymentPage::DeploymentPage(core::Store &store, QWidget *parent)
 
 void DeploymentPage::refresh()
 {
-    const int finished =
-        core::queryScalar(m_store.connection(), QStringLiteral("SELECT count(*) FROM jobs WHERE state = 'completed'"))
-            .toInt();
-    showEmptyState(finished == 0);
+    showEmptyState(m_jobs.count(core::JobState::Completed) == 0);
 }
 
 } // namespace mtm::ui

@@ -7,8 +7,9 @@ class QListView;
 class QTabWidget;
 
 namespace mtm::core {
-class Store;
-}
+class AppCore;
+class JobCatalog;
+} // namespace mtm::core
 
 namespace mtm::ui {
 
@@ -16,12 +17,12 @@ class DeploymentPage : public Page
 {
     Q_OBJECT
 public:
-    explicit DeploymentPage(core::Store &store, QWidget *parent = nullptr);
+    explicit DeploymentPage(core::AppCore &core, QWidget *parent = nullptr);
 
     void refresh() override;
 
 private:
-    core::Store &m_store;
+    const core::JobCatalog &m_jobs;
     QListView *m_models;
     QTabWidget *m_targets;
 };

@@ -20,6 +20,10 @@ public:
     virtual void refresh() = 0;
     bool isShowingEmptyState() const;
 
+signals:
+    // A short note on what was done, for the window's status bar.
+    void statusMessage(const QString &text);
+
 protected:
     // Builds the layout; call once from the derived constructor.
     void setUp(PageHeader *header, EmptyStateWidget *emptyState, QWidget *content);

@@ -1,7 +1,7 @@
 #include "pages/TrainingJobsPage.h"
 
-#include "store/SqlExec.h"
-#include "store/Store.h"
+#include "AppCore.h"
+#include "jobs/JobCatalog.h"
 #include "widgets/EmptyStateWidget.h"
 #include "widgets/PageHeader.h"
 
@@ -43,9 +43,9 @@ QChart *createLossChart()
 
 } // namespace
 
-TrainingJobsPage::TrainingJobsPage(core::Store &store, QWidget *parent)
+TrainingJobsPage::TrainingJobsPage(core::AppCore &core, QWidget *parent)
     : Page(parent)
-    , m_store(store)
+    , m_jobs(core.jobs())
     , m_table(new QTableView(this))
     , m_lossChart(new QChartView(createLossChart(), this))
 {
@@ -86,8 +86,7 @@ TrainingJobsPage::TrainingJobsPage(core::Store &store, QWidget *parent)
 
 void TrainingJobsPage::refresh()
 {
-    const int jobs = core::queryScalar(m_store.connection(), QStringLiteral("SELECT count(*) FROM jobs")).toInt();
-    showEmptyState(jobs == 0);
+    showEmptyState(m_jobs.count() == 0);
 }
 
 } // namespace mtm::ui

@@ -7,8 +7,9 @@ class QTableView;
 class QChartView;
 
 namespace mtm::core {
-class Store;
-}
+class AppCore;
+class JobCatalog;
+} // namespace mtm::core
 
 namespace mtm::ui {
 
@@ -16,12 +17,12 @@ class TrainingJobsPage : public Page
 {
     Q_OBJECT
 public:
-    explicit TrainingJobsPage(core::Store &store, QWidget *parent = nullptr);
+    explicit TrainingJobsPage(core::AppCore &core, QWidget *parent = nullptr);
 
     void refresh() override;
 
 private:
-    core::Store &m_store;
+    const core::JobCatalog &m_jobs;
     QTableView *m_table;
     QChartView *m_lossChart;
 };

@@ -40,7 +40,9 @@ PerplexityResult perplexity(Transformer &model, const std::vector<std::int32_t> 
         }
         ++result.windows;
         if (progress && !progress(result.windows, total))
-            break;
+            throw EngineError("Scoring was cancelled after " + std::to_string(result.windows) + " of " +
+                                  std::to_string(total) + " windows",
+                              EngineError::Kind::Cancelled);
     }
     if (result.scoredTokens == 0)
         throw EngineError("The text is too short to score: it needs at least two tokens");

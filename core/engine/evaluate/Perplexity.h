@@ -21,7 +21,7 @@ struct PerplexityResult
 
 // The text's tokens are cut into windows of `window` tokens. With a BOS token every window starts with it and
 // all its tokens are scored; without, the first token of each window is context only. progress(done, total)
-// is called after each window and returns false to stop (the result then covers the windows done).
+// is called after each window and returns false to cancel (EngineError of kind Cancelled).
 PerplexityResult perplexity(Transformer &model, const std::vector<std::int32_t> &tokens, std::int64_t window,
                             std::optional<std::int32_t> bos,
                             const std::function<bool(std::int64_t done, std::int64_t total)> &progress = {});

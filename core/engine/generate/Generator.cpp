@@ -22,7 +22,13 @@ GenerationResult generate(Transformer &model, const std::vector<std::int32_t> &p
                           std::to_string(contextLength));
 
     torch::NoGradGuard noGrad;
-    const bool wasTraining = model.is_training();
+    // The model goes back to the mode it was in however generation ends, cancellation included.
+    struct EvaluationMode
+    {
+        Transformer &model;
+        const bool wasTraining = model.is_training();
+        ~EvaluationMode() { model.train(wasTraining); }
+    } evaluationMode{model};
     model.eval();
     const std::int64_t capacity =
         std::min<std::int64_t>(contextLength, static_cast<std::int64_t>(prompt.size()) + options.maxNewTokens);
@@ -46,10 +52,9 @@ GenerationResult generate(Transformer &model, const std::vector<std::int32_t> &p
         }
         result.tokens.push_back(token);
         history.push_back(token);
-        if (onToken && !onToken(token)) {
-            result.reason = GenerationResult::StopReason::Cancelled;
-            break;
-        }
+        if (onToken && !onToken(token))
+            throw EngineError("Generation was cancelled after " + std::to_string(result.tokens.size()) + " tokens",
+                              EngineError::Kind::Cancelled);
         if (static_cast<std::int64_t>(result.tokens.size()) >= options.maxNewTokens) {
             result.reason = GenerationResult::StopReason::MaxTokens;
             break;
@@ -62,7 +67,6 @@ GenerationResult generate(Transformer &model, const std::vector<std::int32_t> &p
             ForwardInputs(torch::tensor({static_cast<std::int64_t>(token)}, idsOptions).view({1, 1}), &cache));
     }
     result.decodeSeconds = std::chrono::duration<double>(Clock::now() - started).count();
-    model.train(wasTraining);
     return result;
 }
 

@@ -1,5 +1,5 @@
 // Text generation with a KV cache: prefill the prompt, then one token at a time until a stop token, the
-// token limit or the caller's cancellation, reporting each token as it comes.
+// token limit or the context's end, reporting each token as it comes; the caller can cancel at any token.
 #pragma once
 
 #include "engine/generate/Sampler.h"
@@ -21,14 +21,15 @@ struct GenerationOptions
 
 struct GenerationResult
 {
-    enum class StopReason { StopToken, MaxTokens, ContextFull, Cancelled };
+    enum class StopReason { StopToken, MaxTokens, ContextFull };
     std::vector<std::int32_t> tokens; // generated, without the stop token
     StopReason reason = StopReason::MaxTokens;
     double prefillSeconds = 0;
     double decodeSeconds = 0;
 };
 
-// Called with each generated token (not with the stop token); returning false stops generation.
+// Called with each generated token (not with the stop token); returning false cancels: generate() then throws
+// EngineError of kind Cancelled (the tokens reported so far are all the caller gets).
 using TokenCallback = std::function<bool(std::int32_t token)>;
 
 GenerationResult generate(Transformer &model, const std::vector<std::int32_t> &prompt, const GenerationOptions &options,

@@ -30,7 +30,7 @@ MappedFile::MappedFile(const std::string &path)
         if (mapped == MAP_FAILED) {
             const int error = errno;
             ::close(fd);
-            throw EngineError("Cannot map " + path + " into memory: " + std::strerror(error));
+            throw EngineError("Cannot map " + path + " into memory: " + std::strerror(error), EngineError::Kind::Io);
         }
         m_data = static_cast<const std::uint8_t *>(mapped);
     }

@@ -28,12 +28,48 @@ void writeJson(const fs::path &path, const nlohmann::json &json)
     file.commit();
 }
 
+// A history entry as transformers' trainer_state.json writes it: a step or an evaluation.
+nlohmann::json historyEntryJson(const HistoryEntry &entry)
+{
+    if (entry.isEvaluation())
+        return {{"step", entry.step}, {"eval_loss", *entry.evalLoss}};
+    return {{"step", entry.step},
+            {"epoch", entry.epoch},
+            {"loss", entry.loss.value_or(0.0)},
+            {"learning_rate", entry.learningRate},
+            {"grad_norm", entry.gradientNorm},
+            {"tokens", entry.tokens}};
+}
+
+HistoryEntry historyEntryFromJson(const nlohmann::json &json)
+{
+    HistoryEntry entry;
+    entry.step = json.at("step").get<std::int64_t>();
+    if (json.contains("eval_loss")) {
+        entry.evalLoss = json.at("eval_loss").get<double>();
+        return entry;
+    }
+    entry.epoch = json.at("epoch").get<double>();
+    entry.loss = json.at("loss").get<double>();
+    entry.learningRate = json.at("learning_rate").get<double>();
+    entry.gradientNorm = json.at("grad_norm").get<double>();
+    entry.tokens = json.at("tokens").get<std::int64_t>();
+    return entry;
+}
+
 } // namespace
 
 nlohmann::json TrainerState::toJson() const
 {
-    return {{"global_step", step},        {"max_steps", totalSteps}, {"elapsed_seconds", elapsedSeconds},
-            {"trained_tokens", trainedTokens}, {"identity", identity}, {"log_history", history}};
+    nlohmann::json log = nlohmann::json::array();
+    for (const HistoryEntry &entry : history)
+        log.push_back(historyEntryJson(entry));
+    return {{"global_step", step},
+            {"max_steps", totalSteps},
+            {"elapsed_seconds", elapsedSeconds},
+            {"trained_tokens", trainedTokens},
+            {"identity", identity},
+            {"log_history", log}};
 }
 
 TrainerState TrainerState::fromJson(const nlohmann::json &json, const std::string &where)
@@ -45,7 +81,8 @@ TrainerState TrainerState::fromJson(const nlohmann::json &json, const std::strin
         state.elapsedSeconds = json.at("elapsed_seconds").get<double>();
         state.trainedTokens = json.at("trained_tokens").get<std::int64_t>();
         state.identity = json.at("identity");
-        state.history = json.at("log_history");
+        for (const nlohmann::json &entry : json.at("log_history"))
+            state.history.push_back(historyEntryFromJson(entry));
     } catch (const nlohmann::json::exception &error) {
         throw EngineError(where + " is damaged: " + error.what());
     }
@@ -77,12 +114,13 @@ std::vector<std::pair<std::int64_t, std::string>> CheckpointStore::complete() co
 std::string CheckpointStore::write(const CheckpointContents &contents, std::int64_t keep) const
 {
     const fs::path target = fs::path(m_directory) / ("checkpoint-" + std::to_string(contents.state.step));
-    const fs::path partial = fs::path(m_directory) / (".checkpoint-" + std::to_string(contents.state.step) + ".partial");
+    const fs::path partial =
+        fs::path(m_directory) / (".checkpoint-" + std::to_string(contents.state.step) + ".partial");
     std::error_code error;
     fs::remove_all(partial, error);
     fs::create_directories(partial, error);
     if (error)
-        throw EngineError("Cannot create " + partial.string() + ": " + error.message());
+        throw EngineError("Cannot create " + partial.string() + ": " + error.message(), EngineError::Kind::Io);
 
     writeSafetensors((partial / kWeightsFile).string(), contents.weights, {{"format", "pt"}});
     auto optimizer = contents.moments;
@@ -94,7 +132,8 @@ std::string CheckpointStore::write(const CheckpointContents &contents, std::int6
     fs::remove_all(target, error);
     fs::rename(partial, target, error);
     if (error)
-        throw EngineError("Cannot move the checkpoint into " + target.string() + ": " + error.message());
+        throw EngineError("Cannot move the checkpoint into " + target.string() + ": " + error.message(),
+                          EngineError::Kind::Io);
 
     auto all = complete();
     for (std::size_t i = 0; i + static_cast<std::size_t>(std::max<std::int64_t>(1, keep)) < all.size(); ++i)

@@ -5,6 +5,8 @@
 // checkpoint; only the last few are kept.
 #pragma once
 
+#include "engine/train/TrainingResult.h"
+
 #include <nlohmann/json.hpp>
 #include <torch/types.h>
 
@@ -19,12 +21,12 @@ namespace mtm::engine {
 
 struct TrainerState
 {
-    std::int64_t step = 0;       // optimiser steps done
+    std::int64_t step = 0; // optimiser steps done
     std::int64_t totalSteps = 0;
-    double elapsedSeconds = 0;   // wall time of training and evaluation, over all sessions of the job
+    double elapsedSeconds = 0; // wall time of training and evaluation, over all sessions of the job
     std::int64_t trainedTokens = 0;
-    nlohmann::json identity;     // what the run depends on: settings, dataset and base model
-    nlohmann::json history = nlohmann::json::array(); // one entry per step and per evaluation
+    nlohmann::json identity;           // what the run depends on: settings, dataset and base model
+    std::vector<HistoryEntry> history; // one entry per step and per evaluation (log_history in the file)
 
     nlohmann::json toJson() const;
     static TrainerState fromJson(const nlohmann::json &json, const std::string &where);

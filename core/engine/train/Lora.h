@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/model/Transformer.h"
+#include "engine/train/LoraSettings.h"
 
 #include <map>
 #include <memory>
@@ -11,17 +12,6 @@
 #include <vector>
 
 namespace mtm::engine {
-
-struct LoraSettings
-{
-    std::int64_t rank = 16;
-    double alpha = 32;
-    double dropout = 0.05;
-    bool rsLora = false; // scaling alpha / sqrt(r) instead of alpha / r
-    std::vector<std::string> targets = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
-
-    double scaling() const;
-};
 
 // The decoder's projections by name ("model.layers.0.self_attn.q_proj"), in layer order.
 std::vector<std::pair<std::string, std::shared_ptr<Projection>>> decoderProjections(Transformer &model);

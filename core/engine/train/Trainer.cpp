@@ -1,5 +1,7 @@
 #include "engine/train/Trainer.h"
 
+#include "engine/train/CheckpointStore.h"
+
 #include "engine/EngineError.h"
 #include "engine/MemoryUsage.h"
 #include "engine/train/LearningRate.h"
@@ -66,7 +68,13 @@ private:
             m_setup.device.is_cuda() ? cudaAllocatedBytes(m_setup.device.index()) : residentBytes();
         return !m_onProgress || m_onProgress(m_progress);
     }
-    std::optional<double> evaluate(); // nothing when cancelled
+    void reportOrCancel(TrainingProgress::Phase phase, const std::string &message = {})
+    {
+        if (!report(phase, message))
+            cancel();
+    }
+    void evaluate();
+    [[noreturn]] void cancel() const;
     void resumeFrom(const std::string &checkpoint, AdamW &optimizer, TrainingResult &result);
     std::string saveCheckpoint(const AdamW &optimizer);
 
@@ -79,27 +87,37 @@ private:
     PassOptions m_pass;
 };
 
-std::optional<double> TrainingRun::evaluate()
+void TrainingRun::evaluate()
 {
-    m_setup.model->eval();
+    m_setup.model->eval(); // a cancelled run ends here, so the model need not go back to training
     double sum = 0;
     std::int64_t targets = 0;
     for (std::size_t i = 0; i < m_evalBatches.size(); ++i) {
         m_progress.phaseFraction = double(i) / double(m_evalBatches.size());
-        if (!report(TrainingProgress::Phase::Evaluating, "Evaluating on the held-out examples")) {
-            m_setup.model->train();
-            return std::nullopt;
-        }
+        reportOrCancel(TrainingProgress::Phase::Evaluating, "Evaluating on the held-out examples");
         sum += evaluateBatch(*m_setup.model, m_evalBatches[i], m_pass);
         targets += m_evalBatches[i].targetCount;
     }
     m_setup.model->train();
     const double loss = sum / double(std::max<std::int64_t>(1, targets));
-    m_state.history.push_back({{"step", m_state.step}, {"eval_loss", loss}});
+    HistoryEntry entry;
+    entry.step = m_state.step;
+    entry.evalLoss = loss;
+    m_state.history.push_back(entry);
     m_progress.evalLoss = loss;
     m_progress.phaseFraction = 1.0;
     report(TrainingProgress::Phase::Evaluating, "Evaluated on the held-out examples");
-    return loss;
+}
+
+void TrainingRun::cancel() const
+{
+    const std::string stopped =
+        "Training was cancelled at step " + std::to_string(m_state.step) + " of " + std::to_string(m_state.totalSteps);
+    throw EngineError(m_progress.lastCheckpoint.empty()
+                          ? stopped + "; no checkpoint was written yet, so the job starts from the beginning when it "
+                                      "runs again"
+                          : stopped + "; the job continues from " + m_progress.lastCheckpoint + " when it runs again",
+                      EngineError::Kind::Cancelled);
 }
 
 void TrainingRun::resumeFrom(const std::string &checkpoint, AdamW &optimizer, TrainingResult &result)
@@ -119,11 +137,12 @@ void TrainingRun::resumeFrom(const std::string &checkpoint, AdamW &optimizer, Tr
         m_setup.dropoutSource->set_state(loaded.randomState);
     m_state = loaded.state;
     result.resumedFrom = checkpoint;
+    m_progress.lastCheckpoint = checkpoint;
     for (auto entry = m_state.history.rbegin(); entry != m_state.history.rend(); ++entry) {
-        if (entry->contains("eval_loss") && !m_progress.evalLoss)
-            m_progress.evalLoss = (*entry)["eval_loss"].get<double>();
-        if (entry->contains("loss") && !m_progress.loss)
-            m_progress.loss = (*entry)["loss"].get<double>();
+        if (entry->evalLoss && !m_progress.evalLoss)
+            m_progress.evalLoss = entry->evalLoss;
+        if (entry->loss && !m_progress.loss)
+            m_progress.loss = entry->loss;
     }
 }
 
@@ -142,8 +161,7 @@ std::string TrainingRun::saveCheckpoint(const AdamW &optimizer)
 TrainingResult TrainingRun::run(const TrainingRunOptions &options)
 {
     TrainingResult result;
-    if (m_config.outputDirectory.empty())
-        throw EngineError("The job has no output folder (output_dir)");
+    m_config.check();
     const CheckpointStore store((std::filesystem::path(m_config.outputDirectory) / "checkpoints").string());
     if (!options.resume) {
         std::error_code ignored;
@@ -195,16 +213,9 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
         m_progress.trainedTokens = m_state.trainedTokens;
         m_progress.epoch = double(m_state.step) / double(stepsPerEpoch);
     };
-    const auto cancelled = [&] {
-        result.completed = false;
-        result.lastCheckpoint = store.latest().value_or("");
-        result.state = m_state;
-        return result;
-    };
-
     updateTimes();
-    if (m_state.step == 0 && !m_evalBatches.empty() && !evaluate())
-        return cancelled();
+    if (m_state.step == 0 && !m_evalBatches.empty())
+        evaluate();
 
     std::int64_t orderEpoch = -1;
     std::vector<std::size_t> order;
@@ -245,21 +256,21 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
         m_progress.learningRate = learningRate;
         m_progress.gradientNorm = gradientNorm;
         updateTimes();
-        m_state.history.push_back({{"step", m_state.step},
-                                   {"epoch", m_progress.epoch},
-                                   {"loss", loss},
-                                   {"learning_rate", learningRate},
-                                   {"grad_norm", gradientNorm},
-                                   {"tokens", tokens}});
-        if (!report(TrainingProgress::Phase::Training))
-            return cancelled();
+        HistoryEntry entry;
+        entry.step = m_state.step;
+        entry.epoch = m_progress.epoch;
+        entry.loss = loss;
+        entry.learningRate = learningRate;
+        entry.gradientNorm = gradientNorm;
+        entry.tokens = tokens;
+        m_state.history.push_back(entry);
+        reportOrCancel(TrainingProgress::Phase::Training);
 
         const bool last = m_state.step == m_state.totalSteps;
         const bool evalDue = m_config.evalEvery > 0 ? (m_state.step % m_config.evalEvery == 0 || last)
                                                     : m_state.step % stepsPerEpoch == 0;
         if (evalDue && !m_evalBatches.empty()) {
-            if (!evaluate())
-                return cancelled();
+            evaluate();
             updateTimes();
         }
         // By steps when asked; otherwise every few minutes of work, so that a crash loses little.
@@ -268,7 +279,7 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
                 ? m_state.step % m_config.checkpointEvery == 0
                 : m_config.checkpointMinutes > 0 && secondsSince(lastCheckpointTime) >= 60 * m_config.checkpointMinutes;
         if (checkpointDue || last) {
-            result.lastCheckpoint = saveCheckpoint(optimizer);
+            m_progress.lastCheckpoint = saveCheckpoint(optimizer);
             lastCheckpointTime = Clock::now();
         }
     }
@@ -276,8 +287,8 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
     report(TrainingProgress::Phase::Saving, "Writing " + m_config.outputFolderName());
     result.outputPath = writeTrainingOutput(m_config, m_setup, m_state);
     result.lastCheckpoint = store.latest().value_or("");
-    result.completed = true;
-    result.state = m_state;
+    result.steps = m_state.step;
+    result.history = m_state.history;
     updateTimes();
     report(TrainingProgress::Phase::Finished, "Finished");
     return result;

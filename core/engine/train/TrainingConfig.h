@@ -1,14 +1,16 @@
-// A training job's settings, read from and written to JSON with the field names of the REST API
-// (training_type, model_name, dataset, epochs, batch_size, learning_rate, lora_r, ...), checked for sense.
+// What the trainer runs: the method, the base model folder, the records file, the job folder and every setting,
+// typed. The layers above fill it from what the user asked for (the app checks each field by its name there);
+// check() refuses what the trainer cannot run. Free of LibTorch, so that the layers above can hold it.
 #pragma once
 
 #include "engine/chat/ChatTemplate.h"
-#include "engine/train/Lora.h"
+#include "engine/train/LoraSettings.h"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mtm::engine {
 
@@ -16,6 +18,13 @@ namespace mtm::engine {
 // (the guide's "Unsloth" method). Full: every weight trained.
 enum class TrainingMethod { Qlora, Lora, FastLora, Full };
 enum class LearningRateSchedule { Linear, Cosine, Constant };
+
+// A setting the trainer cannot run with: its name in the job's record and what is wrong ("must be 1 to 1000").
+struct SettingProblem
+{
+    std::string setting;
+    std::string problem;
+};
 
 struct TrainingConfig
 {
@@ -55,7 +64,11 @@ struct TrainingConfig
     std::uint64_t maxShardBytes = 5000000000ULL;
     std::optional<ChatFormat> chatFormat;
 
-    static TrainingConfig fromJson(const nlohmann::json &json, const std::string &where);
+    // The settings the trainer cannot run with; check() throws EngineError naming them all.
+    std::vector<SettingProblem> problems() const;
+    void check() const;
+    // The record of the job written beside its output (training_config.json), with the names transformers and
+    // PEFT use for these settings.
     nlohmann::json toJson() const;
     // The settings that decide the result: a resumed job must have the same ones.
     nlohmann::json fingerprint() const;

@@ -40,7 +40,7 @@ std::string writeTrainingOutput(const TrainingConfig &config, TrainingSetup &set
     fs::remove_all(partial, error);
     fs::create_directories(partial, error);
     if (error)
-        throw EngineError("Cannot create " + partial.string() + ": " + error.message());
+        throw EngineError("Cannot create " + partial.string() + ": " + error.message(), EngineError::Kind::Io);
 
     if (config.usesLora()) {
         saveLoraAdapter(*setup.model, config.lora, partial.string(), config.baseModel);
@@ -52,7 +52,8 @@ std::string writeTrainingOutput(const TrainingConfig &config, TrainingSetup &set
     for (const std::string &name : tokenizerFiles(config.baseModel)) {
         fs::copy_file(fs::path(config.baseModel) / name, partial / name, fs::copy_options::overwrite_existing, error);
         if (error)
-            throw EngineError("Cannot copy " + name + " into " + partial.string() + ": " + error.message());
+            throw EngineError("Cannot copy " + name + " into " + partial.string() + ": " + error.message(),
+                              EngineError::Kind::Io);
     }
     writeJson(partial / "training_config.json", config.toJson());
     writeJson(partial / "trainer_state.json", state.toJson());
@@ -60,7 +61,8 @@ std::string writeTrainingOutput(const TrainingConfig &config, TrainingSetup &set
     fs::remove_all(target, error);
     fs::rename(partial, target, error);
     if (error)
-        throw EngineError("Cannot move the output into " + target.string() + ": " + error.message());
+        throw EngineError("Cannot move the output into " + target.string() + ": " + error.message(),
+                          EngineError::Kind::Io);
     return target.string();
 }
 

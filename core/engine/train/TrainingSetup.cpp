@@ -25,7 +25,8 @@ torch::Device chooseDevice(const std::string &wanted)
     const bool cuda = torch::cuda::is_available();
     if (wanted == "cuda" && !cuda)
         throw EngineError("CUDA was asked for (device: cuda), but no usable CUDA device is present");
-    return (wanted == "cuda" || (wanted == "auto" && cuda)) ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    return (wanted == "cuda" || (wanted == "auto" && cuda)) ? torch::Device(torch::kCUDA, 0)
+                                                            : torch::Device(torch::kCPU);
 }
 
 torch::Dtype chooseDtype(const std::string &wanted, const torch::Device &device)
@@ -44,7 +45,8 @@ std::shared_ptr<at::Generator> dropoutGenerator(const torch::Device &device, std
 {
 #ifdef MTM_HAS_CUDA
     if (device.is_cuda()) {
-        auto generator = std::make_shared<at::Generator>(at::detail::getCUDAHooks().getDefaultCUDAGenerator(device.index()));
+        auto generator =
+            std::make_shared<at::Generator>(at::detail::getCUDAHooks().getDefaultCUDAGenerator(device.index()));
         generator->set_current_seed(seed);
         return generator;
     }
@@ -66,9 +68,9 @@ nlohmann::json baseModelIdentity(const std::string &directory)
     std::uint64_t weightBytes = 0;
     std::set<std::string> files;
     for (const auto &[tensor, file] : checkpointWeightMap(directory))
-        files.insert(file);
+        files.insert(file); // the path of the file, within directory
     for (const std::string &file : files)
-        weightBytes += std::filesystem::file_size(std::filesystem::path(directory) / file);
+        weightBytes += std::filesystem::file_size(file);
     return {{"config", fileFingerprint((std::filesystem::path(directory) / "config.json").string())},
             {"weight_bytes", weightBytes}};
 }
@@ -81,8 +83,6 @@ TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<
         if (onMessage)
             onMessage(text);
     };
-    if (config.usesFastPath() && config.lora.dropout > 0)
-        throw EngineError("The fast LoRA path trains without LoRA dropout (lora_dropout must be 0)");
     TrainingSetup setup;
     setup.device = chooseDevice(config.device);
     setup.dtype = chooseDtype(config.dtype, setup.device);
@@ -102,7 +102,8 @@ TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<
     dataOptions.seed = config.seed;
     setup.data = buildSftData(config.records, *setup.tokenizer, *setup.chat, dataOptions);
 
-    say("Loading the base model (" + dtypeName(setup.dtype) + " on " + (setup.device.is_cuda() ? "CUDA" : "the CPU") + ")");
+    say("Loading the base model (" + dtypeName(setup.dtype) + " on " + (setup.device.is_cuda() ? "CUDA" : "the CPU") +
+        ")");
     setup.model = loadTransformer(config.baseModel, setup.dtype, setup.device);
     if (setup.tokenizer->vocabularySize() > setup.model->config().vocabSize)
         throw EngineError("The tokenizer of " + config.baseModel + " has " +

@@ -1,0 +1,33 @@
+// A command made of commands: `mtm datasets import|list|...`, and the whole of `mtm` itself. It lists its
+// commands in its usage and hands the rest of the command line to the one named.
+#pragma once
+
+#include "CliCommand.h"
+
+#include <memory>
+#include <vector>
+
+namespace mtm::cli {
+
+class CommandGroup : public CliCommand
+{
+public:
+    CommandGroup(QString name, QString summary, QString usage);
+
+    void add(std::unique_ptr<CliCommand> command);
+    CliCommand *find(const QString &name) const;
+
+    // arguments[1] names the command to run; with none, or --help, prints the group's usage.
+    int run(const QStringList &arguments, CliContext &context) override;
+
+protected:
+    void printUsage(QTextStream &stream) const;
+    // Runs the command named by arguments[1] with the rest of them.
+    int runCommand(const QStringList &arguments, CliContext &context);
+
+private:
+    QString m_usage;
+    std::vector<std::unique_ptr<CliCommand>> m_commands;
+};
+
+} // namespace mtm::cli

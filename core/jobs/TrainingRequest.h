@@ -1,0 +1,56 @@
+// A training job as the user asks for it, with the REST API's field names — name, description, training_type,
+// model_name, dataset_id or dataset, epochs, batch_size, learning_rate, the LoRA and the advanced settings — and
+// the app's defaults for what is left out; read from JSON and checked field by field, and resolved against this
+// installation (the base model by name, the dataset by id or name) into what the engine runs.
+#pragma once
+
+#include "engine/train/TrainingConfig.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+#include <optional>
+
+namespace mtm::core {
+
+class AppCore;
+
+// The guide's methods: QLoRA, the fast LoRA path ("unsloth"), plain LoRA, full fine-tuning ("standard") and
+// RAG (a vector index of the documents, not a fine-tune).
+enum class TrainingType { Qlora, Unsloth, Lora, Standard, Rag };
+
+QString trainingTypeId(TrainingType type); // "qlora", "unsloth", "lora", "standard", "rag"
+std::optional<TrainingType> trainingTypeFromId(const QString &id);
+const QVector<TrainingType> &allTrainingTypes();
+
+struct TrainingRequest
+{
+    Q_DECLARE_TR_FUNCTIONS(TrainingRequest)
+
+public:
+    QString name;
+    QString description;
+    TrainingType type = TrainingType::Qlora;
+    QString modelName = QStringLiteral("starter"); // "starter", a model folder, or a base model of this app
+    QString dataset;                               // a dataset's id or name
+    // The settings the engine runs with. Its paths (base model, records, job folder) are filled by resolve().
+    engine::TrainingConfig settings;
+
+    // The app's defaults for a method.
+    static TrainingRequest defaults(TrainingType type);
+    // Reads a request; what is left out takes the defaults of its training_type. Throws Error (InvalidInput) that
+    // names `where` and every field that is wrong: of the wrong type, out of range, unknown (with the nearest
+    // known name) or missing.
+    static TrainingRequest fromJson(const QJsonObject &json, const QString &where);
+    // Every field, with the names fromJson reads.
+    QJsonObject toJson() const;
+
+    // What the engine runs for this request in jobFolder: the base model's folder (the starter model is installed
+    // first when it is asked for and missing) and the dataset's records. Throws Error: NotFound for a dataset or
+    // model that is not there, InvalidInput for a RAG request (not a fine-tune).
+    engine::TrainingConfig resolve(const AppCore &core, const QString &where, const QString &jobFolder) const;
+};
+
+} // namespace mtm::core
