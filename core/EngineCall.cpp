@@ -41,6 +41,10 @@ void rethrowAsCoreError()
         throw;
     } catch (const engine::EngineError &error) {
         throw Error(kindOf(error.kind()), QString::fromStdString(error.what()));
+    } catch (const c10::OutOfMemoryError &) {
+        throw Error(Error::Kind::Internal,
+                    Text::tr("The GPU ran out of memory. Choose a smaller batch size or sequence "
+                             "length, QLoRA instead of LoRA, or turn on gradient checkpointing."));
     } catch (const c10::Error &error) {
         throw Error(
             Error::Kind::Internal,

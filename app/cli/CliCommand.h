@@ -19,6 +19,8 @@ public:
 
     const QString &name() const { return m_name; }
     const QString &summary() const { return m_summary; }
+    // How the command is written in a list of commands: "export DATASET FILE".
+    virtual QString synopsis() const { return m_name; }
     // Whether the command computes with the engine (the process then starts once more with a short OpenMP spin).
     virtual bool computes() const { return false; }
 

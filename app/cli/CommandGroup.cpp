@@ -1,10 +1,13 @@
 #include "CommandGroup.h"
 
+#include "Error.h"
+
 namespace mtm::cli {
 
-CommandGroup::CommandGroup(QString name, QString summary, QString usage)
+CommandGroup::CommandGroup(QString name, QString summary, QString usage, QString footer)
     : CliCommand(std::move(name), std::move(summary))
     , m_usage(std::move(usage))
+    , m_footer(std::move(footer))
 {}
 
 void CommandGroup::add(std::unique_ptr<CliCommand> command)
@@ -26,9 +29,11 @@ void CommandGroup::printUsage(QTextStream &stream) const
     stream << m_usage << "\n\nCommands:\n";
     int width = 4;
     for (const auto &command : m_commands)
-        width = qMax(width, int(command->name().size()));
+        width = qMax(width, int(command->synopsis().size()));
     for (const auto &command : m_commands)
-        stream << "  " << command->name().leftJustified(width + 2) << command->summary() << '\n';
+        stream << "  " << command->synopsis().leftJustified(width + 2) << command->summary() << '\n';
+    if (!m_footer.isEmpty())
+        stream << '\n' << m_footer << '\n';
 }
 
 int CommandGroup::run(const QStringList &arguments, CliContext &context)
@@ -57,7 +62,14 @@ int CommandGroup::runCommand(const QStringList &arguments, CliContext &context)
     }
     QStringList rest = arguments.mid(2);
     rest.prepend(typed + QLatin1Char(' ') + command->name());
-    return command->run(rest, context);
+    try {
+        return command->run(rest, context);
+    } catch (const core::Error &error) {
+        // "There is no dataset 'x'." — and where to see what there is.
+        if (error.kind() != core::Error::Kind::NotFound || !find(QStringLiteral("list")))
+            throw;
+        throw core::Error(error.kind(), QStringLiteral("%1 '%2 list' shows them.").arg(error.message(), typed));
+    }
 }
 
 } // namespace mtm::cli

@@ -12,7 +12,8 @@ namespace mtm::cli {
 class CommandGroup : public CliCommand
 {
 public:
-    CommandGroup(QString name, QString summary, QString usage);
+    // usage: what comes before the list of commands; footer: what comes after it.
+    CommandGroup(QString name, QString summary, QString usage, QString footer = QString());
 
     void add(std::unique_ptr<CliCommand> command);
     CliCommand *find(const QString &name) const;
@@ -27,6 +28,7 @@ protected:
 
 private:
     QString m_usage;
+    QString m_footer;
     std::vector<std::unique_ptr<CliCommand>> m_commands;
 };
 

@@ -10,8 +10,9 @@ CommandLine::CommandLine()
     : CommandGroup(QStringLiteral("mtm"), QString(),
                    QStringLiteral("Usage: mtm [--help] [--version] <command> [options]\n\n"
                                   "Model Training Manager on the command line: the same data, jobs and models as the "
-                                  "desktop app.\n\nRun 'mtm help <command>' for a command's options. Exit status: 0 "
-                                  "success, 1 the command failed, 2 the command line is wrong, 130 cancelled."))
+                                  "desktop app."),
+                   QStringLiteral("Exit status: 0 success, 1 the command failed, 2 the command line is wrong, 130 "
+                                  "cancelled (Ctrl+C)."))
 {}
 
 bool CommandLine::computes(const QString &name) const
@@ -25,14 +26,10 @@ int CommandLine::run(const QStringList &arguments, CliContext &context)
     QStringList line = arguments;
     line.replace(0, QStringLiteral("mtm")); // Qt gives the program's path
     const QString first = line.value(1);
-    if (first == QLatin1String("help") && line.size() == 2)
-        line.replace(1, QStringLiteral("--help"));
     if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
         context.out << "mtm " << MTM_VERSION << '\n';
         return Success;
     }
-    if (first == QLatin1String("help") && line.size() > 2) // mtm help <command> [<subcommand>]
-        line = QStringList{QStringLiteral("mtm")} + line.mid(2) + QStringList{QStringLiteral("--help")};
     try {
         return CommandGroup::run(line, context);
     } catch (const core::Error &error) {

@@ -7,6 +7,14 @@ void ParsedCommand::addPositional(const QString &name, const QString &descriptio
     m_positionals.push_back({name, description, syntax});
 }
 
+QString ParsedCommand::synopsis() const
+{
+    QString text = name();
+    for (const Positional &positional : m_positionals)
+        text += QLatin1Char(' ') + (positional.syntax.isEmpty() ? positional.name : positional.syntax);
+    return text;
+}
+
 void ParsedCommand::setArgumentCount(int minimum, int maximum)
 {
     m_minimumArguments = minimum;

@@ -21,6 +21,7 @@ public:
     using CliCommand::CliCommand;
 
     int run(const QStringList &arguments, CliContext &context) override;
+    QString synopsis() const override;
 
 protected:
     void setDescription(const QString &description) { m_description = description; }

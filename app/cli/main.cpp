@@ -8,6 +8,7 @@
 #include "DatasetsRenameCommand.h"
 #include "DatasetsShowCommand.h"
 #include "GenerateCommand.h"
+#include "HelpCommand.h"
 #include "InfoCommand.h"
 #include "MakeTinyModelCommand.h"
 #include "PerplexityCommand.h"
@@ -26,8 +27,8 @@ std::unique_ptr<mtm::cli::CommandGroup> datasetsCommands()
     using namespace mtm::cli;
     auto group = std::make_unique<CommandGroup>(
         QStringLiteral("datasets"), QStringLiteral("Import, list, show, export, rename and delete datasets"),
-        QStringLiteral("Usage: mtm datasets <command> [options]\n\nDATASET is an id or a name. "
-                       "'mtm datasets <command> --help' shows a command's options."));
+        QStringLiteral("Usage: mtm datasets <command> [options]"),
+        QStringLiteral("DATASET is an id or a name. 'mtm datasets <command> --help' shows a command's options."));
     group->add(std::make_unique<DatasetsImportCommand>());
     group->add(std::make_unique<DatasetsListCommand>());
     group->add(std::make_unique<DatasetsShowCommand>());
@@ -43,6 +44,7 @@ int main(int argc, char *argv[])
 {
     using namespace mtm::cli;
     CommandLine commandLine;
+    commandLine.add(std::make_unique<HelpCommand>(commandLine));
     commandLine.add(std::make_unique<InfoCommand>());
     commandLine.add(datasetsCommands());
     commandLine.add(std::make_unique<GenerateCommand>());

@@ -135,10 +135,12 @@ public:
     }
     void operator()(const char *key, LearningRateSchedule &target)
     {
-        std::string id;
-        operator()(key, id);
-        if (id.empty())
+        if (!find(key).isString()) {
+            std::string ignored;
+            operator()(key, ignored); // absent: the default; of another type: said so
             return;
+        }
+        std::string id = find(key).toString().toStdString();
         if (id == "constant_with_warmup") // transformers' name for the same schedule
             id = "constant";
         for (const auto &[schedule, name] : kSchedules)
@@ -151,10 +153,12 @@ public:
     }
     void operator()(const char *key, std::optional<ChatFormat> &target)
     {
-        std::string id;
-        operator()(key, id);
-        if (id.empty())
+        if (!find(key).isString()) {
+            std::string ignored;
+            operator()(key, ignored); // absent: the model's own format; of another type: said so
             return;
+        }
+        const std::string id = find(key).toString().toStdString();
         target = ChatTemplate::formatFromId(id);
         if (!target)
             m_problems << TrainingRequest::tr("unknown %1 \"%2\" (llama3, llama31, chatml, mistral, gemma, phi3 or "
@@ -325,7 +329,11 @@ TrainingRequest TrainingRequest::fromJson(const QJsonObject &json, const QString
     QStringList problems;
     const QJsonValue typeValue = json.value(QLatin1String("training_type"));
     const QString typeId = typeValue.isString() ? typeValue.toString() : QStringLiteral("qlora");
-    const std::optional<TrainingType> type = trainingTypeFromId(typeId);
+    // The engine's names for two methods are accepted too, as they always were.
+    const QString canonical = typeId == QLatin1String("fast_lora") ? QStringLiteral("unsloth")
+                              : typeId == QLatin1String("full")    ? QStringLiteral("standard")
+                                                                   : typeId;
+    const std::optional<TrainingType> type = trainingTypeFromId(canonical);
     if (!typeValue.isUndefined() && !typeValue.isNull() && !typeValue.isString())
         problems << tr("\"training_type\" must be text");
     else if (!type)

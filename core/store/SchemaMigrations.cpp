@@ -85,6 +85,10 @@ const QVector<SchemaMigration> &schemaMigrations()
                  updated_at    TEXT    NOT NULL
              ))"),
              QStringLiteral("INSERT INTO jobs_v2 SELECT * FROM jobs"),
+             // The highest id ever given stays, so that a deleted job's id is never given again.
+             QStringLiteral("DELETE FROM sqlite_sequence WHERE name = 'jobs_v2'"),
+             QStringLiteral("INSERT INTO sqlite_sequence (name, seq) SELECT 'jobs_v2', seq FROM sqlite_sequence "
+                            "WHERE name = 'jobs'"),
              QStringLiteral("DROP TABLE jobs"),
              QStringLiteral("ALTER TABLE jobs_v2 RENAME TO jobs"),
              QStringLiteral("CREATE INDEX jobs_by_state ON jobs(state)"),

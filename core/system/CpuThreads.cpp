@@ -1,5 +1,6 @@
 #include "system/CpuThreads.h"
 
+#include "EngineCall.h"
 #include "engine/MemoryUsage.h"
 #include "engine/RuntimeInfo.h"
 #include "engine/ThreadSpinLimit.h"
@@ -8,7 +9,7 @@ namespace mtm::core {
 
 int applyCpuThreads(int requested)
 {
-    return engine::setCpuThreads(requested);
+    return callEngine([requested] { return engine::setCpuThreads(requested); });
 }
 
 } // namespace mtm::core

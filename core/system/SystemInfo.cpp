@@ -1,5 +1,6 @@
 #include "system/SystemInfo.h"
 
+#include "EngineCall.h"
 #include "engine/RuntimeInfo.h"
 
 #include <QCoreApplication>
@@ -21,7 +22,7 @@ struct Text
 
 SystemInfo SystemInfo::collect()
 {
-    const engine::RuntimeInfo runtime = engine::queryRuntimeInfo();
+    const engine::RuntimeInfo runtime = callEngine([] { return engine::queryRuntimeInfo(); });
     SystemInfo info;
     info.appVersion = QStringLiteral(MTM_VERSION);
     info.qtRuntimeVersion = QString::fromLatin1(qVersion());

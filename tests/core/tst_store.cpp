@@ -280,7 +280,8 @@ private slots:
                                  insertJob(db, QVariant(), QStringLiteral("qlora"), QStringLiteral("paused")));
     }
 
-    // A database of the first version keeps its jobs and their metrics, and its references, when it is updated.
+    // A database of the first version keeps its jobs, their metrics, its references and its id counter when it is
+    // updated.
     void migratesTheFirstVersionKeepingJobsAndMetrics()
     {
         const QString path = m_dir.filePath(QStringLiteral("version1.sqlite"));
@@ -296,6 +297,10 @@ private slots:
             const qint64 jobId = insertJob(db, datasetId, QStringLiteral("unsloth"), QStringLiteral("completed"));
             for (qint64 step = 1; step <= 3; ++step)
                 insertMetric(db, jobId, step);
+            // Two jobs that were deleted: their ids must never come back.
+            insertJob(db, QVariant());
+            insertJob(db, QVariant());
+            execSql(db, QStringLiteral("DELETE FROM jobs WHERE id > %1").arg(jobId));
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("version1"));
@@ -311,7 +316,7 @@ private slots:
         QCOMPARE(
             queryScalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name LIKE 'jobs_by_%'")).toInt(),
             2);
-        insertJob(db, QVariant(), QStringLiteral("lora"), QStringLiteral("interrupted"));
+        QCOMPARE(insertJob(db, QVariant(), QStringLiteral("lora"), QStringLiteral("interrupted")), qint64(4));
         execSql(db, QStringLiteral("DELETE FROM jobs WHERE training_type = 'unsloth'"));
         QCOMPARE(queryScalar(db, QStringLiteral("SELECT count(*) FROM job_metrics")).toInt(), 0); // still cascades
     }

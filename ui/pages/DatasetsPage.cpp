@@ -134,6 +134,9 @@ DatasetsPage::DatasetsPage(core::AppCore &core, QWidget *parent)
 
 DatasetsPage::~DatasetsPage()
 {
+    // The export uses the core's catalog, which must not go before it: stop it (its file is left as it was).
+    if (m_exportProgress)
+        m_exportProgress->cancel();
     m_export.waitForFinished();
 }
 
@@ -343,16 +346,17 @@ void DatasetsPage::renameSelected()
 
 void DatasetsPage::exportSelected()
 {
-    const core::DatasetInfo *dataset = selected();
-    if (!dataset || m_export.isRunning())
+    if (!selected() || m_export.isRunning())
         return;
-    const QString target = FileDialog::saveFile(this, tr("Export Dataset"), dataset->name + QStringLiteral(".jsonl"),
+    const core::DatasetInfo dataset = *selected(); // a copy: the table may change while the file dialog is open
+    const QString target = FileDialog::saveFile(this, tr("Export Dataset"), dataset.name + QStringLiteral(".jsonl"),
                                                 tr("JSON Lines (*.jsonl)"));
     if (target.isEmpty())
         return;
     // Large datasets take a while: the progress, the time left and Cancel show after half a second.
     auto progress = std::make_shared<TaskProgress>();
-    auto *dialog = new QProgressDialog(tr("Exporting %1…").arg(dataset->name), tr("Cancel"), 0, 1000, this);
+    m_exportProgress = progress;
+    auto *dialog = new QProgressDialog(tr("Exporting %1…").arg(dataset.name), tr("Cancel"), 0, 1000, this);
     dialog->setObjectName(QStringLiteral("exportProgress"));
     dialog->setWindowTitle(tr("Export Dataset"));
     dialog->setWindowModality(Qt::WindowModal);
@@ -363,7 +367,7 @@ void DatasetsPage::exportSelected()
     auto *timer = new QTimer(dialog);
     auto *elapsed = new QElapsedTimer;
     elapsed->start();
-    connect(timer, &QTimer::timeout, dialog, [dialog, progress, elapsed, name = dataset->name] {
+    connect(timer, &QTimer::timeout, dialog, [dialog, progress, elapsed, name = dataset.name] {
         dialog->setValue(int(progress->fraction() * 1000));
         const QString left = timeLeft(elapsed->elapsed(), progress->fraction());
         dialog->setLabelText(left.isEmpty() ? tr("Exporting %1…").arg(name) : tr("Exporting %1 — %2").arg(name, left));
@@ -377,10 +381,10 @@ void DatasetsPage::exportSelected()
     };
     m_export = runInBackground(
         this,
-        [&catalog = m_catalog, id = dataset->id, target, report = TaskProgress::reportTo(progress)] {
+        [&catalog = m_catalog, id = dataset.id, target, report = TaskProgress::reportTo(progress)] {
             catalog.exportJsonl(id, target, report);
         },
-        [this, finished, target, records = dataset->recordCount] {
+        [this, finished, target, records = dataset.recordCount] {
             finished();
             emit statusMessage(tr("Exported %Ln record(s) to %1.", nullptr, int(records)).arg(target));
         },

@@ -7,6 +7,8 @@
 #include <QFuture>
 #include <QStringList>
 
+#include <memory>
+
 class QLabel;
 class QPushButton;
 class QTableView;
@@ -24,6 +26,7 @@ namespace mtm::ui {
 class DatasetTableModel;
 class ProblemTableModel;
 class RecordPreview;
+class TaskProgress;
 
 class DatasetsPage : public Page
 {
@@ -79,6 +82,7 @@ private:
     QStringList m_pendingImports;
     bool m_importing = false;
     QFuture<void> m_export;
+    std::shared_ptr<TaskProgress> m_exportProgress;
 };
 
 } // namespace mtm::ui

@@ -169,8 +169,9 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
     }
 
     report(TrainingProgress::Phase::Preparing, "Preparing");
-    m_setup = prepareTraining(
-        m_config, [this](const std::string &message) { report(TrainingProgress::Phase::Preparing, message); });
+    m_setup = prepareTraining(m_config, [this](const std::string &message) {
+        reportOrCancel(TrainingProgress::Phase::Preparing, message); // loading a large model takes a while
+    });
     const SftData &data = m_setup.data;
     result.records = data.records;
     result.truncated = data.truncated;
