@@ -3,6 +3,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/DatasetImporter.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/JobQueue.h"
 #include "model/ModelFactory.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
@@ -36,7 +37,10 @@ void AppCore::openServices()
     applyCpuThreads(m_settings->cpuThreads());
     m_datasets = std::make_unique<DatasetCatalog>(*m_store, *m_dataDirectory);
     m_importer = std::make_unique<DatasetImporter>(*m_datasets);
-    m_jobs = std::make_unique<JobCatalog>(*m_store);
+    m_jobs = std::make_unique<JobCatalog>(*m_store, *m_dataDirectory, *m_datasets);
+    // A job left running by a runner that is gone (a crash, a power cut) shows as interrupted from the start.
+    m_jobs->markInterrupted();
+    m_queue = std::make_unique<JobQueue>(*this);
 }
 
 AppCore::~AppCore() = default;
@@ -69,6 +73,11 @@ DatasetImporter &AppCore::importer() const
 JobCatalog &AppCore::jobs() const
 {
     return *m_jobs;
+}
+
+JobQueue &AppCore::queue() const
+{
+    return *m_queue;
 }
 
 QString AppCore::starterModel() const

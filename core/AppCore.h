@@ -14,6 +14,7 @@ class DataDirectory;
 class DatasetCatalog;
 class DatasetImporter;
 class JobCatalog;
+class JobQueue;
 class Store;
 
 class AppCore
@@ -40,6 +41,9 @@ public:
     DatasetCatalog &datasets() const;
     DatasetImporter &importer() const;
     JobCatalog &jobs() const;
+    // The process's job queue: it runs jobs once started (the desktop app starts it at once; `mtm jobs` when a
+    // command waits for a job).
+    JobQueue &queue() const;
 
     // The folder of the built-in starter model in the data directory, copied there from the app first when it is
     // missing or older than the app's. Throws Error.
@@ -56,6 +60,7 @@ private:
     std::unique_ptr<DatasetImporter> m_importer;
     std::unique_ptr<JobCatalog> m_jobs;
     QString m_shippedStarterModel;
+    std::unique_ptr<JobQueue> m_queue; // last: its running jobs stop before the services they use go
 };
 
 } // namespace mtm::core

@@ -2,6 +2,8 @@
 
 #include "Error.h"
 
+#include <algorithm>
+
 namespace mtm::cli {
 
 CommandGroup::CommandGroup(QString name, QString summary, QString usage, QString footer)
@@ -22,6 +24,11 @@ CliCommand *CommandGroup::find(const QString &name) const
             return command.get();
     }
     return nullptr;
+}
+
+bool CommandGroup::computes() const
+{
+    return std::any_of(m_commands.begin(), m_commands.end(), [](const auto &command) { return command->computes(); });
 }
 
 void CommandGroup::printUsage(QTextStream &stream) const

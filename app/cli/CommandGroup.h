@@ -20,6 +20,7 @@ public:
 
     // arguments[1] names the command to run; with none, or --help, prints the group's usage.
     int run(const QStringList &arguments, CliContext &context) override;
+    bool computes() const override; // when one of its commands does
 
 protected:
     void printUsage(QTextStream &stream) const;

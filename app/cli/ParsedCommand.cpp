@@ -70,6 +70,17 @@ std::optional<double> ParsedCommand::numberOption(const QCommandLineParser &pars
     return value;
 }
 
+std::optional<qint64> ParsedCommand::jobId(const QCommandLineParser &parser, int index, CliContext &context) const
+{
+    bool ok = false;
+    const QString text = parser.positionalArguments().value(index);
+    const qint64 id = text.toLongLong(&ok);
+    if (ok && id > 0)
+        return id;
+    usageError(QStringLiteral("'%1' is not a job id ('mtm jobs list' shows them).").arg(text), context);
+    return std::nullopt;
+}
+
 int ParsedCommand::usageError(const QString &message, CliContext &context) const
 {
     context.err << m_typed << ": " << message << '\n';

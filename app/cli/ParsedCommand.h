@@ -35,6 +35,8 @@ protected:
     // The option's value as a number in [minimum, maximum]; on failure says why and returns nothing.
     std::optional<double> numberOption(const QCommandLineParser &parser, const QCommandLineOption &option,
                                        double minimum, double maximum, CliContext &context) const;
+    // The positional argument at index as a job id (a whole number above 0); on failure says why and returns nothing.
+    std::optional<qint64> jobId(const QCommandLineParser &parser, int index, CliContext &context) const;
     // "mtm datasets import: " + message, on standard error; returns UsageError.
     int usageError(const QString &message, CliContext &context) const;
 

@@ -2,64 +2,17 @@
 
 #include "AppCore.h"
 #include "CliText.h"
+#include "CtrlC.h"
 #include "Error.h"
+#include "JsonFile.h"
 #include "jobs/FineTuneRun.h"
 #include "jobs/TrainingRequest.h"
 #include "settings/DataDirectory.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonParseError>
-#include <QScopeGuard>
-
-#include <atomic>
-#include <csignal>
 
 namespace mtm::cli {
-namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void onInterrupt(int)
-{
-    g_interrupted = true;
-}
-
-QJsonObject readJobFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw core::Error(core::Error::Kind::Io, QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
-    const QByteArray bytes = file.readAll();
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
-    if (error.error != QJsonParseError::NoError) {
-        const QByteArray before = bytes.left(error.offset);
-        const qsizetype line = before.count('\n') + 1;
-        const qsizetype column = error.offset - (before.lastIndexOf('\n') + 1) + 1;
-        throw core::Error(
-            core::Error::Kind::InvalidInput,
-            QStringLiteral("%1, line %2, column %3: %4").arg(path).arg(line).arg(column).arg(error.errorString()));
-    }
-    if (!document.isObject())
-        throw core::Error(core::Error::Kind::InvalidInput,
-                          QStringLiteral("%1: a training job is a JSON object ({\"training_type\": ...})").arg(path));
-    return document.object();
-}
-
-QString formatNumber(double value, int decimals)
-{
-    return QString::number(value, 'f', decimals);
-}
-
-QString mebibytes(quint64 bytes)
-{
-    return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
-}
-
-} // namespace
 
 TrainCommand::TrainCommand()
     : ParsedCommand(QStringLiteral("train"), QStringLiteral("Fine-tune a model from a JSON job description"))
@@ -85,7 +38,7 @@ int TrainCommand::execute(const QCommandLineParser &parser, CliContext &context)
     QTextStream &err = context.err;
 
     const QString configPath = parser.positionalArguments().constFirst();
-    const core::TrainingRequest request = core::TrainingRequest::fromJson(readJobFile(configPath), configPath);
+    const core::TrainingRequest request = core::TrainingRequest::fromJson(readJsonObject(configPath), configPath);
     core::AppCore &core = context.core();
     const QString jobFolder =
         parser.isSet(m_output) ? parser.value(m_output) : core.dataDirectory().jobFolderForFile(configPath);
@@ -93,9 +46,7 @@ int TrainCommand::execute(const QCommandLineParser &parser, CliContext &context)
     out << "Job folder: " << QDir::toNativeSeparators(QFileInfo(jobFolder).absoluteFilePath()) << '\n';
     out.flush();
 
-    g_interrupted = false;
-    const auto previous = std::signal(SIGINT, onInterrupt);
-    const auto restoreSignal = qScopeGuard([previous] { std::signal(SIGINT, previous); });
+    const CtrlC ctrlC;
     const auto logStep = qint64(*every);
     bool interruptNoted = false;
     engine::TrainingProgress last;
@@ -104,7 +55,7 @@ int TrainCommand::execute(const QCommandLineParser &parser, CliContext &context)
         result = core::runFineTune(config, !parser.isSet(m_restart), [&](const engine::TrainingProgress &p) {
             using Phase = engine::TrainingProgress::Phase;
             last = p;
-            if (g_interrupted && !interruptNoted) {
+            if (CtrlC::pressed() && !interruptNoted) {
                 err << "Stopping after this step...\n";
                 err.flush();
                 interruptNoted = true;
@@ -112,15 +63,12 @@ int TrainCommand::execute(const QCommandLineParser &parser, CliContext &context)
             if (p.phase == Phase::Preparing || p.phase == Phase::Saving) {
                 out << QString::fromStdString(p.message) << '\n';
             } else if (p.phase == Phase::Evaluating && p.phaseFraction >= 1.0 && p.evalLoss) {
-                out << "eval  step " << p.step << "  held-out loss " << formatNumber(*p.evalLoss, 4) << '\n';
+                out << evaluationLine(p) << '\n';
             } else if (p.phase == Phase::Training && p.loss && (p.step % logStep == 0 || p.step == p.totalSteps)) {
-                out << "step " << p.step << '/' << p.totalSteps << "  epoch " << formatNumber(p.epoch, 2) << "  loss "
-                    << formatNumber(*p.loss, 4) << "  lr " << QString::number(p.learningRate, 'e', 2) << "  grad "
-                    << formatNumber(p.gradientNorm, 3) << "  " << formatNumber(p.tokensPerSecond, 0) << " tok/s  "
-                    << mebibytes(p.memoryBytes) << "  " << formatDuration(qint64(p.etaSeconds)) << " left\n";
+                out << stepLine(p) << '\n';
             }
             out.flush();
-            return !g_interrupted.load();
+            return !CtrlC::pressed();
         });
     } catch (const core::Error &error) {
         if (!error.isCancelled())

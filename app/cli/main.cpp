@@ -10,6 +10,13 @@
 #include "GenerateCommand.h"
 #include "HelpCommand.h"
 #include "InfoCommand.h"
+#include "JobsCancelCommand.h"
+#include "JobsCreateCommand.h"
+#include "JobsDeleteCommand.h"
+#include "JobsListCommand.h"
+#include "JobsResumeCommand.h"
+#include "JobsRunCommand.h"
+#include "JobsShowCommand.h"
 #include "MakeTinyModelCommand.h"
 #include "PerplexityCommand.h"
 #include "TokenizeCommand.h"
@@ -38,6 +45,23 @@ std::unique_ptr<mtm::cli::CommandGroup> datasetsCommands()
     return group;
 }
 
+std::unique_ptr<mtm::cli::CommandGroup> jobsCommands()
+{
+    using namespace mtm::cli;
+    auto group = std::make_unique<CommandGroup>(
+        QStringLiteral("jobs"), QStringLiteral("Queue, follow, cancel, resume and delete training jobs"),
+        QStringLiteral("Usage: mtm jobs <command> [options]"),
+        QStringLiteral("The jobs are the desktop app's: a job queued here shows up in its window, which runs it."));
+    group->add(std::make_unique<JobsCreateCommand>());
+    group->add(std::make_unique<JobsListCommand>());
+    group->add(std::make_unique<JobsShowCommand>());
+    group->add(std::make_unique<JobsCancelCommand>());
+    group->add(std::make_unique<JobsResumeCommand>());
+    group->add(std::make_unique<JobsDeleteCommand>());
+    group->add(std::make_unique<JobsRunCommand>());
+    return group;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -47,6 +71,7 @@ int main(int argc, char *argv[])
     commandLine.add(std::make_unique<HelpCommand>(commandLine));
     commandLine.add(std::make_unique<InfoCommand>());
     commandLine.add(datasetsCommands());
+    commandLine.add(jobsCommands());
     commandLine.add(std::make_unique<GenerateCommand>());
     commandLine.add(std::make_unique<TokenizeCommand>());
     commandLine.add(std::make_unique<PerplexityCommand>());

@@ -292,6 +292,23 @@ QString trainingTypeId(TrainingType type)
     return QStringLiteral("rag");
 }
 
+QString trainingTypeTitle(TrainingType type)
+{
+    switch (type) {
+    case TrainingType::Qlora:
+        return TrainingRequest::tr("QLoRA");
+    case TrainingType::Unsloth:
+        return TrainingRequest::tr("Fast LoRA");
+    case TrainingType::Lora:
+        return TrainingRequest::tr("LoRA");
+    case TrainingType::Standard:
+        return TrainingRequest::tr("Standard");
+    case TrainingType::Rag:
+        break;
+    }
+    return TrainingRequest::tr("RAG");
+}
+
 std::optional<TrainingType> trainingTypeFromId(const QString &id)
 {
     for (const TrainingType type : allTrainingTypes())

@@ -21,7 +21,8 @@ class AppCore;
 // RAG (a vector index of the documents, not a fine-tune).
 enum class TrainingType { Qlora, Unsloth, Lora, Standard, Rag };
 
-QString trainingTypeId(TrainingType type); // "qlora", "unsloth", "lora", "standard", "rag"
+QString trainingTypeId(TrainingType type);    // "qlora", "unsloth", "lora", "standard", "rag"
+QString trainingTypeTitle(TrainingType type); // for people: "QLoRA", "Fast LoRA", "LoRA", "Standard", "RAG"
 std::optional<TrainingType> trainingTypeFromId(const QString &id);
 const QVector<TrainingType> &allTrainingTypes();
 

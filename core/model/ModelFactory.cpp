@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMutex>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -140,6 +141,9 @@ bool starterModelIsCurrent(const DataDirectory &dataDirectory, const QString &sh
 
 QString installStarterModel(const DataDirectory &dataDirectory, const QString &shippedFolder)
 {
+    // The window's start-up check and a job's worker may both ask at once.
+    static QMutex installing;
+    const QMutexLocker lock(&installing);
     const QString folder = starterModelFolder(dataDirectory);
     if (starterModelIsCurrent(dataDirectory, shippedFolder))
         return folder;

@@ -95,6 +95,23 @@ const QVector<SchemaMigration> &schemaMigrations()
              QStringLiteral("CREATE INDEX jobs_by_dataset ON jobs(dataset_id)"),
          },
          true},
+        {3,
+         QStringLiteral("the process running a job and its heartbeat, cancel requests, and each job's log"),
+         {
+             // A job is running while its runner process is alive and beats; one that stopped beating was
+             // interrupted (a crash, a power cut) and can be resumed from its last checkpoint.
+             QStringLiteral("ALTER TABLE jobs ADD COLUMN runner_pid INTEGER"),
+             QStringLiteral("ALTER TABLE jobs ADD COLUMN heartbeat_at TEXT"),
+             // Cancel asked from another process (the command line while the app runs the job, or the other way).
+             QStringLiteral("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0"),
+             QStringLiteral(R"(CREATE TABLE job_logs (
+                 job_id      INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                 line        INTEGER NOT NULL CHECK (line >= 1),
+                 recorded_at TEXT    NOT NULL,
+                 message     TEXT    NOT NULL,
+                 PRIMARY KEY (job_id, line)
+             ) WITHOUT ROWID)"),
+         }},
     };
     return migrations;
 }

@@ -11,4 +11,8 @@ int applyCpuThreads(int requested);
 // and keeps freed memory in the process for reuse (see MemoryUsage.h).
 void prepareProcessForComputing(char **argv);
 
+// Lowers the calling thread's scheduling priority (and that of the compute threads it starts), so that long work
+// in the background leaves the window and the rest of the desktop responsive. Does nothing where unsupported.
+void lowerThisThreadsPriority();
+
 } // namespace mtm::core

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -286,6 +287,108 @@ private slots:
         QVERIFY2(second.out.contains(QStringLiteral("step 420/420")), qPrintable(second.out));
         for (const char *file : {"adapter_model.safetensors", "adapter_config.json", "tokenizer.json"})
             QVERIFY2(QFileInfo::exists(folder + QStringLiteral("/lora_model/") + QLatin1String(file)), file);
+    }
+
+    // The done-when of the Training Jobs issue: a process killed in the middle of a job (after a checkpoint) leaves
+    // the job interrupted at the next start; resumed, it ends with the weights of a run never interrupted.
+    void jobsSurviveAKillAndResumeBitIdentical()
+    {
+        const QString model = m_dir.filePath(QStringLiteral("tiny-for-jobs"));
+        QCOMPARE(run({QStringLiteral("make-tiny-model"), QStringLiteral("--out"), model, QStringLiteral("--hidden"),
+                      QStringLiteral("32")})
+                     .exitCode,
+                 0);
+        QByteArray lines;
+        for (int i = 0; i < 16; ++i)
+            lines += QStringLiteral("{\"prompt\": \"Say %1.\", \"completion\": \"%1 %1\"}\n").arg(i).toUtf8();
+        QCOMPARE(run({QStringLiteral("datasets"), QStringLiteral("import"), write(QStringLiteral("say.jsonl"), lines),
+                      QStringLiteral("--name"), QStringLiteral("say")})
+                     .exitCode,
+                 0);
+        const QString job = write(QStringLiteral("say-job.json"),
+                                  QStringLiteral("{\"training_type\": \"lora\", \"model_name\": \"%1\", \"dataset\": "
+                                                 "\"say\", \"epochs\": 40, \"batch_size\": 2, \"learning_rate\": "
+                                                 "0.001, \"save_steps\": 1, \"eval_count\": 2}")
+                                      .arg(model)
+                                      .toUtf8());
+        const auto createdId = [](const QString &out) {
+            const QRegularExpressionMatch match = QRegularExpression(QStringLiteral("Created job (\\d+)")).match(out);
+            return match.hasMatch() ? match.captured(1) : QString();
+        };
+        const auto adapter = [&](const QString &id) {
+            QFile file(
+                m_dir.filePath(QStringLiteral("data/models/job_%1/lora_model/adapter_model.safetensors").arg(id)));
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+
+        const Result whole = run({QStringLiteral("jobs"), QStringLiteral("create"), job, QStringLiteral("--wait")});
+        QVERIFY2(whole.exitCode == 0, qPrintable(whole.err));
+        const QString wholeId = createdId(whole.out);
+        QVERIFY2(whole.out.contains(QStringLiteral("Job %1 completed").arg(wholeId)), qPrintable(whole.out));
+
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("MTM_DATA_DIR"), m_dir.filePath(QStringLiteral("data")));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(MTM_CLI_PATH),
+                      {QStringLiteral("jobs"), QStringLiteral("create"), job, QStringLiteral("--wait"),
+                       QStringLiteral("--log-every"), QStringLiteral("1")});
+        QByteArray out;
+        // "Writing checkpoint-6" is said as it starts: checkpoint-5 is whole on disk by then.
+        while (!out.contains("Writing checkpoint-6") && process.waitForReadyRead(60000))
+            out += process.readAllStandardOutput();
+        QVERIFY2(out.contains("Writing checkpoint-6"), out.constData());
+        ::kill(pid_t(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished(30000));
+        const QString id = createdId(QString::fromUtf8(out));
+        QVERIFY(!id.isEmpty() && id != wholeId);
+
+        const Result shown = run({QStringLiteral("jobs"), QStringLiteral("show"), id, QStringLiteral("--json")});
+        QCOMPARE(shown.exitCode, 0);
+        const QJsonObject state = QJsonDocument::fromJson(shown.out.toUtf8()).object();
+        QCOMPARE(state.value(QStringLiteral("state")).toString(), QStringLiteral("interrupted"));
+        QVERIFY(
+            QFileInfo::exists(m_dir.filePath(QStringLiteral("data/models/job_%1/checkpoints/checkpoint-5").arg(id))));
+
+        const Result resumed = run({QStringLiteral("jobs"), QStringLiteral("resume"), id, QStringLiteral("--wait")});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.out.contains(QStringLiteral("Job %1 completed").arg(id)), qPrintable(resumed.out));
+        const QByteArray expected = adapter(wholeId);
+        QVERIFY(expected.size() > 1000);
+        QVERIFY2(adapter(id) == expected, "the resumed job's adapter differs from the uninterrupted one's");
+    }
+
+    void jobsAreListedShownCancelledAndDeleted()
+    {
+        const QString job =
+            write(QStringLiteral("later.json"), "{\"dataset\": \"say\", \"name\": \"For later\", \"epochs\": 1}");
+        Result result = run({QStringLiteral("jobs"), QStringLiteral("create"), job, QStringLiteral("--json")});
+        QCOMPARE(result.exitCode, 0);
+        const QJsonObject created = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        const QString id = QString::number(created.value(QStringLiteral("id")).toInt());
+        QCOMPARE(created.value(QStringLiteral("state")).toString(), QStringLiteral("queued"));
+        QCOMPARE(created.value(QStringLiteral("training_type")).toString(), QStringLiteral("qlora"));
+
+        result = run({QStringLiteral("jobs"), QStringLiteral("list")});
+        QVERIFY2(result.out.contains(QStringLiteral("For later")), qPrintable(result.out));
+        QCOMPARE(run({QStringLiteral("jobs"), QStringLiteral("cancel"), id}).exitCode, 0);
+        result = run({QStringLiteral("jobs"), QStringLiteral("show"), id});
+        QVERIFY2(result.out.contains(QStringLiteral("state:    cancelled")), qPrintable(result.out));
+        result = run({QStringLiteral("jobs"), QStringLiteral("cancel"), id});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("only a queued or running job can be cancelled")),
+                 qPrintable(result.err));
+        QCOMPARE(run({QStringLiteral("jobs"), QStringLiteral("delete"), id, QStringLiteral("--yes")}).exitCode, 0);
+        result = run({QStringLiteral("jobs"), QStringLiteral("show"), id});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("There is no job %1. 'mtm jobs list' shows them.").arg(id)),
+                 qPrintable(result.err));
+        QCOMPARE(run({QStringLiteral("jobs"), QStringLiteral("show"), QStringLiteral("seven")}).exitCode, 2);
+        result = run({QStringLiteral("jobs"), QStringLiteral("create"), QStringLiteral("--set"),
+                      QStringLiteral("dataset=say"), QStringLiteral("--set"), QStringLiteral("epochs=many")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("\"epochs\" must be a whole number")), qPrintable(result.err));
     }
 
     void trainExplainsBadJobs()

@@ -4,6 +4,7 @@
 // load and save by name.
 #pragma once
 
+#include "engine/LiveObjects.h"
 #include "engine/model/KvCache.h"
 #include "engine/model/ModelConfig.h"
 #include "engine/quant/Nf4.h"
@@ -166,6 +167,7 @@ public:
     std::shared_ptr<Projection> lm_head; // null when tied to the embeddings
 
 private:
+    detail::LiveCounter m_live{detail::transformerCount()};
     ModelConfig m_config;
     torch::Tensor m_inverseFrequencies; // [head dim / 2], float32, moved to the device of the input
 };
@@ -173,7 +175,8 @@ private:
 // softmax(q kᵀ / sqrt(d) + mask) v for q [batch, heads, time, d] and k, v [batch, kv heads, keys, d] (grouped-query
 // attention repeats k and v); causal when the mask is undefined. The fused kernel with LibTorch 2, else eager
 // with the softmax in float32.
-torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v, const torch::Tensor &mask);
+torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                        const torch::Tensor &mask);
 
 // The inverse frequencies of the rotary embedding, with rope scaling applied (float64 for reference use).
 torch::Tensor ropeInverseFrequencies(const ModelConfig &config);

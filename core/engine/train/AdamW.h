@@ -4,6 +4,8 @@
 // can be saved and restored exactly.
 #pragma once
 
+#include "engine/LiveObjects.h"
+
 #include <torch/types.h>
 
 #include <cstdint>
@@ -49,10 +51,11 @@ public:
     std::vector<std::pair<std::string, torch::Tensor>> moments() const;
     // Puts back what weights() and moments() returned, and the step count. Throws EngineError for a missing
     // or misshapen tensor.
-    void restore(const std::map<std::string, torch::Tensor> &weights, const std::map<std::string, torch::Tensor> &moments,
-                 std::int64_t steps);
+    void restore(const std::map<std::string, torch::Tensor> &weights,
+                 const std::map<std::string, torch::Tensor> &moments, std::int64_t steps);
 
 private:
+    detail::LiveCounter m_live{detail::optimizerCount()};
     struct Slot
     {
         TrainableParameter parameter;

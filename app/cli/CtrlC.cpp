@@ -1,0 +1,34 @@
+#include "CtrlC.h"
+
+#include <atomic>
+#include <csignal>
+
+namespace mtm::cli {
+namespace {
+
+std::atomic<bool> g_pressed{false};
+
+extern "C" void onInterrupt(int)
+{
+    g_pressed = true;
+}
+
+} // namespace
+
+CtrlC::CtrlC()
+    : m_previous(std::signal(SIGINT, onInterrupt))
+{
+    g_pressed = false;
+}
+
+CtrlC::~CtrlC()
+{
+    std::signal(SIGINT, m_previous);
+}
+
+bool CtrlC::pressed()
+{
+    return g_pressed;
+}
+
+} // namespace mtm::cli

@@ -1,0 +1,46 @@
+#include "jobs/JobInfo.h"
+
+namespace mtm::core {
+
+bool JobInfo::isFinished() const
+{
+    return state == JobState::Completed || state == JobState::Failed || state == JobState::Cancelled;
+}
+
+QString JobInfo::outputFolder() const
+{
+    switch (request.type) {
+    case TrainingType::Qlora:
+        return directory + QStringLiteral("/qlora_model");
+    case TrainingType::Unsloth:
+    case TrainingType::Lora:
+        return directory + QStringLiteral("/lora_model");
+    case TrainingType::Standard:
+        return directory + QStringLiteral("/standard_model");
+    case TrainingType::Rag:
+        break;
+    }
+    return directory + QStringLiteral("/rag_model");
+}
+
+QJsonObject JobInfo::toJson() const
+{
+    const auto time = [](const QDateTime &when) {
+        return when.isValid() ? QJsonValue(when.toString(Qt::ISODate)) : QJsonValue();
+    };
+    QJsonObject json = request.toJson();
+    json.insert(QStringLiteral("id"), id);
+    json.insert(QStringLiteral("dataset_id"), datasetId ? QJsonValue(*datasetId) : QJsonValue());
+    json.insert(QStringLiteral("state"), jobStateId(state));
+    json.insert(QStringLiteral("step"), step);
+    json.insert(QStringLiteral("total_steps"), totalSteps);
+    json.insert(QStringLiteral("progress"), progress());
+    json.insert(QStringLiteral("error"), error.isEmpty() ? QJsonValue() : QJsonValue(error));
+    json.insert(QStringLiteral("output_dir"), outputFolder());
+    json.insert(QStringLiteral("created_at"), time(createdAt));
+    json.insert(QStringLiteral("started_at"), time(startedAt));
+    json.insert(QStringLiteral("finished_at"), time(finishedAt));
+    return json;
+}
+
+} // namespace mtm::core

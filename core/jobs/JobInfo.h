@@ -1,0 +1,44 @@
+// One training job as the store keeps it: what was asked for (the request, with the REST API's fields), where it
+// stands (state, steps, the error that ended it), where its files are, and when things happened.
+#pragma once
+
+#include "jobs/JobState.h"
+#include "jobs/TrainingRequest.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace mtm::core {
+
+struct JobInfo
+{
+    qint64 id = 0;
+    TrainingRequest request;
+    std::optional<qint64> datasetId; // empty once the dataset was deleted
+    JobState state = JobState::Queued;
+    qint64 step = 0;
+    qint64 totalSteps = 0;
+    QString error;     // why a job failed or was interrupted
+    QString directory; // absolute: <data>/models/job_<id>
+    QDateTime createdAt;
+    QDateTime startedAt;  // the first time it ran
+    QDateTime finishedAt; // when it last ended
+    QDateTime updatedAt;
+    bool cancelRequested = false;
+
+    // 0 to 1.
+    double progress() const { return totalSteps > 0 ? double(step) / double(totalSteps) : 0.0; }
+    bool isFinished() const;
+    // Where the method writes its result: <directory>/qlora_model, lora_model, standard_model or rag_model.
+    QString outputFolder() const;
+    QString checkpointsFolder() const { return directory + QStringLiteral("/checkpoints"); }
+
+    // The job as the REST API and `mtm jobs --json` show it: the request's fields, then id, state, step,
+    // total_steps, progress, error, output_dir and the times.
+    QJsonObject toJson() const;
+};
+
+} // namespace mtm::core

@@ -1,0 +1,134 @@
+#include "jobs/JobWorker.h"
+
+#include "AppCore.h"
+#include "Error.h"
+#include "jobs/FineTuneRun.h"
+#include "system/CpuThreads.h"
+
+#include <QCoreApplication>
+#include <QDir>
+
+namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(JobWorker)
+};
+
+constexpr qint64 kFlushMs = 1000; // the store and the files are written about once a second
+constexpr qint64 kSignalMs = 100; // progress reaches the window at most ten times a second
+
+} // namespace
+
+JobWorker::JobWorker(const AppCore &core, JobInfo job)
+    : m_core(core)
+    , m_job(std::move(job))
+    , m_files(m_job.directory)
+{}
+
+void JobWorker::run()
+{
+    lowerThisThreadsPriority();
+    m_sinceFlush.start();
+    m_sinceSignal.start();
+    JobCatalog &jobs = m_core.jobs();
+    JobState state = JobState::Completed;
+    QString error;
+    try {
+        const QString where = Text::tr("job %1").arg(m_job.id);
+        say(m_job.startedAt.isValid() && m_job.step > 0 ? Text::tr("Continuing from step %1.").arg(m_job.step)
+                                                        : Text::tr("Starting."));
+        const engine::TrainingConfig config = m_job.request.resolve(m_core, where, m_job.directory);
+        const engine::TrainingResult result = runFineTune(
+            config, true, [this](const engine::TrainingProgress &progress) { return onProgress(progress); });
+        if (result.truncated > 0)
+            say(Text::tr("%1 of %2 records were longer than max_seq_length and were cut.")
+                    .arg(result.truncated)
+                    .arg(result.records));
+        say(Text::tr("Finished: %1").arg(QDir::toNativeSeparators(QString::fromStdString(result.outputPath))));
+    } catch (const Error &failure) {
+        error = failure.message();
+        if (!failure.isCancelled()) {
+            state = JobState::Failed;
+            say(Text::tr("Failed: %1").arg(failure.message()));
+        } else if (JobState(m_endAs.load()) == JobState::Interrupted) {
+            state = JobState::Interrupted;
+            error = Text::tr("The job was stopped before it finished (the app was closed, or Ctrl+C). Resume it to "
+                             "continue from its last checkpoint.");
+            say(Text::tr("Stopped: %1").arg(failure.message()));
+        } else {
+            state = JobState::Cancelled;
+            say(Text::tr("Cancelled: %1").arg(failure.message()));
+        }
+    }
+    try {
+        flush();
+        jobs.finish(m_job.id, state, state == JobState::Completed ? QString() : error);
+    } catch (const Error &failure) {
+        // The store cannot be written: the job stays running there and is found interrupted at the next start.
+        Q_EMIT logged(m_job.id, failure.message());
+    }
+    Q_EMIT progressed(m_job.id, m_last);
+    Q_EMIT finished(m_job.id);
+}
+
+bool JobWorker::onProgress(const engine::TrainingProgress &progress)
+{
+    using Phase = engine::TrainingProgress::Phase;
+    const bool newPhase = progress.phase != m_last.phase;
+    m_last = progress;
+    if (progress.phase == Phase::Training) {
+        JobMetric metric;
+        metric.step = progress.step;
+        metric.epoch = progress.epoch;
+        metric.loss = progress.loss;
+        metric.learningRate = progress.learningRate;
+        metric.gradientNorm = progress.gradientNorm;
+        metric.tokensPerSecond = progress.tokensPerSecond;
+        metric.memoryBytes = qint64(progress.memoryBytes);
+        m_metrics.append(metric);
+    } else if (progress.phase == Phase::Evaluating && progress.phaseFraction >= 1.0 && progress.evalLoss) {
+        JobMetric metric;
+        metric.step = progress.step;
+        metric.evalLoss = progress.evalLoss;
+        m_metrics.append(metric);
+        say(Text::tr("Held-out loss at step %1: %2").arg(progress.step).arg(*progress.evalLoss, 0, 'f', 4));
+    } else if ((progress.phase == Phase::Preparing || progress.phase == Phase::Saving) && !progress.message.empty()) {
+        say(QString::fromStdString(progress.message));
+    }
+    if (m_sinceFlush.elapsed() >= kFlushMs)
+        flush();
+    if (newPhase || m_sinceSignal.elapsed() >= kSignalMs) {
+        m_sinceSignal.restart();
+        Q_EMIT progressed(m_job.id, progress);
+    }
+    return m_endAs < 0;
+}
+
+void JobWorker::say(const QString &message)
+{
+    m_messages.append(message);
+    Q_EMIT logged(m_job.id, message);
+}
+
+void JobWorker::flush()
+{
+    m_sinceFlush.restart();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const JobMetric &metric : m_metrics)
+        m_files.append(metric, now);
+    for (const QString &message : m_messages)
+        m_files.append(message, now);
+    m_files.flush();
+    JobCatalog &jobs = m_core.jobs();
+    jobs.addMetrics(m_job.id, m_metrics);
+    jobs.addLog(m_job.id, m_messages);
+    if (m_last.totalSteps > 0)
+        jobs.setSteps(m_job.id, m_last.step, m_last.totalSteps);
+    m_metrics.clear();
+    m_messages.clear();
+}
+
+} // namespace mtm::core
