@@ -94,6 +94,16 @@
     </message>
 </context>
 <context>
+    <name>mtm::ui::MainWindow</name>
+    <message numerus="yes">
+        <source>%n training job(s) are running. Quit and stop them after the current step? Each can be resumed from its last checkpoint.</source>
+        <translation>
+            <numerusform>%n training job are running. Quit and stop them after the current step? Each can be resumed from its last checkpoint.</numerusform>
+            <numerusform>%n training jobs are running. Quit and stop them after the current step? Each can be resumed from its last checkpoint.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>mtm::ui::SettingsDialog</name>
     <message numerus="yes">
         <source>Automatic: %n thread(s), one per logical core</source>

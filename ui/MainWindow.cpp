@@ -2,7 +2,9 @@
 
 #include "AppCore.h"
 #include "dialogs/AboutDialog.h"
+#include "dialogs/MessageBox.h"
 #include "dialogs/SettingsDialog.h"
+#include "jobs/JobQueue.h"
 #include "pages/DatasetsPage.h"
 #include "pages/DeploymentPage.h"
 #include "pages/TrainingJobsPage.h"
@@ -191,6 +193,17 @@ void MainWindow::restoreWindowState()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    const int running = m_core.queue().runningHere();
+    if (running > 0 &&
+        MessageBox::ask(this, QMessageBox::Question, tr("Quit"),
+                        tr("%n training job(s) are running. Quit and stop them after the current step? Each can be "
+                           "resumed from its last checkpoint.",
+                           nullptr, running),
+                        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                        {{QMessageBox::Yes, tr("Stop and Quit")}}) != QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
     core::AppSettings &settings = m_core.settings();
     settings.setMainWindowGeometry(saveGeometry());
     settings.setMainWindowState(saveState());

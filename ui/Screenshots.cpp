@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "dialogs/ImportDialog.h"
 #include "pages/DatasetsPage.h"
+#include "pages/TrainingJobsPage.h"
 
 #include <QApplication>
 #include <QDialog>
@@ -100,6 +101,24 @@ QStringList saveScreenshots(MainWindow &window, const QString &directory)
         written << save(*dialog, dir, QStringLiteral("dialog-import-review.png"));
         dialog->reject();
         settle();
+    }
+    // The selected job's log and summary, and the New Job dialog.
+    window.showPage(MainWindow::PageId::TrainingJobs);
+    auto *jobs = static_cast<TrainingJobsPage *>(window.page(MainWindow::PageId::TrainingJobs));
+    if (auto *details = jobs->findChild<QTabWidget *>(QStringLiteral("jobDetails"));
+        details && !jobs->isShowingEmptyState()) {
+        const QStringList names = {QStringLiteral("job-log.png"), QStringLiteral("job-summary.png")};
+        for (int tab = 1; tab <= 2; ++tab) {
+            details->setCurrentIndex(tab);
+            written << save(window, dir, names[tab - 1]);
+        }
+        details->setCurrentIndex(0);
+    }
+    jobs->openNewJobDialog();
+    settle(20); // the base model is checked in the background
+    if (auto *dialog = jobs->findChild<QDialog *>(QStringLiteral("newJobDialog"))) {
+        written << save(*dialog, dir, QStringLiteral("dialog-new-job.png"));
+        dialog->reject();
     }
     window.showPage(shownBefore);
 

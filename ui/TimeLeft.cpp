@@ -15,4 +15,13 @@ QString timeLeft(qint64 elapsedMs, double fraction)
     return QCoreApplication::translate("TimeLeft", "about %n minute(s) left", nullptr, minutes);
 }
 
+QString durationText(qint64 seconds)
+{
+    if (seconds < 60)
+        return QCoreApplication::translate("TimeLeft", "%1 s").arg(seconds);
+    if (seconds < 3600)
+        return QCoreApplication::translate("TimeLeft", "%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return QCoreApplication::translate("TimeLeft", "%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
 } // namespace mtm::ui

@@ -11,7 +11,7 @@ GenerateCommand::GenerateCommand()
         "Generates a continuation of the prompt, or with --chat the model's reply to it as a user message (using the "
         "model's chat template), and prints it as it is generated."));
     addOptions({m_model, m_prompt, m_chat, m_system, m_maxTokens, m_temperature, m_topK, m_topP, m_penalty, m_seed,
-                m_format, m_dtype, m_device});
+                m_format, m_adapter, m_dtype, m_device});
 }
 
 int GenerateCommand::execute(const QCommandLineParser &parser, CliContext &context)
@@ -35,7 +35,8 @@ int GenerateCommand::execute(const QCommandLineParser &parser, CliContext &conte
         return usageError(QStringLiteral("the prompt is empty (give --prompt or standard input)."), context);
 
     const auto language = core::LanguageModel::open(
-        modelFolder(parser, m_model, context), {parser.value(m_dtype), parser.value(m_device), parser.value(m_format)});
+        modelFolder(parser, m_model, context),
+        {parser.value(m_dtype), parser.value(m_device), parser.value(m_format), parser.value(m_adapter)});
     context.err << "Model: " << language->summary() << '\n';
     context.err.flush();
     auto print = [&](const QString &piece) {

@@ -17,6 +17,7 @@ protected:
 
 private:
     const QCommandLineOption m_model = modelOption();
+    const QCommandLineOption m_adapter = adapterOption();
     const QCommandLineOption m_prompt{QStringLiteral("prompt"), QStringLiteral("The prompt (default: standard input)."),
                                       QStringLiteral("TEXT")};
     const QCommandLineOption m_chat{QStringLiteral("chat"), QStringLiteral("Treat the prompt as a chat message.")};

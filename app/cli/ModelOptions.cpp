@@ -7,7 +7,15 @@ namespace mtm::cli {
 QCommandLineOption modelOption()
 {
     return QCommandLineOption(QStringLiteral("model"),
-                              QStringLiteral("The model folder (default: the built-in starter model)."),
+                              QStringLiteral("The model folder, or a LoRA adapter folder (default: the built-in "
+                                             "starter model)."),
+                              QStringLiteral("DIR"));
+}
+
+QCommandLineOption adapterOption()
+{
+    return QCommandLineOption(QStringLiteral("adapter"),
+                              QStringLiteral("A LoRA adapter folder (a job's qlora_model or lora_model) to apply."),
                               QStringLiteral("DIR"));
 }
 

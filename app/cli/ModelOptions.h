@@ -1,5 +1,5 @@
-// The options of the commands that use a model: which model (by default the built-in starter model), and the
-// dtype and device it runs in.
+// The options of the commands that use a model: which model (by default the built-in starter model; a LoRA
+// adapter folder stands for its base with the adapter), an adapter to apply, and the dtype and device.
 #pragma once
 
 #include "CliContext.h"
@@ -10,6 +10,7 @@
 namespace mtm::cli {
 
 QCommandLineOption modelOption();
+QCommandLineOption adapterOption();
 QCommandLineOption dtypeOption();
 QCommandLineOption deviceOption();
 

@@ -15,7 +15,7 @@ PerplexityCommand::PerplexityCommand()
     setDescription(QStringLiteral(
         "Prints the mean negative log-likelihood per token (nats) and the perplexity of a model over a text file, "
         "scored in consecutive windows of N tokens (each starting with BOS when the tokenizer adds one)."));
-    addOptions({m_model, m_file, m_context, m_dtype, m_device});
+    addOptions({m_model, m_adapter, m_file, m_context, m_dtype, m_device});
 }
 
 int PerplexityCommand::execute(const QCommandLineParser &parser, CliContext &context)
@@ -30,8 +30,9 @@ int PerplexityCommand::execute(const QCommandLineParser &parser, CliContext &con
         throw core::Error(core::Error::Kind::Io,
                           QStringLiteral("Cannot read %1: %2").arg(input.fileName(), input.errorString()));
     const QString text = QString::fromUtf8(input.readAll());
-    const auto language = core::LanguageModel::open(modelFolder(parser, m_model, context),
-                                                    {parser.value(m_dtype), parser.value(m_device), QString()});
+    const auto language =
+        core::LanguageModel::open(modelFolder(parser, m_model, context),
+                                  {parser.value(m_dtype), parser.value(m_device), QString(), parser.value(m_adapter)});
     context.err << "Model: " << language->summary() << '\n';
     core::PerplexityOutcome outcome;
     {

@@ -17,6 +17,7 @@ protected:
 
 private:
     const QCommandLineOption m_model = modelOption();
+    const QCommandLineOption m_adapter = adapterOption();
     const QCommandLineOption m_file{QStringLiteral("file"), QStringLiteral("The text file (UTF-8)."),
                                     QStringLiteral("TEXT")};
     const QCommandLineOption m_context{QStringLiteral("ctx"), QStringLiteral("Tokens per window (default 512)."),

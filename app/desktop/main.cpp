@@ -7,6 +7,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/SampleDataset.h"
 #include "dialogs/MessageBox.h"
+#include "jobs/JobQueue.h"
 #include "model/ModelFactory.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
@@ -122,6 +123,7 @@ int main(int argc, char *argv[])
         }
         window.show();
         installStarterModelInBackground(*core, window);
+        core->queue().start(); // runs queued jobs, and resumes nothing by itself: interrupted jobs wait for the user
         status = app.exec();
     }
     // Work still running in the background uses the core: it ends before the core does.

@@ -1,6 +1,8 @@
 // The sample dataset that ships with the app, imported on first start so that a new user can train at once.
 #pragma once
 
+#include "data/DatasetInfo.h"
+
 #include <QString>
 
 #include <optional>
@@ -8,7 +10,6 @@
 namespace mtm::core {
 
 class AppCore;
-struct DatasetInfo;
 
 // The name the sample dataset is stored under.
 QString sampleDatasetName();

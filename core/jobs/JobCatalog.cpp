@@ -314,6 +314,19 @@ QVector<JobMetric> JobCatalog::metrics(qint64 id) const
     return metrics;
 }
 
+QHash<qint64, double> JobCatalog::latestLosses() const
+{
+    QSqlQuery query(m_store.connection());
+    query.prepare(QStringLiteral(
+        "SELECT job_id, loss FROM job_metrics AS m WHERE loss IS NOT NULL AND step = (SELECT max(step) FROM "
+        "job_metrics WHERE job_id = m.job_id AND loss IS NOT NULL)"));
+    execPrepared(query);
+    QHash<qint64, double> losses;
+    while (query.next())
+        losses.insert(query.value(0).toLongLong(), query.value(1).toDouble());
+    return losses;
+}
+
 QVector<JobLogLine> JobCatalog::log(qint64 id, qint64 afterLine) const
 {
     QSqlQuery query(m_store.connection());

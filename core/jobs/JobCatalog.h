@@ -5,6 +5,7 @@
 #include "jobs/JobInfo.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QStringList>
 #include <QVector>
 
@@ -63,6 +64,7 @@ public:
     void addMetrics(qint64 id, const QVector<JobMetric> &metrics);  // one transaction; a step's row is merged
     void addLog(qint64 id, const QStringList &messages);            // one transaction
     QVector<JobMetric> metrics(qint64 id) const;                    // by step
+    QHash<qint64, double> latestLosses() const;                     // each job's last training loss
     QVector<JobLogLine> log(qint64 id, qint64 afterLine = 0) const; // in order
 
     // The user's side. cancel(): a queued job is cancelled at once, a running one is asked to stop (its runner

@@ -87,7 +87,7 @@ std::size_t editDistance(const QString &a, const QString &b)
 class SettingsReader
 {
 public:
-    SettingsReader(const QJsonObject &json, QStringList &problems)
+    SettingsReader(const QJsonObject &json, QVector<FieldProblem> &problems)
         : m_json(json)
         , m_problems(problems)
     {}
@@ -148,8 +148,8 @@ public:
                 target = schedule;
                 return;
             }
-        m_problems << TrainingRequest::tr("unknown %1 \"%2\" (linear, cosine or constant)")
-                          .arg(QLatin1String(key), QString::fromStdString(id));
+        m_problems.append({QLatin1String(key), TrainingRequest::tr("unknown %1 \"%2\" (linear, cosine or constant)")
+                                                   .arg(QLatin1String(key), QString::fromStdString(id))});
     }
     void operator()(const char *key, std::optional<ChatFormat> &target)
     {
@@ -161,9 +161,9 @@ public:
         const std::string id = find(key).toString().toStdString();
         target = ChatTemplate::formatFromId(id);
         if (!target)
-            m_problems << TrainingRequest::tr("unknown %1 \"%2\" (llama3, llama31, chatml, mistral, gemma, phi3 or "
-                                              "alpaca)")
-                              .arg(QLatin1String(key), QString::fromStdString(id));
+            m_problems.append({QLatin1String(key), TrainingRequest::tr("unknown %1 \"%2\" (llama3, llama31, chatml, "
+                                                                       "mistral, gemma, phi3 or alpaca)")
+                                                       .arg(QLatin1String(key), QString::fromStdString(id))});
     }
 
 private:
@@ -175,7 +175,8 @@ private:
     }
     void wrong(const char *key, const QString &expected)
     {
-        m_problems << TrainingRequest::tr("\"%1\" must be %2").arg(QLatin1String(key), expected);
+        m_problems.append(
+            {QLatin1String(key), TrainingRequest::tr("\"%1\" must be %2").arg(QLatin1String(key), expected)});
     }
     template <typename Whole> void readWhole(const char *key, Whole &target, qint64 minimum)
     {
@@ -191,7 +192,7 @@ private:
     }
 
     const QJsonObject &m_json;
-    QStringList &m_problems;
+    QVector<FieldProblem> &m_problems;
 };
 
 // Writes each setting it is shown into a JSON object with the names the reader reads.
@@ -238,7 +239,7 @@ private:
 };
 
 // "unknown setting "learning_rat" (did you mean "learning_rate"?)" for each field no one reads.
-void noteUnknownFields(const QJsonObject &json, QStringList &problems)
+void noteUnknownFields(const QJsonObject &json, QVector<FieldProblem> &problems)
 {
     QStringList known;
     for (const char *field : kIdentityFields)
@@ -251,9 +252,10 @@ void noteUnknownFields(const QJsonObject &json, QStringList &problems)
         const auto closest = std::min_element(known.begin(), known.end(), [&](const QString &a, const QString &b) {
             return editDistance(key, a) < editDistance(key, b);
         });
-        problems << (editDistance(key, *closest) <= 3
-                         ? TrainingRequest::tr("unknown setting \"%1\" (did you mean \"%2\"?)").arg(key, *closest)
-                         : TrainingRequest::tr("unknown setting \"%1\"").arg(key));
+        problems.append(
+            {key, editDistance(key, *closest) <= 3
+                      ? TrainingRequest::tr("unknown setting \"%1\" (did you mean \"%2\"?)").arg(key, *closest)
+                      : TrainingRequest::tr("unknown setting \"%1\"").arg(key)});
     }
 }
 
@@ -341,9 +343,8 @@ TrainingRequest TrainingRequest::defaults(TrainingType type)
     return request;
 }
 
-TrainingRequest TrainingRequest::fromJson(const QJsonObject &json, const QString &where)
+TrainingRequest TrainingRequest::read(const QJsonObject &json, QVector<FieldProblem> &problems)
 {
-    QStringList problems;
     const QJsonValue typeValue = json.value(QLatin1String("training_type"));
     const QString typeId = typeValue.isString() ? typeValue.toString() : QStringLiteral("qlora");
     // The engine's names for two methods are accepted too, as they always were.
@@ -352,9 +353,10 @@ TrainingRequest TrainingRequest::fromJson(const QJsonObject &json, const QString
                                                                    : typeId;
     const std::optional<TrainingType> type = trainingTypeFromId(canonical);
     if (!typeValue.isUndefined() && !typeValue.isNull() && !typeValue.isString())
-        problems << tr("\"training_type\" must be text");
+        problems.append({QStringLiteral("training_type"), tr("\"training_type\" must be text")});
     else if (!type)
-        problems << tr("unknown training_type \"%1\" (qlora, unsloth, lora, standard or rag)").arg(typeId);
+        problems.append({QStringLiteral("training_type"),
+                         tr("unknown training_type \"%1\" (qlora, unsloth, lora, standard or rag)").arg(typeId)});
 
     TrainingRequest request = defaults(type.value_or(TrainingType::Qlora));
     const auto readText = [&](const char *key, QString &target) {
@@ -362,7 +364,7 @@ TrainingRequest TrainingRequest::fromJson(const QJsonObject &json, const QString
         if (value.isString())
             target = value.toString();
         else if (!value.isUndefined() && !value.isNull())
-            problems << tr("\"%1\" must be text").arg(QLatin1String(key));
+            problems.append({QLatin1String(key), tr("\"%1\" must be text").arg(QLatin1String(key))});
     };
     readText("name", request.name);
     readText("description", request.description);
@@ -375,26 +377,46 @@ TrainingRequest TrainingRequest::fromJson(const QJsonObject &json, const QString
     if (datasetId.isDouble())
         request.dataset = QString::number(datasetId.toInteger());
     else if (!datasetId.isUndefined() && !datasetId.isNull())
-        problems << tr("\"dataset_id\" must be a number");
+        problems.append({QStringLiteral("dataset_id"), tr("\"dataset_id\" must be a number")});
     else if (dataset.isDouble())
         request.dataset = QString::number(dataset.toInteger());
     else if (dataset.isString() && !dataset.toString().trimmed().isEmpty())
         request.dataset = dataset.toString().trimmed();
     else
-        problems << tr("say which dataset to train on (dataset_id, or dataset with its name)");
+        problems.append(
+            {QStringLiteral("dataset"), tr("say which dataset to train on (dataset_id, or dataset with its name)")});
 
     visitSettings(request.settings, SettingsReader(json, problems));
     noteUnknownFields(json, problems);
     // The ranges are the engine's: it knows what it can run. Its paths are filled by resolve().
     engine::TrainingConfig check = request.settings;
     check.baseModel = check.records = check.outputDirectory = "-";
-    for (const engine::SettingProblem &problem : check.problems())
-        problems << QStringLiteral("%1 %2").arg(QString::fromStdString(problem.setting),
-                                                QString::fromStdString(problem.problem));
-    if (!problems.isEmpty())
-        throw Error(Error::Kind::InvalidInput,
-                    QStringLiteral("%1: %2").arg(where, problems.join(QStringLiteral("; "))));
+    for (const engine::SettingProblem &problem : check.problems()) {
+        const QString field = QString::fromStdString(problem.setting);
+        problems.append({field, QStringLiteral("%1 %2").arg(field, QString::fromStdString(problem.problem))});
+    }
     return request;
+}
+
+TrainingRequest TrainingRequest::fromJson(const QJsonObject &json, const QString &where)
+{
+    QVector<FieldProblem> problems;
+    TrainingRequest request = read(json, problems);
+    if (!problems.isEmpty()) {
+        QStringList messages;
+        for (const FieldProblem &problem : problems)
+            messages << problem.message;
+        throw Error(Error::Kind::InvalidInput,
+                    QStringLiteral("%1: %2").arg(where, messages.join(QStringLiteral("; "))));
+    }
+    return request;
+}
+
+QVector<FieldProblem> TrainingRequest::problemsOf(const QJsonObject &json)
+{
+    QVector<FieldProblem> problems;
+    read(json, problems);
+    return problems;
 }
 
 QJsonObject TrainingRequest::toJson() const

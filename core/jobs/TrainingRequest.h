@@ -26,6 +26,13 @@ QString trainingTypeTitle(TrainingType type); // for people: "QLoRA", "Fast LoRA
 std::optional<TrainingType> trainingTypeFromId(const QString &id);
 const QVector<TrainingType> &allTrainingTypes();
 
+// What is wrong with one field of a request: its name ("epochs") and a message that names it.
+struct FieldProblem
+{
+    QString field;
+    QString message; // "\"epochs\" must be a whole number", "lora_r must be 1 to 4096"
+};
+
 struct TrainingRequest
 {
     Q_DECLARE_TR_FUNCTIONS(TrainingRequest)
@@ -45,6 +52,8 @@ public:
     // names `where` and every field that is wrong: of the wrong type, out of range, unknown (with the nearest
     // known name) or missing.
     static TrainingRequest fromJson(const QJsonObject &json, const QString &where);
+    // Every field that is wrong, one entry each, for front ends that show them by their fields (empty: fine).
+    static QVector<FieldProblem> problemsOf(const QJsonObject &json);
     // Every field, with the names fromJson reads.
     QJsonObject toJson() const;
 
@@ -52,6 +61,9 @@ public:
     // first when it is asked for and missing) and the dataset's records. Throws Error: NotFound for a dataset or
     // model that is not there, InvalidInput for a RAG request (not a fine-tune).
     engine::TrainingConfig resolve(const AppCore &core, const QString &where, const QString &jobFolder) const;
+
+private:
+    static TrainingRequest read(const QJsonObject &json, QVector<FieldProblem> &problems);
 };
 
 } // namespace mtm::core

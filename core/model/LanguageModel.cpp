@@ -7,11 +7,15 @@
 #include "engine/generate/Generator.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/tokenizer/TokenizerLoader.h"
+#include "engine/train/Lora.h"
 
 #include <torch/cuda.h>
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace mtm::core {
 namespace {
@@ -31,6 +35,7 @@ struct LanguageModel::Impl
     std::unique_ptr<TextTokenizer> tokenizer;
     engine::GenerationConfig generation;
     std::unique_ptr<engine::ChatTemplate> chat;
+    QString adapterName; // the LoRA adapter applied, if any
     torch::Dtype dtype = torch::kFloat32;
     torch::Device device = torch::kCPU;
 
@@ -82,13 +87,42 @@ LanguageModel::LanguageModel(std::unique_ptr<Impl> impl)
 
 LanguageModel::~LanguageModel() = default;
 
+namespace {
+
+// The base model a PEFT adapter folder names in adapter_config.json (the app writes the base's folder there).
+QString adapterBase(const QString &adapter)
+{
+    QFile file(adapter + QStringLiteral("/adapter_config.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(Error::Kind::InvalidInput, Text::tr("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
+    const QString base =
+        QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("base_model_name_or_path")).toString();
+    if (base.isEmpty() || !QFileInfo(base + QStringLiteral("/config.json")).isFile())
+        throw Error(Error::Kind::NotFound,
+                    Text::tr("The adapter %1 was trained on \"%2\", which is not a model folder on this computer. "
+                             "Give the base model's folder as the model and this folder as the adapter.")
+                        .arg(adapter, base));
+    return base;
+}
+
+bool isAdapterFolder(const QString &folder)
+{
+    return QFileInfo(folder + QStringLiteral("/adapter_config.json")).isFile() &&
+           !QFileInfo(folder + QStringLiteral("/config.json")).isFile();
+}
+
+} // namespace
+
 std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const Options &options)
 {
     if (!QFileInfo(folder).isDir())
         throw Error(Error::Kind::InvalidInput,
                     Text::tr("%1 is not a model folder (a folder with config.json, model.safetensors and "
-                             "tokenizer.json).")
+                             "tokenizer.json) nor a LoRA adapter folder (adapter_config.json).")
                         .arg(folder));
+    // An adapter folder stands for its base model with the adapter applied.
+    const QString adapter = !options.adapter.isEmpty() ? options.adapter : isAdapterFolder(folder) ? folder : QString();
+    const QString base = options.adapter.isEmpty() && !adapter.isEmpty() ? adapterBase(adapter) : folder;
     auto impl = std::make_unique<Impl>();
     callEngine([&] {
         const bool cuda = torch::cuda::is_available();
@@ -100,11 +134,17 @@ std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const 
         impl->dtype = options.dtype == QLatin1String("auto")
                           ? (impl->device.is_cuda() ? torch::kBFloat16 : torch::kFloat32)
                           : engine::dtypeFromName(options.dtype.toStdString());
-        const std::string path = folder.toStdString();
+        const std::string path = base.toStdString();
         impl->model = engine::loadTransformer(path, impl->dtype, impl->device);
+        if (!adapter.isEmpty()) {
+            // Folded into the weights: generation runs as fast as with the base alone.
+            engine::loadLoraAdapter(*impl->model, adapter.toStdString());
+            engine::mergeLora(*impl->model);
+            impl->adapterName = QFileInfo(adapter).fileName();
+        }
         impl->engineTokenizer = engine::loadTokenizer(path);
         impl->tokenizer = std::make_unique<TextTokenizer>(impl->engineTokenizer);
-        impl->generation = engine::GenerationConfig::fromFile(folder.toStdString() + "/generation_config.json");
+        impl->generation = engine::GenerationConfig::fromFile(path + "/generation_config.json");
         std::optional<engine::ChatFormat> format;
         if (!options.chatFormat.isEmpty()) {
             format = engine::ChatTemplate::formatFromId(options.chatFormat.toStdString());
@@ -118,7 +158,7 @@ std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const 
             std::make_unique<engine::ChatTemplate>(engine::ChatTemplate::forTokenizer(*impl->engineTokenizer, format));
         if (impl->engineTokenizer->vocabularySize() > impl->model->config().vocabSize)
             throw Error(Error::Kind::InvalidInput, Text::tr("The tokenizer of %1 has %2 tokens but the model only %3.")
-                                                       .arg(folder)
+                                                       .arg(base)
                                                        .arg(impl->engineTokenizer->vocabularySize())
                                                        .arg(impl->model->config().vocabSize));
     });
@@ -128,12 +168,15 @@ std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const 
 QString LanguageModel::summary() const
 {
     const engine::ModelConfig &config = d->model->config();
-    return QStringLiteral("%1, %2 M parameters, %3 on %4, chat format %5")
-        .arg(QString::fromStdString(config.modelType()))
-        .arg(double(config.parameterCount()) / 1e6, 0, 'f', 1)
-        .arg(QString::fromStdString(engine::dtypeName(d->dtype)))
-        .arg(d->device.is_cuda() ? QStringLiteral("CUDA") : QStringLiteral("CPU"))
-        .arg(QString::fromStdString(engine::ChatTemplate::formatId(d->chat->format())));
+    QString text = QStringLiteral("%1, %2 M parameters, %3 on %4, chat format %5")
+                       .arg(QString::fromStdString(config.modelType()))
+                       .arg(double(config.parameterCount()) / 1e6, 0, 'f', 1)
+                       .arg(QString::fromStdString(engine::dtypeName(d->dtype)))
+                       .arg(d->device.is_cuda() ? QStringLiteral("CUDA") : QStringLiteral("CPU"))
+                       .arg(QString::fromStdString(engine::ChatTemplate::formatId(d->chat->format())));
+    if (!d->adapterName.isEmpty())
+        text += Text::tr(", with the LoRA adapter %1").arg(d->adapterName);
+    return text;
 }
 
 const TextTokenizer &LanguageModel::tokenizer() const

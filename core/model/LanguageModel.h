@@ -51,9 +51,11 @@ public:
         QString device = QStringLiteral("auto"); // auto, cpu, cuda
         QString chatFormat;                      // empty: detected from the model's template; else llama3, llama31,
                                                  // chatml, mistral, gemma, phi3 or alpaca
+        QString adapter;                         // a PEFT LoRA adapter folder to apply to the model
     };
 
-    // Throws core::Error saying what is wrong with the folder.
+    // folder: a model folder, or a LoRA adapter folder (its base is the folder adapter_config.json names). The
+    // adapter is folded into the weights. Throws core::Error saying what is wrong with the folder.
     static std::unique_ptr<LanguageModel> open(const QString &folder, const Options &options);
     ~LanguageModel();
 

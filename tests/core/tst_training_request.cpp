@@ -87,6 +87,13 @@ private slots:
                                  "unknown setting \"learning_rat\" (did you mean \"learning_rate\"?)",
                                  "unknown lr_scheduler_type \"sawtooth\""})
             QVERIFY2(message.contains(QLatin1String(part)), qPrintable(part + QStringLiteral(" in: ") + message));
+        QStringList fields; // for front ends that show each problem beside its field
+        for (const FieldProblem &problem : TrainingRequest::problemsOf(json(R"({"dataset": "faq", "epochs": 0,
+                "lora_alpha": "8", "batch_size": 2.5, "lerning_rate": 1})")))
+            fields << problem.field;
+        fields.sort();
+        QCOMPARE(fields, (QStringList{QStringLiteral("batch_size"), QStringLiteral("epochs"),
+                                      QStringLiteral("lerning_rate"), QStringLiteral("lora_alpha")}));
         QVERIFY(problemsOf(json(R"({"epochs": 3})")).contains(QStringLiteral("say which dataset")));
         QVERIFY(problemsOf(json(R"({"dataset": "x", "training_type": "unsloth", "lora_dropout": 0.1})"))
                     .contains(QStringLiteral("lora_dropout must be 0 for the fast LoRA path")));

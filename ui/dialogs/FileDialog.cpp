@@ -21,6 +21,13 @@ QString FileDialog::saveFile(QWidget *parent, const QString &caption, const QStr
     return QFileDialog::getSaveFileName(parent, caption, suggestedName, filter);
 }
 
+QString FileDialog::openFolder(QWidget *parent, const QString &caption)
+{
+    if (s_nextFiles)
+        return std::exchange(s_nextFiles, std::nullopt).value().value(0);
+    return QFileDialog::getExistingDirectory(parent, caption);
+}
+
 void FileDialog::setNextFiles(const QStringList &files)
 {
     s_nextFiles = files;

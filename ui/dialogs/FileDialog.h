@@ -17,6 +17,8 @@ public:
     // Empty when the user cancelled.
     static QString saveFile(QWidget *parent, const QString &caption, const QString &suggestedName,
                             const QString &filter);
+    // Empty when the user cancelled.
+    static QString openFolder(QWidget *parent, const QString &caption);
 
     // For tests: the next dialog returns these files without being shown.
     static void setNextFiles(const QStringList &files);

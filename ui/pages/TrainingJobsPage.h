@@ -1,17 +1,28 @@
-// The Training Jobs page: the job list, and for the selected job its live loss curves and figures.
+// The Training Jobs page: the jobs with their state, progress, loss and time left; New Job; for the selected job
+// its live loss chart, figures (speed, memory, time), log, settings and — when it has ended — a summary; Cancel,
+// Resume, Retry, Duplicate, Delete and Open Folder.
 #pragma once
 
+#include "engine/train/TrainingProgress.h"
 #include "pages/Page.h"
 
+class QCheckBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
 class QTableView;
-class QChartView;
+class QToolButton;
 
 namespace mtm::core {
 class AppCore;
-class JobCatalog;
+struct JobInfo;
 } // namespace mtm::core
 
 namespace mtm::ui {
+
+class JobTableModel;
+class LossChart;
 
 class TrainingJobsPage : public Page
 {
@@ -20,11 +31,46 @@ public:
     explicit TrainingJobsPage(core::AppCore &core, QWidget *parent = nullptr);
 
     void refresh() override;
+    void selectJob(qint64 id);
+    qint64 selectedJobId() const; // 0 when none
+    // Opens the New Job dialog (window-modal, without blocking), optionally filled from a job's settings.
+    void openNewJobDialog(qint64 duplicateOf = 0);
 
 private:
-    const core::JobCatalog &m_jobs;
+    QWidget *createDetails();
+    QWidget *createProgressTab();
+    const core::JobInfo *selected() const;
+    void showSelected();
+    void updateActions();
+    void showFigures(const engine::TrainingProgress &progress);
+    void showSummary(const core::JobInfo &job);
+    void onProgress(qint64 id, const engine::TrainingProgress &progress);
+    void onLog(qint64 id, const QString &message);
+    void fillCompareMenu();
+    void cancelSelected();
+    void deleteSelected();
+    void exportChart();
+    void exportLosses();
+
+    core::AppCore &m_core;
+    JobTableModel *m_model;
     QTableView *m_table;
-    QChartView *m_lossChart;
+    QTabWidget *m_details;
+    LossChart *m_chart;
+    QLabel *m_figures;
+    QCheckBox *m_logScale;
+    QToolButton *m_compare;
+    QPlainTextEdit *m_log;
+    QLabel *m_summary;
+    QPlainTextEdit *m_settings;
+    QPushButton *m_cancel;
+    QPushButton *m_resume;
+    QPushButton *m_retry;
+    QPushButton *m_duplicate;
+    QPushButton *m_delete;
+    QPushButton *m_openFolder;
+    qint64 m_shownJob = 0;     // whose chart and log are shown
+    qint64 m_shownLogLine = 0; // the last log line shown, for jobs run by another process
 };
 
 } // namespace mtm::ui

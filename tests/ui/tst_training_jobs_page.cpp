@@ -1,0 +1,192 @@
+// GUI tests of the Training Jobs page on the real main window: a job started from the New Job dialog runs to the
+// end on the CPU with its chart drawn and an adapter the engine loads; cancel, resume, retry, duplicate and delete
+// through the page's buttons; a job queued by another process shows up.
+#include "AppCore.h"
+#include "MainWindow.h"
+#include "Translations.h"
+#include "data/SampleDataset.h"
+#include "dialogs/MessageBox.h"
+#include "dialogs/NewJobDialog.h"
+#include "jobs/JobCatalog.h"
+#include "jobs/JobQueue.h"
+#include "model/LanguageModel.h"
+#include "models/JobTableModel.h"
+#include "pages/TrainingJobsPage.h"
+#include "settings/AppSettings.h"
+#include "settings/DataDirectory.h"
+#include "widgets/LossChart.h"
+
+#include <QComboBox>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+#include <memory>
+
+using namespace mtm;
+
+class TestTrainingJobsPage : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<core::AppCore> m_core;
+    std::unique_ptr<ui::MainWindow> m_window;
+    ui::TrainingJobsPage *m_page = nullptr;
+
+    QPushButton *button(const char *name) const { return m_page->findChild<QPushButton *>(QLatin1String(name)); }
+    QTableView *table() const { return m_page->findChild<QTableView *>(QStringLiteral("jobsTable")); }
+    core::JobState stateOf(qint64 id) const { return m_core->jobs().require(id).state; }
+    bool waitForState(qint64 id, core::JobState state, int timeoutMs = 120000)
+    {
+        return QTest::qWaitFor([&] { return stateOf(id) == state; }, timeoutMs);
+    }
+
+    // A long job on the starter model, without the dialog.
+    static core::TrainingRequest longJob()
+    {
+        return core::TrainingRequest::fromJson(
+            QJsonObject{{QStringLiteral("dataset"), QStringLiteral("Starter examples")},
+                        {QStringLiteral("epochs"), 200},
+                        {QStringLiteral("save_steps"), 2}},
+            QStringLiteral("test"));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(ui::installTranslations(*QCoreApplication::instance()));
+        QVERIFY(m_dir.isValid());
+        qputenv(core::DataDirectory::environmentVariable(), m_dir.filePath(QStringLiteral("data")).toLocal8Bit());
+        auto settings = std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
+        settings->setCpuThreads(1);
+        m_core = std::make_unique<core::AppCore>(std::move(settings),
+                                                 QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model"));
+        QVERIFY(core::importSampleDatasetOnFirstStart(
+            *m_core, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
+        m_window = std::make_unique<ui::MainWindow>(*m_core);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_core->queue().start();
+        m_window->showPage(ui::MainWindow::PageId::TrainingJobs);
+        m_page = static_cast<ui::TrainingJobsPage *>(m_window->page(ui::MainWindow::PageId::TrainingJobs));
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        m_core.reset();
+    }
+
+    void aJobStartedFromTheDialogRunsToTheEnd()
+    {
+        QVERIFY(m_page->isShowingEmptyState());
+        QTest::mouseClick(m_page->findChild<QPushButton *>(QStringLiteral("newJobButton")), Qt::LeftButton);
+        ui::NewJobDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_page->findChild<ui::NewJobDialog *>(QStringLiteral("newJobDialog"))));
+        QCOMPARE(dialog->findChild<QComboBox *>(QStringLiteral("jobBaseModel"))->currentData().toString(),
+                 QStringLiteral("starter"));
+        QVERIFY(dialog->findChild<QComboBox *>(QStringLiteral("jobDataset"))
+                    ->currentText()
+                    .startsWith(QStringLiteral("Starter examples")));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QLabel *>(QStringLiteral("jobBaseModelNote"))
+                                     ->text()
+                                     .contains(QStringLiteral("llama, 3.4 M parameters")),
+                                 20000);
+        // A value out of range is explained next to its field, and Start waits for a good one.
+        auto *rate = dialog->findChild<QLineEdit *>(QStringLiteral("jobLearningRate"));
+        rate->setText(QStringLiteral("7"));
+        QVERIFY(!dialog->startButton()->isEnabled());
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("problem_learning_rate"))
+                    ->text()
+                    .contains(QStringLiteral("learning_rate must be above 0 and below 1")));
+        rate->setText(QStringLiteral("3e-3"));
+        dialog->findChild<QSpinBox *>(QStringLiteral("jobEpochs"))->setValue(1);
+        QVERIFY(dialog->startButton()->isEnabled());
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+
+        QTRY_COMPARE(table()->model()->rowCount(), 1);
+        const qint64 id = m_page->selectedJobId();
+        QVERIFY(id > 0);
+        QVERIFY(waitForState(id, core::JobState::Completed));
+        auto *chart = m_page->findChild<ui::LossChart *>(QStringLiteral("lossChart"));
+        QTRY_VERIFY(chart->trainingPoints() > 10);
+        QVERIFY(chart->evaluationPoints() >= 2);
+        QTRY_COMPARE(table()->model()->index(0, ui::JobTableModel::State).data().toString(),
+                     QStringLiteral("Completed"));
+        QVERIFY(m_page->findChild<QLabel *>(QStringLiteral("jobSummary"))
+                    ->text()
+                    .contains(QStringLiteral("adapter_model.safetensors")));
+
+        const core::JobInfo job = m_core->jobs().require(id);
+        QVERIFY(QFileInfo::exists(job.outputFolder() + QStringLiteral("/adapter_model.safetensors")));
+        const auto model = core::LanguageModel::open(job.outputFolder(), {});
+        QVERIFY(model->summary().contains(QStringLiteral("with the LoRA adapter")));
+        core::GenerationSettings settings;
+        settings.maxNewTokens = 4;
+        settings.temperature = 0;
+        QVERIFY(model->chat({{QStringLiteral("user"), QStringLiteral("Say hello.")}}, settings, {}).generatedTokens >
+                0);
+    }
+
+    void cancelResumeAndDeleteThroughThePage()
+    {
+        const qint64 id = m_core->queue().create(longJob()).id;
+        m_page->selectJob(id);
+        QVERIFY(QTest::qWaitFor([&] { return m_core->queue().isRunningHere(id); }, 30000));
+        QTRY_VERIFY(button("cancelJobButton")->isEnabled());
+        QVERIFY(!button("deleteJobButton")->isEnabled()); // not while it runs
+
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(button("cancelJobButton"), Qt::LeftButton);
+        QVERIFY(waitForState(id, core::JobState::Cancelled));
+        QTRY_VERIFY(button("resumeJobButton")->isEnabled());
+
+        QTest::mouseClick(button("resumeJobButton"), Qt::LeftButton);
+        QVERIFY(QTest::qWaitFor([&] { return m_core->queue().isRunningHere(id); }, 30000));
+        QTRY_VERIFY(m_page->findChild<QLabel *>(QStringLiteral("jobFigures"))->text().contains(QStringLiteral("Step")));
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(button("cancelJobButton"), Qt::LeftButton);
+        QVERIFY(waitForState(id, core::JobState::Cancelled));
+
+        // Duplicate fills the dialog with the job's settings.
+        QTest::mouseClick(button("duplicateJobButton"), Qt::LeftButton);
+        ui::NewJobDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_page->findChild<ui::NewJobDialog *>(QStringLiteral("newJobDialog"))));
+        QCOMPARE(dialog->findChild<QSpinBox *>(QStringLiteral("jobEpochs"))->value(), 200);
+        dialog->reject();
+
+        ui::MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTRY_VERIFY(button("deleteJobButton")->isEnabled());
+        QTest::mouseClick(button("deleteJobButton"), Qt::LeftButton);
+        QVERIFY(m_core->jobs().find(id));
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(button("deleteJobButton"), Qt::LeftButton);
+        QVERIFY(!m_core->jobs().find(id));
+        QTRY_VERIFY(qobject_cast<ui::JobTableModel *>(table()->model())->rowOf(id) < 0);
+    }
+
+    void aJobQueuedByAnotherProcessShowsUp()
+    {
+        // Another connection to the store stands for the command line: its commit is noticed within a tick.
+        const int before = table()->model()->rowCount();
+        qint64 id = 0;
+        QThread *other = QThread::create([&] { id = m_core->jobs().create(longJob()).id; });
+        other->start();
+        QVERIFY(other->wait(30000));
+        delete other;
+        QTRY_COMPARE_WITH_TIMEOUT(table()->model()->rowCount(), before + 1, 10000);
+        m_core->queue().cancel(id);
+        QVERIFY(waitForState(id, core::JobState::Cancelled));
+    }
+};
+
+QTEST_MAIN(TestTrainingJobsPage)
+#include "tst_training_jobs_page.moc"

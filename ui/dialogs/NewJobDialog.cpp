@@ -1,0 +1,442 @@
+#include "dialogs/NewJobDialog.h"
+
+#include "AppCore.h"
+#include "BackgroundTask.h"
+#include "data/DatasetCatalog.h"
+#include "dialogs/FileDialog.h"
+#include "jobs/JobQueue.h"
+#include "model/ModelFolder.h"
+#include "system/SystemInfo.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace mtm::ui {
+namespace {
+
+const QString kStarter = QStringLiteral("starter");
+
+QString methodNote(core::TrainingType type)
+{
+    switch (type) {
+    case core::TrainingType::Qlora:
+        return QObject::tr("LoRA adapters on a base model kept in 4 bits (NF4): the least memory.");
+    case core::TrainingType::Unsloth:
+        return QObject::tr("The app's fast LoRA path (Unsloth's techniques): about twice as fast, little memory.");
+    case core::TrainingType::Lora:
+        return QObject::tr("LoRA adapters on a 16-bit base, with dropout: the reference path.");
+    case core::TrainingType::Standard:
+        return QObject::tr("Every weight is trained: the most memory; writes a whole model.");
+    case core::TrainingType::Rag:
+        break;
+    }
+    return QObject::tr("A searchable index of the documents (coming with the RAG feature).");
+}
+
+QSpinBox *spinBox(int minimum, int maximum, QWidget *parent)
+{
+    auto *box = new QSpinBox(parent);
+    box->setRange(minimum, maximum);
+    box->setGroupSeparatorShown(true);
+    return box;
+}
+
+QDoubleSpinBox *doubleBox(double minimum, double maximum, int decimals, double step, QWidget *parent)
+{
+    auto *box = new QDoubleSpinBox(parent);
+    box->setRange(minimum, maximum);
+    box->setDecimals(decimals);
+    box->setSingleStep(step);
+    return box;
+}
+
+} // namespace
+
+NewJobDialog::NewJobDialog(core::AppCore &core, QWidget *parent)
+    : QDialog(parent)
+    , m_core(core)
+{
+    setObjectName(QStringLiteral("newJobDialog"));
+    setWindowTitle(tr("New Training Job"));
+    m_failure = new QLabel(this);
+    m_failure->setObjectName(QStringLiteral("newJobFailure"));
+    m_failure->setWordWrap(true);
+    m_failure->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_failure->hide();
+
+    auto *columns = new QHBoxLayout;
+    auto *left = new QVBoxLayout;
+    left->addWidget(createWhatGroup());
+    left->addWidget(createTrainingGroup());
+    left->addStretch();
+    auto *right = new QVBoxLayout;
+    right->addWidget(createLoraGroup());
+    right->addWidget(createCheckpointGroup());
+    right->addStretch();
+    columns->addLayout(left, 1);
+    columns->addLayout(right, 1);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_start = buttons->addButton(tr("Start"), QDialogButtonBox::AcceptRole);
+    m_start->setObjectName(QStringLiteral("startJobButton"));
+    m_start->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, &NewJobDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &NewJobDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(columns);
+    layout->addWidget(m_failure);
+    layout->addWidget(buttons);
+
+    applyDefaults(core::TrainingType::Qlora);
+    modelChanged();
+    validate();
+}
+
+QWidget *NewJobDialog::createWhatGroup()
+{
+    auto *group = new QGroupBox(tr("What to train"), this);
+    auto *form = new QFormLayout(group);
+    m_name = new QLineEdit(group);
+    m_name->setObjectName(QStringLiteral("jobName"));
+    m_name->setPlaceholderText(tr("Named after the method and the dataset"));
+    m_description = new QLineEdit(group);
+    m_description->setObjectName(QStringLiteral("jobDescription"));
+    m_method = new QComboBox(group);
+    m_method->setObjectName(QStringLiteral("jobMethod"));
+    for (const core::TrainingType type : core::allTrainingTypes())
+        m_method->addItem(core::trainingTypeTitle(type), int(type));
+    m_methodNote = new QLabel(group);
+    m_methodNote->setWordWrap(true);
+    m_methodNote->setForegroundRole(QPalette::PlaceholderText);
+    m_model = new QComboBox(group);
+    m_model->setObjectName(QStringLiteral("jobBaseModel"));
+    m_model->addItem(tr("Built-in starter model"), kStarter);
+    m_model->addItem(tr("Choose a model folder…"), QString());
+    m_modelNote = new QLabel(group);
+    m_modelNote->setObjectName(QStringLiteral("jobBaseModelNote"));
+    m_modelNote->setWordWrap(true);
+    m_dataset = new QComboBox(group);
+    m_dataset->setObjectName(QStringLiteral("jobDataset"));
+    for (const core::DatasetInfo &dataset : m_core.datasets().list())
+        m_dataset->addItem(tr("%1 (%2 records)").arg(dataset.name, QLocale().toString(dataset.recordCount)),
+                           dataset.id);
+
+    addField(form, tr("Name:"), m_name, QStringLiteral("name"));
+    addField(form, tr("Description:"), m_description, QStringLiteral("description"));
+    addField(form, tr("Method:"), m_method, QStringLiteral("training_type"));
+    form->addRow(QString(), m_methodNote);
+    addField(form, tr("Base model:"), m_model, QStringLiteral("model_name"));
+    form->addRow(QString(), m_modelNote);
+    addField(form, tr("Dataset:"), m_dataset, QStringLiteral("dataset"));
+
+    connect(m_method, &QComboBox::activated, this, &NewJobDialog::methodChanged);
+    connect(m_model, &QComboBox::activated, this, [this](int index) {
+        if (m_model->itemData(index).toString().isEmpty()) { // "Choose a model folder…"
+            const QString folder = FileDialog::openFolder(this, tr("Choose a Hugging Face Model Folder"));
+            if (folder.isEmpty())
+                m_model->setCurrentIndex(0);
+            else
+                chooseModelFolder(folder);
+        }
+        modelChanged();
+    });
+    connect(m_name, &QLineEdit::textChanged, this, &NewJobDialog::validate);
+    connect(m_dataset, &QComboBox::currentIndexChanged, this, &NewJobDialog::validate);
+    return group;
+}
+
+QWidget *NewJobDialog::createTrainingGroup()
+{
+    auto *group = new QGroupBox(tr("Training"), this);
+    auto *form = new QFormLayout(group);
+    m_epochs = spinBox(1, 1000, group);
+    m_batchSize = spinBox(1, 4096, group);
+    m_learningRate = new QLineEdit(group);
+    m_learningRate->setObjectName(QStringLiteral("jobLearningRate"));
+    m_maxLength = spinBox(8, 1 << 20, group);
+    m_maxLength->setSuffix(tr(" tokens"));
+    m_accumulation = spinBox(1, 1024, group);
+    m_warmup = doubleBox(0, 0.99, 2, 0.01, group);
+    m_schedule = new QComboBox(group);
+    m_schedule->addItem(tr("Linear decay"), QStringLiteral("linear"));
+    m_schedule->addItem(tr("Cosine"), QStringLiteral("cosine"));
+    m_schedule->addItem(tr("Constant"), QStringLiteral("constant"));
+    m_heldOut = doubleBox(0, 50, 1, 1, group);
+    m_heldOut->setSuffix(QStringLiteral(" %"));
+    m_seed = spinBox(0, 2147483647, group);
+    addField(form, tr("Epochs:"), m_epochs, QStringLiteral("epochs"));
+    addField(form, tr("Batch size:"), m_batchSize, QStringLiteral("batch_size"));
+    addField(form, tr("Learning rate:"), m_learningRate, QStringLiteral("learning_rate"));
+    addField(form, tr("Longest sequence:"), m_maxLength, QStringLiteral("max_seq_length"));
+    addField(form, tr("Gradient accumulation:"), m_accumulation, QStringLiteral("gradient_accumulation_steps"));
+    addField(form, tr("Warm-up share:"), m_warmup, QStringLiteral("warmup_ratio"));
+    addField(form, tr("Schedule:"), m_schedule, QStringLiteral("lr_scheduler_type"));
+    addField(form, tr("Held out for evaluation:"), m_heldOut, QStringLiteral("eval_split"));
+    addField(form, tr("Seed:"), m_seed, QStringLiteral("seed"));
+    m_epochs->setObjectName(QStringLiteral("jobEpochs"));
+    m_batchSize->setObjectName(QStringLiteral("jobBatchSize"));
+    for (QSpinBox *box : {m_epochs, m_batchSize, m_maxLength, m_accumulation, m_seed})
+        connect(box, &QSpinBox::valueChanged, this, &NewJobDialog::validate);
+    for (QDoubleSpinBox *box : {m_warmup, m_heldOut})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &NewJobDialog::validate);
+    connect(m_learningRate, &QLineEdit::textChanged, this, &NewJobDialog::validate);
+    return group;
+}
+
+QWidget *NewJobDialog::createLoraGroup()
+{
+    auto *group = new QGroupBox(tr("LoRA adapters"), this);
+    group->setObjectName(QStringLiteral("loraGroup"));
+    auto *form = new QFormLayout(group);
+    m_rank = spinBox(1, 4096, group);
+    m_alpha = doubleBox(0.01, 100000, 1, 1, group);
+    m_dropout = doubleBox(0, 0.99, 2, 0.01, group);
+    m_targets = new QLineEdit(group);
+    m_targets->setToolTip(tr("The projections that get adapters, separated by commas."));
+    addField(form, tr("Rank (r):"), m_rank, QStringLiteral("lora_r"));
+    addField(form, tr("Alpha:"), m_alpha, QStringLiteral("lora_alpha"));
+    addField(form, tr("Dropout:"), m_dropout, QStringLiteral("lora_dropout"));
+    addField(form, tr("Target modules:"), m_targets, QStringLiteral("target_modules"));
+    connect(m_rank, &QSpinBox::valueChanged, this, &NewJobDialog::validate);
+    for (QDoubleSpinBox *box : {m_alpha, m_dropout})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &NewJobDialog::validate);
+    connect(m_targets, &QLineEdit::textChanged, this, &NewJobDialog::validate);
+    return group;
+}
+
+QWidget *NewJobDialog::createCheckpointGroup()
+{
+    auto *group = new QGroupBox(tr("Checkpoints and device"), this);
+    auto *form = new QFormLayout(group);
+    m_saveSteps = spinBox(0, 1000000, group);
+    m_saveSteps->setSpecialValueText(tr("By time"));
+    m_saveMinutes = doubleBox(0, 1440, 1, 1, group);
+    m_saveMinutes->setSuffix(tr(" min"));
+    m_saveMinutes->setSpecialValueText(tr("Only at the end"));
+    m_device = new QComboBox(group);
+    m_device->addItem(tr("Automatic (a GPU when there is one)"), QStringLiteral("auto"));
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    for (const QString &gpu : core::SystemInfo::collect().cudaDevices)
+        m_device->addItem(tr("GPU %1").arg(gpu), QStringLiteral("cuda"));
+    addField(form, tr("Checkpoint every:"), m_saveSteps, QStringLiteral("save_steps"));
+    addField(form, tr("Or every:"), m_saveMinutes, QStringLiteral("save_minutes"));
+    addField(form, tr("Device:"), m_device, QStringLiteral("device"));
+    m_saveSteps->setSuffix(tr(" steps"));
+    connect(m_saveSteps, &QSpinBox::valueChanged, this, &NewJobDialog::validate);
+    connect(m_saveMinutes, &QDoubleSpinBox::valueChanged, this, &NewJobDialog::validate);
+    return group;
+}
+
+void NewJobDialog::addField(QFormLayout *form, const QString &label, QWidget *field, const QString &name)
+{
+    auto *problem = new QLabel(field->parentWidget());
+    problem->setObjectName(QStringLiteral("problem_") + name);
+    problem->setWordWrap(true);
+    problem->setStyleSheet(QStringLiteral("color: #c62828;"));
+    problem->hide();
+    auto *cell = new QWidget(field->parentWidget());
+    auto *cellLayout = new QVBoxLayout(cell);
+    cellLayout->setContentsMargins(0, 0, 0, 0);
+    cellLayout->setSpacing(2);
+    cellLayout->addWidget(field);
+    cellLayout->addWidget(problem);
+    form->addRow(label, cell);
+    m_problems.insert(name, problem);
+}
+
+core::TrainingType NewJobDialog::method() const
+{
+    return core::TrainingType(m_method->currentData().toInt());
+}
+
+void NewJobDialog::applyDefaults(core::TrainingType type)
+{
+    const core::TrainingRequest defaults = core::TrainingRequest::defaults(type);
+    m_method->setCurrentIndex(m_method->findData(int(type)));
+    const engine::TrainingConfig &s = defaults.settings;
+    m_epochs->setValue(int(s.epochs));
+    m_batchSize->setValue(int(s.batchSize));
+    m_learningRate->setText(QString::number(s.learningRate));
+    m_maxLength->setValue(int(s.maxSequenceLength));
+    m_accumulation->setValue(int(s.gradientAccumulation));
+    m_warmup->setValue(s.warmupRatio);
+    m_schedule->setCurrentIndex(int(s.schedule));
+    m_heldOut->setValue(s.evalFraction * 100);
+    m_seed->setValue(int(s.seed));
+    m_rank->setValue(int(s.lora.rank));
+    m_alpha->setValue(s.lora.alpha);
+    m_dropout->setValue(s.lora.dropout);
+    QStringList targets;
+    for (const std::string &target : s.lora.targets)
+        targets << QString::fromStdString(target);
+    m_targets->setText(targets.join(QStringLiteral(", ")));
+    m_saveSteps->setValue(int(s.checkpointEvery));
+    m_saveMinutes->setValue(s.checkpointMinutes);
+    m_device->setCurrentIndex(std::max(0, m_device->findData(QString::fromStdString(s.device))));
+    m_methodNote->setText(methodNote(type));
+}
+
+void NewJobDialog::methodChanged()
+{
+    const core::TrainingType type = method();
+    m_methodNote->setText(methodNote(type));
+    findChild<QGroupBox *>(QStringLiteral("loraGroup"))->setEnabled(type != core::TrainingType::Standard);
+    // The fast path trains without dropout; the other LoRA methods with the guide's default.
+    m_dropout->setValue(core::TrainingRequest::defaults(type).settings.lora.dropout);
+    m_dropout->setEnabled(type != core::TrainingType::Unsloth);
+    validate();
+}
+
+void NewJobDialog::chooseModelFolder(const QString &folder)
+{
+    int index = m_model->findData(folder);
+    if (index < 0) {
+        index = m_model->count() - 1; // before "Choose a model folder…"
+        m_model->insertItem(index, QFileInfo(folder).fileName(), folder);
+    }
+    m_model->setCurrentIndex(index);
+    modelChanged();
+}
+
+void NewJobDialog::modelChanged()
+{
+    const QString model = m_model->currentData().toString();
+    const int check = ++m_modelCheck;
+    m_modelNote->setText(tr("Checking the model…"));
+    m_modelNote->setStyleSheet(QString());
+    const bool starter = model == kStarter;
+    runInBackground(
+        this,
+        [&core = m_core, model, starter] {
+            return core::inspectModelFolder(starter ? core.starterModel() : model).describe();
+        },
+        [this, check](const QString &summary) {
+            if (check == m_modelCheck)
+                m_modelNote->setText(summary);
+        },
+        [this, check](const core::Error &error) {
+            if (check != m_modelCheck)
+                return;
+            m_modelNote->setText(error.message());
+            m_modelNote->setStyleSheet(QStringLiteral("color: #c62828;"));
+        });
+    validate();
+}
+
+QJsonObject NewJobDialog::fields() const
+{
+    QJsonArray targets;
+    for (const QString &target : m_targets->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        targets.append(target.trimmed());
+    bool numeric = false;
+    const double learningRate = m_learningRate->text().trimmed().toDouble(&numeric);
+    QJsonObject json{
+        {QStringLiteral("name"), m_name->text().trimmed()},
+        {QStringLiteral("description"), m_description->text().trimmed()},
+        {QStringLiteral("training_type"), core::trainingTypeId(method())},
+        {QStringLiteral("model_name"), m_model->currentData().toString()},
+        {QStringLiteral("epochs"), m_epochs->value()},
+        {QStringLiteral("batch_size"), m_batchSize->value()},
+        {QStringLiteral("learning_rate"), numeric ? QJsonValue(learningRate) : QJsonValue(m_learningRate->text())},
+        {QStringLiteral("max_seq_length"), m_maxLength->value()},
+        {QStringLiteral("gradient_accumulation_steps"), m_accumulation->value()},
+        {QStringLiteral("warmup_ratio"), m_warmup->value()},
+        {QStringLiteral("lr_scheduler_type"), m_schedule->currentData().toString()},
+        {QStringLiteral("eval_split"), m_heldOut->value() / 100},
+        {QStringLiteral("seed"), m_seed->value()},
+        {QStringLiteral("save_steps"), m_saveSteps->value()},
+        {QStringLiteral("save_minutes"), m_saveMinutes->value()},
+        {QStringLiteral("device"), m_device->currentData().toString()},
+    };
+    if (m_dataset->currentIndex() >= 0)
+        json.insert(QStringLiteral("dataset_id"), m_dataset->currentData().toLongLong());
+    if (method() != core::TrainingType::Standard) {
+        json.insert(QStringLiteral("lora_r"), m_rank->value());
+        json.insert(QStringLiteral("lora_alpha"), m_alpha->value());
+        json.insert(QStringLiteral("lora_dropout"), m_dropout->value());
+        json.insert(QStringLiteral("target_modules"), targets);
+    }
+    return json;
+}
+
+void NewJobDialog::setRequest(const core::TrainingRequest &request)
+{
+    applyDefaults(request.type);
+    m_name->setText(request.name);
+    m_description->setText(request.description);
+    if (request.modelName != kStarter)
+        chooseModelFolder(request.modelName);
+    m_dataset->setCurrentIndex(std::max(0, m_dataset->findData(request.dataset.toLongLong())));
+    const engine::TrainingConfig &s = request.settings;
+    m_epochs->setValue(int(s.epochs));
+    m_batchSize->setValue(int(s.batchSize));
+    m_learningRate->setText(QString::number(s.learningRate));
+    m_maxLength->setValue(int(s.maxSequenceLength));
+    m_accumulation->setValue(int(s.gradientAccumulation));
+    m_warmup->setValue(s.warmupRatio);
+    m_schedule->setCurrentIndex(int(s.schedule));
+    m_heldOut->setValue(s.evalFraction * 100);
+    m_seed->setValue(int(s.seed));
+    m_rank->setValue(int(s.lora.rank));
+    m_alpha->setValue(s.lora.alpha);
+    m_dropout->setValue(s.lora.dropout);
+    QStringList targets;
+    for (const std::string &target : s.lora.targets)
+        targets << QString::fromStdString(target);
+    m_targets->setText(targets.join(QStringLiteral(", ")));
+    m_saveSteps->setValue(int(s.checkpointEvery));
+    m_saveMinutes->setValue(s.checkpointMinutes);
+    m_device->setCurrentIndex(std::max(0, m_device->findData(QString::fromStdString(s.device))));
+    methodChanged();
+}
+
+void NewJobDialog::validate()
+{
+    for (QLabel *label : std::as_const(m_problems))
+        label->hide();
+    QJsonObject json = fields();
+    QVector<core::FieldProblem> problems = core::TrainingRequest::problemsOf(json);
+    if (m_dataset->count() == 0)
+        problems.append({QStringLiteral("dataset"), tr("Import a dataset on the Datasets page first.")});
+    if (method() == core::TrainingType::Rag)
+        problems.append(
+            {QStringLiteral("training_type"), tr("RAG jobs come with the RAG feature; choose a fine-tune.")});
+    for (const core::FieldProblem &problem : std::as_const(problems)) {
+        QLabel *label =
+            m_problems.value(problem.field == QLatin1String("dataset_id") ? QStringLiteral("dataset") : problem.field);
+        if (!label)
+            label = m_failure;
+        label->setText(label->isHidden() ? problem.message : label->text() + QLatin1Char('\n') + problem.message);
+        label->show();
+    }
+    m_start->setEnabled(problems.isEmpty());
+}
+
+void NewJobDialog::accept()
+{
+    try {
+        const core::JobInfo job = m_core.queue().create(core::TrainingRequest::fromJson(fields(), tr("the new job")));
+        emit created(job.id);
+        QDialog::accept();
+    } catch (const core::Error &error) {
+        m_failure->setText(error.message());
+        m_failure->show();
+    }
+}
+
+} // namespace mtm::ui

@@ -1,0 +1,90 @@
+// The New Job dialog: what to train (method, base model, dataset) and how (epochs, batch size, learning rate,
+// LoRA, sequence length, schedule, held-out share, seed, checkpoints, device), with the user guide's recommended
+// defaults, each problem shown beside its field as it is typed, and the base model checked the moment it is
+// chosen. Start queues the job through the core's queue.
+#pragma once
+
+#include "jobs/TrainingRequest.h"
+
+#include <QDialog>
+#include <QHash>
+
+#include <optional>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace mtm::core {
+class AppCore;
+}
+
+namespace mtm::ui {
+
+class NewJobDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit NewJobDialog(core::AppCore &core, QWidget *parent = nullptr);
+
+    // Fills the fields from an existing job's settings (Duplicate).
+    void setRequest(const core::TrainingRequest &request);
+    // The fields as the REST API names them; what Start queues.
+    QJsonObject fields() const;
+    QPushButton *startButton() const { return m_start; }
+    // Chooses a model folder as if picked with the folder dialog.
+    void chooseModelFolder(const QString &folder);
+
+    void accept() override; // queues the job; stays open with the reason when that fails
+
+signals:
+    void created(qint64 jobId);
+
+private:
+    QWidget *createWhatGroup();
+    QWidget *createTrainingGroup();
+    QWidget *createLoraGroup();
+    QWidget *createCheckpointGroup();
+    // Adds a field with its problem label under it, remembered by its REST name.
+    void addField(QFormLayout *form, const QString &label, QWidget *field, const QString &name);
+    void methodChanged();
+    void modelChanged();
+    void validate();
+    void applyDefaults(core::TrainingType type);
+    core::TrainingType method() const;
+
+    core::AppCore &m_core;
+    QLineEdit *m_name;
+    QLineEdit *m_description;
+    QComboBox *m_method;
+    QLabel *m_methodNote;
+    QComboBox *m_model;
+    QLabel *m_modelNote;
+    QComboBox *m_dataset;
+    QSpinBox *m_epochs;
+    QSpinBox *m_batchSize;
+    QLineEdit *m_learningRate;
+    QSpinBox *m_maxLength;
+    QSpinBox *m_accumulation;
+    QDoubleSpinBox *m_warmup;
+    QComboBox *m_schedule;
+    QDoubleSpinBox *m_heldOut;
+    QSpinBox *m_seed;
+    QSpinBox *m_rank;
+    QDoubleSpinBox *m_alpha;
+    QDoubleSpinBox *m_dropout;
+    QLineEdit *m_targets;
+    QSpinBox *m_saveSteps;
+    QDoubleSpinBox *m_saveMinutes;
+    QComboBox *m_device;
+    QLabel *m_failure;
+    QPushButton *m_start;
+    QHash<QString, QLabel *> m_problems; // REST field name → its problem label
+    int m_modelCheck = 0;                // the latest check of the chosen model folder
+};
+
+} // namespace mtm::ui
