@@ -12,10 +12,10 @@
 
 namespace mtm::core {
 
-AppCore::AppCore(std::unique_ptr<AppSettings> settings, const QString &shippedStarterModel)
+AppCore::AppCore(std::unique_ptr<AppSettings> settings, const AppResources &resources)
     : m_settings(std::move(settings))
     , m_dataDirectory(std::make_unique<DataDirectory>(DataDirectory::resolve(*m_settings)))
-    , m_shippedStarterModel(shippedStarterModel)
+    , m_resources(resources)
 {
     m_dataDirectory->ensureExists();
     m_store = std::make_unique<Store>(m_dataDirectory->databaseFile());
@@ -26,7 +26,6 @@ AppCore::AppCore(std::unique_ptr<AppSettings> settings, std::unique_ptr<Store> s
     : m_settings(std::move(settings))
     , m_dataDirectory(std::make_unique<DataDirectory>(DataDirectory::resolve(*m_settings)))
     , m_store(std::move(store))
-    , m_shippedStarterModel(shippedStarterModel())
 {
     m_dataDirectory->ensureExists();
     openServices();
@@ -82,7 +81,7 @@ JobQueue &AppCore::queue() const
 
 QString AppCore::starterModel() const
 {
-    return installStarterModel(*m_dataDirectory, m_shippedStarterModel);
+    return installStarterModel(*m_dataDirectory, m_resources.starterModel);
 }
 
 } // namespace mtm::core

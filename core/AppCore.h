@@ -3,6 +3,8 @@
 // command and the REST API, so that what one of them does the others see.
 #pragma once
 
+#include "AppResources.h"
+
 #include <QString>
 
 #include <memory>
@@ -20,14 +22,10 @@ class Store;
 class AppCore
 {
 public:
-    // The starter model that ships inside the app (a Qt resource folder).
-    static QString shippedStarterModel() { return QStringLiteral(":/starter-model"); }
-
     // Opens what the settings point to: creates the data directory and opens (and migrates) the store. Applies
-    // the CPU thread setting. Throws Error (StoreError for the database) saying what is wrong. Tests name another
-    // folder for the shipped starter model (they do not link the app's resources).
-    explicit AppCore(std::unique_ptr<AppSettings> settings,
-                     const QString &shippedStarterModel = AppCore::shippedStarterModel());
+    // the CPU thread setting. Throws Error (StoreError for the database) saying what is wrong. Tests read the
+    // resources from the source tree (they do not link the app's resources).
+    explicit AppCore(std::unique_ptr<AppSettings> settings, const AppResources &resources = {});
     // The same with the store the caller opened (the desktop app asks the user about a damaged database first).
     AppCore(std::unique_ptr<AppSettings> settings, std::unique_ptr<Store> store);
     ~AppCore();
@@ -48,7 +46,7 @@ public:
     // The folder of the built-in starter model in the data directory, copied there from the app first when it is
     // missing or older than the app's. Throws Error.
     QString starterModel() const;
-    const QString &shippedStarterModelFolder() const { return m_shippedStarterModel; }
+    const AppResources &resources() const { return m_resources; }
 
 private:
     void openServices();
@@ -59,7 +57,7 @@ private:
     std::unique_ptr<DatasetCatalog> m_datasets;
     std::unique_ptr<DatasetImporter> m_importer;
     std::unique_ptr<JobCatalog> m_jobs;
-    QString m_shippedStarterModel;
+    AppResources m_resources;
     std::unique_ptr<JobQueue> m_queue; // last: its running jobs stop before the services they use go
 };
 

@@ -1,6 +1,6 @@
 #include "MakeTinyModelCommand.h"
 
-#include "AppCore.h"
+#include "AppResources.h"
 #include "model/ModelFactory.h"
 
 #include <QDir>
@@ -51,7 +51,7 @@ int MakeTinyModelCommand::execute(const QCommandLineParser &parser, CliContext &
         QDir().mkpath(copy);
         for (const char *name : {"tokenizer.json", "tokenizer_config.json"}) {
             QFile::remove(copy + QLatin1Char('/') + QLatin1String(name));
-            QFile::copy(core::AppCore::shippedStarterModel() + QLatin1Char('/') + QLatin1String(name),
+            QFile::copy(core::AppResources().starterModel + QLatin1Char('/') + QLatin1String(name),
                         copy + QLatin1Char('/') + QLatin1String(name));
         }
         spec.tokenizerFolder = copy;

@@ -54,7 +54,7 @@ void installStarterModelInBackground(const mtm::core::AppCore &core, QMainWindow
             QObject::tr("The starter model could not be installed: %1").arg(error.message()));
     };
     const auto install = [&window, failed, dataDirectory = core.dataDirectory(),
-                          shipped = core.shippedStarterModelFolder()](bool current) {
+                          shipped = core.resources().starterModel](bool current) {
         if (current)
             return;
         window.statusBar()->showMessage(QObject::tr("Preparing the built-in starter model…"));
@@ -64,7 +64,7 @@ void installStarterModelInBackground(const mtm::core::AppCore &core, QMainWindow
     };
     runInBackground(
         &window,
-        [dataDirectory = core.dataDirectory(), shipped = core.shippedStarterModelFolder()] {
+        [dataDirectory = core.dataDirectory(), shipped = core.resources().starterModel] {
             return mtm::core::starterModelIsCurrent(dataDirectory, shipped);
         },
         install, failed);
@@ -103,7 +103,7 @@ int main(int argc, char *argv[])
     // Start-up chores: tidy what a crash left behind, and give a new user data to train on.
     core->datasets().removeLeftovers();
     try {
-        mtm::core::importSampleDatasetOnFirstStart(*core, QStringLiteral(":/sample-data/starter-alpaca.json"));
+        mtm::core::importSampleDatasetOnFirstStart(*core);
     } catch (const mtm::core::Error &error) {
         mtm::ui::MessageBox::warning(nullptr, QObject::tr("Sample dataset"), error.message());
     }

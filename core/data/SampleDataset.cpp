@@ -20,24 +20,10 @@ struct Text
     Q_DECLARE_TR_FUNCTIONS(SampleDataset)
 };
 
-} // namespace
-
-QString sampleDatasetName()
+DatasetInfo importSample(const AppCore &core)
 {
-    return QStringLiteral("Starter examples");
-}
-
-std::optional<DatasetInfo> importSampleDatasetOnFirstStart(AppCore &core, const QString &sampleFile)
-{
-    AppSettings &settings = core.settings();
-    if (settings.sampleDatasetImported())
-        return std::nullopt;
-    settings.setSampleDatasetImported(true);
-    settings.sync();
-    if (core.datasets().count() > 0)
-        return std::nullopt;
-
     // The importer reads plain files; a resource is copied out first.
+    const QString sampleFile = core.resources().sampleDataset;
     QTemporaryDir scratch;
     const QString copy = scratch.filePath(QFileInfo(sampleFile).fileName());
     if (!scratch.isValid() || !QFile::copy(sampleFile, copy))
@@ -49,6 +35,32 @@ std::optional<DatasetInfo> importSampleDatasetOnFirstStart(AppCore &core, const 
                     Text::tr("The sample dataset has problems: %1")
                         .arg(prepared->report.problems().constFirst().describe(prepared->report.fileName)));
     return importer.commit(*prepared, sampleDatasetName(), false);
+}
+
+} // namespace
+
+QString sampleDatasetName()
+{
+    return QStringLiteral("Starter examples");
+}
+
+std::optional<DatasetInfo> importSampleDatasetOnFirstStart(AppCore &core)
+{
+    AppSettings &settings = core.settings();
+    if (settings.sampleDatasetImported())
+        return std::nullopt;
+    settings.setSampleDatasetImported(true);
+    settings.sync();
+    if (core.datasets().count() > 0)
+        return std::nullopt;
+    return importSample(core);
+}
+
+void provideSampleDataset(const AppCore &core, const QString &datasetRef)
+{
+    if (datasetRef.compare(sampleDatasetName(), Qt::CaseInsensitive) == 0 &&
+        !core.datasets().findByIdOrName(datasetRef))
+        importSample(core);
 }
 
 } // namespace mtm::core

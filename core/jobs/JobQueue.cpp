@@ -1,6 +1,7 @@
 #include "jobs/JobQueue.h"
 
 #include "AppCore.h"
+#include "data/SampleDataset.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobWorker.h"
 #include "store/SqlExec.h"
@@ -53,6 +54,7 @@ void JobQueue::start(std::optional<qint64> onlyJob)
 
 JobInfo JobQueue::create(const TrainingRequest &request)
 {
+    provideSampleDataset(m_core, request.dataset);
     const JobInfo job = m_core.jobs().create(request);
     Q_EMIT jobsChanged();
     schedule();

@@ -3,6 +3,7 @@
 #include "AppCore.h"
 #include "Error.h"
 #include "data/DatasetCatalog.h"
+#include "data/SampleDataset.h"
 #include "settings/DataDirectory.h"
 
 #include <QDir>
@@ -437,6 +438,7 @@ engine::TrainingConfig TrainingRequest::resolve(const AppCore &core, const QStri
         throw Error(Error::Kind::InvalidInput,
                     tr("%1: RAG jobs build a vector index of the documents; they are not a fine-tune").arg(where));
     engine::TrainingConfig config = settings;
+    provideSampleDataset(core, dataset);
     const std::optional<DatasetInfo> found = core.datasets().findByIdOrName(dataset);
     if (!found)
         throw Error(Error::Kind::NotFound, tr("%1: there is no dataset \"%2\"").arg(where, dataset));

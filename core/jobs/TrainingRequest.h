@@ -58,8 +58,8 @@ public:
     QJsonObject toJson() const;
 
     // What the engine runs for this request in jobFolder: the base model's folder (the starter model is installed
-    // first when it is asked for and missing) and the dataset's records. Throws Error: NotFound for a dataset or
-    // model that is not there, InvalidInput for a RAG request (not a fine-tune).
+    // first when it is asked for and missing) and the dataset's records (the sample dataset, likewise). Throws Error:
+    // NotFound for a dataset or model that is not there, InvalidInput for a RAG request (not a fine-tune).
     engine::TrainingConfig resolve(const AppCore &core, const QString &where, const QString &jobFolder) const;
 
 private:

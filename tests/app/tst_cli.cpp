@@ -391,6 +391,26 @@ private slots:
         QVERIFY2(result.err.contains(QStringLiteral("\"epochs\" must be a whole number")), qPrintable(result.err));
     }
 
+    // The README's sample road from the command line: a sample job names the sample dataset, which is imported
+    // when it is not there yet, and the trained adapter answers wherever a model does.
+    void theSampleRoadWorksFromTheCommandLine()
+    {
+        const Result created = run({QStringLiteral("jobs"), QStringLiteral("create"),
+                                    QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/jobs/lora.json"),
+                                    QStringLiteral("--set"), QStringLiteral("epochs=1"), QStringLiteral("--wait")});
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        const QRegularExpressionMatch done =
+            QRegularExpression(QStringLiteral("completed: (\\S+lora_model)")).match(created.out);
+        QVERIFY2(done.hasMatch(), qPrintable(created.out));
+        const Result listed = run({QStringLiteral("datasets"), QStringLiteral("list")});
+        QVERIFY2(listed.out.contains(QStringLiteral("Starter examples")), qPrintable(listed.out));
+        const Result answer = run({QStringLiteral("generate"), QStringLiteral("--model"), done.captured(1),
+                                   QStringLiteral("--chat"), QStringLiteral("--prompt"), QStringLiteral("Say hello."),
+                                   QStringLiteral("--max-tokens"), QStringLiteral("8")});
+        QVERIFY2(answer.exitCode == 0, qPrintable(answer.err));
+        QVERIFY2(answer.err.contains(QStringLiteral("with the LoRA adapter lora_model")), qPrintable(answer.err));
+    }
+
     void trainExplainsBadJobs()
     {
         Result result =

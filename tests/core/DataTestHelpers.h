@@ -19,14 +19,15 @@ namespace mtm::test {
 class DataFixture
 {
 public:
-    // shippedStarterModel: where the starter model comes from (the tests do not link the app's resources).
-    explicit DataFixture(const QString &shippedStarterModel = core::AppCore::shippedStarterModel())
+    // The starter model and the sample dataset come from the source tree (the tests do not link the resources).
+    DataFixture()
     {
         qputenv(core::DataDirectory::environmentVariable(), m_dir.filePath(QStringLiteral("data")).toLocal8Bit());
         auto settings = std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
         // One compute thread, as the suite runs tests side by side (the core applies the setting).
         settings->setCpuThreads(1);
-        core = std::make_unique<core::AppCore>(std::move(settings), shippedStarterModel);
+        core = std::make_unique<core::AppCore>(std::move(settings),
+                                               core::AppResources::inSourceTree(QStringLiteral(MTM_SOURCE_DIR)));
         store = &core->store();
         catalog = &core->datasets();
         importer = &core->importer();

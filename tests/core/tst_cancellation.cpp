@@ -119,7 +119,7 @@ private slots:
     }
 
 private:
-    mtm::test::DataFixture m_data{kShippedStarterModel};
+    mtm::test::DataFixture m_data;
 };
 
 QTEST_GUILESS_MAIN(TestCancellation)

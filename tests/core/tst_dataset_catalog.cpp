@@ -134,8 +134,7 @@ private slots:
     void sampleDatasetIsImportedOnTheFirstStartOnly()
     {
         DataFixture f;
-        const QString sample = QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json");
-        const auto imported = importSampleDatasetOnFirstStart(*f.core, sample);
+        const auto imported = importSampleDatasetOnFirstStart(*f.core);
         QVERIFY(imported);
         QCOMPARE(imported->name, sampleDatasetName());
         QVERIFY2(imported->recordCount >= 250, "the sample should have a few hundred records");
@@ -145,16 +144,22 @@ private slots:
         QCOMPARE(report.errorCount() + report.warningCount(), 0);
 
         f.catalog->remove(imported->id);
-        QVERIFY(!importSampleDatasetOnFirstStart(*f.core, sample)); // deleted stays deleted
+        QVERIFY(!importSampleDatasetOnFirstStart(*f.core)); // deleted stays deleted
         QCOMPARE(f.catalog->count(), 0);
+
+        // A job that names the sample brings it back, as "starter" brings back the starter model.
+        provideSampleDataset(*f.core, QStringLiteral("starter EXAMPLES"));
+        QCOMPARE(f.catalog->require(sampleDatasetName()).recordCount, imported->recordCount);
+        provideSampleDataset(*f.core, sampleDatasetName()); // there already: nothing more
+        provideSampleDataset(*f.core, QStringLiteral("something else"));
+        QCOMPARE(f.catalog->count(), 1);
     }
 
     void sampleDatasetIsNotAddedToExistingData()
     {
         DataFixture f;
         importText(f, QStringLiteral("mine"), 2);
-        QVERIFY(!importSampleDatasetOnFirstStart(
-            *f.core, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
+        QVERIFY(!importSampleDatasetOnFirstStart(*f.core));
         QCOMPARE(f.catalog->count(), 1);
         QVERIFY(f.core->settings().sampleDatasetImported());
     }

@@ -14,8 +14,6 @@ using namespace mtm::core;
 
 namespace {
 
-const QString kShippedStarterModel = QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model");
-
 QJsonObject readJob(const QString &path)
 {
     QFile file(path);
@@ -31,11 +29,7 @@ class FineTuneTest : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(importSampleDatasetOnFirstStart(
-            *m_data.core, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
-    }
+    void initTestCase() { QVERIFY(importSampleDatasetOnFirstStart(*m_data.core)); }
 
     void sampleJobTeachesTheStarterModel_data()
     {
@@ -109,7 +103,7 @@ private Q_SLOTS:
     }
 
 private:
-    mtm::test::DataFixture m_data{kShippedStarterModel};
+    mtm::test::DataFixture m_data;
 };
 
 QTEST_GUILESS_MAIN(FineTuneTest)

@@ -33,7 +33,7 @@ class TestJobs : public QObject
 {
     Q_OBJECT
 
-    mtm::test::DataFixture m_data{kShippedStarterModel};
+    mtm::test::DataFixture m_data;
 
     JobCatalog &jobs() { return m_data.core->jobs(); }
 

@@ -103,7 +103,7 @@ private slots:
 
     void resolvesTheModelAndDatasetOfThisInstallation()
     {
-        mtm::test::DataFixture data(QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model"));
+        mtm::test::DataFixture data;
         const auto prepared =
             data.importer->prepare(data.write(QStringLiteral("faq.csv"), "prompt,completion\nhi,hello\n"), {});
         const DatasetInfo faq = data.importer->commit(*prepared, QStringLiteral("faq"), false);

@@ -68,9 +68,8 @@ private slots:
         auto settings = std::make_unique<core::AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")));
         settings->setCpuThreads(1);
         m_core = std::make_unique<core::AppCore>(std::move(settings),
-                                                 QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model"));
-        QVERIFY(core::importSampleDatasetOnFirstStart(
-            *m_core, QStringLiteral(MTM_SOURCE_DIR "/resources/sample-data/starter-alpaca.json")));
+                                                 core::AppResources::inSourceTree(QStringLiteral(MTM_SOURCE_DIR)));
+        QVERIFY(core::importSampleDatasetOnFirstStart(*m_core));
         m_window = std::make_unique<ui::MainWindow>(*m_core);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));

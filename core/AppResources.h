@@ -1,0 +1,22 @@
+// What ships inside the app for a fresh install — the starter model and the sample dataset — and where to read
+// them: the app's Qt resources, or the source tree's copies (tests, which do not link the resources).
+#pragma once
+
+#include <QString>
+
+namespace mtm::core {
+
+struct AppResources
+{
+    QString starterModel = QStringLiteral(":/starter-model");                    // a folder
+    QString sampleDataset = QStringLiteral(":/sample-data/starter-alpaca.json"); // a file
+
+    // The copies in a source tree: <sourceDir>/resources/...
+    static AppResources inSourceTree(const QString &sourceDir)
+    {
+        return {sourceDir + QStringLiteral("/resources/starter-model"),
+                sourceDir + QStringLiteral("/resources/sample-data/starter-alpaca.json")};
+    }
+};
+
+} // namespace mtm::core
