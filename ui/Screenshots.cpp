@@ -5,6 +5,7 @@
 #include "dialogs/ImportDialog.h"
 #include "pages/DatasetsPage.h"
 #include "pages/TrainingJobsPage.h"
+#include "widgets/JobChat.h"
 
 #include <QApplication>
 #include <QDialog>
@@ -111,6 +112,15 @@ QStringList saveScreenshots(MainWindow &window, const QString &directory)
         for (int tab = 1; tab <= 2; ++tab) {
             details->setCurrentIndex(tab);
             written << save(window, dir, names[tab - 1]);
+        }
+        // A completed job answers in its Chat tab, beside its base model.
+        auto *chat = jobs->findChild<JobChat *>(QStringLiteral("jobChat"));
+        if (chat && jobs->findChild<QWidget *>(QStringLiteral("chatMessage"))->isEnabled()) {
+            details->setCurrentWidget(chat);
+            chat->send(QStringLiteral("What is 4 plus 5?"));
+            for (int i = 0; i < 600 && chat->isAnswering(); ++i)
+                settle(1);
+            written << save(window, dir, QStringLiteral("job-chat.png"));
         }
         details->setCurrentIndex(0);
     }

@@ -77,7 +77,9 @@ void JobWorker::run()
 bool JobWorker::onProgress(const engine::TrainingProgress &progress)
 {
     using Phase = engine::TrainingProgress::Phase;
-    const bool newPhase = progress.phase != m_last.phase;
+    // Phase changes, evaluations and the last step always reach the window; steps in between at most ten a second.
+    const bool evaluated = progress.phase == Phase::Evaluating && progress.phaseFraction >= 1.0;
+    const bool milestone = progress.phase != m_last.phase || evaluated || progress.step == progress.totalSteps;
     m_last = progress;
     if (progress.phase == Phase::Training) {
         JobMetric metric;
@@ -100,7 +102,7 @@ bool JobWorker::onProgress(const engine::TrainingProgress &progress)
     }
     if (m_sinceFlush.elapsed() >= kFlushMs)
         flush();
-    if (newPhase || m_sinceSignal.elapsed() >= kSignalMs) {
+    if (milestone || m_sinceSignal.elapsed() >= kSignalMs) {
         m_sinceSignal.restart();
         Q_EMIT progressed(m_job.id, progress);
     }

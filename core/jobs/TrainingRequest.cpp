@@ -444,24 +444,27 @@ engine::TrainingConfig TrainingRequest::resolve(const AppCore &core, const QStri
         throw Error(Error::Kind::NotFound, tr("%1: there is no dataset \"%2\"").arg(where, dataset));
     config.records = found->recordsFile().toStdString();
     config.outputDirectory = QFileInfo(jobFolder).absoluteFilePath().toStdString();
+    config.baseModel = baseModelFolder(core, where).toStdString();
+    return config;
+}
 
+QString TrainingRequest::baseModelFolder(const AppCore &core, const QString &where) const
+{
     const auto isModelFolder = [](const QString &folder) {
         return QFileInfo(folder + QStringLiteral("/config.json")).isFile();
     };
     const QString baseModels = core.dataDirectory().modelsDirectory() + QStringLiteral("/base");
     if (modelName == QLatin1String("starter"))
-        config.baseModel = core.starterModel().toStdString();
-    else if (isModelFolder(modelName))
-        config.baseModel = QFileInfo(modelName).absoluteFilePath().toStdString();
-    else if (!modelName.contains(QLatin1Char('/')) && isModelFolder(baseModels + QLatin1Char('/') + modelName))
-        config.baseModel = (baseModels + QLatin1Char('/') + modelName).toStdString();
-    else
-        throw Error(Error::Kind::NotFound,
-                    tr("%1: model_name \"%2\" is not a model folder (a folder with config.json, the weights in "
-                       "safetensors and tokenizer.json) nor a base model of this app (%3); use \"starter\" for the "
-                       "built-in starter model.")
-                        .arg(where, modelName, QDir::toNativeSeparators(baseModels)));
-    return config;
+        return core.starterModel();
+    if (isModelFolder(modelName))
+        return QFileInfo(modelName).absoluteFilePath();
+    if (!modelName.contains(QLatin1Char('/')) && isModelFolder(baseModels + QLatin1Char('/') + modelName))
+        return baseModels + QLatin1Char('/') + modelName;
+    throw Error(Error::Kind::NotFound,
+                tr("%1: model_name \"%2\" is not a model folder (a folder with config.json, the weights in "
+                   "safetensors and tokenizer.json) nor a base model of this app (%3); use \"starter\" for the "
+                   "built-in starter model.")
+                    .arg(where, modelName, QDir::toNativeSeparators(baseModels)));
 }
 
 } // namespace mtm::core

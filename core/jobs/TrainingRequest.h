@@ -61,6 +61,8 @@ public:
     // first when it is asked for and missing) and the dataset's records (the sample dataset, likewise). Throws Error:
     // NotFound for a dataset or model that is not there, InvalidInput for a RAG request (not a fine-tune).
     engine::TrainingConfig resolve(const AppCore &core, const QString &where, const QString &jobFolder) const;
+    // The base model's folder alone (see resolve).
+    QString baseModelFolder(const AppCore &core, const QString &where) const;
 
 private:
     static TrainingRequest read(const QJsonObject &json, QVector<FieldProblem> &problems);

@@ -34,7 +34,7 @@ private slots:
             QStringLiteral("page-deployment.png"),    QStringLiteral("dataset-statistics.png"),
             QStringLiteral("dataset-validation.png"), QStringLiteral("dialog-import-review.png"),
             QStringLiteral("dialog-new-job.png"),     QStringLiteral("dialog-settings.png"),
-            QStringLiteral("dialog-about.png")}; // no job yet: no job-log.png nor job-summary.png
+            QStringLiteral("dialog-about.png")}; // no job yet: no job-log, job-summary or job-chat
         QCOMPARE(listed.size(), expected.size());
         for (const QString &name : expected) {
             const QImage image(QDir(output).filePath(name));

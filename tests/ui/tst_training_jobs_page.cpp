@@ -14,6 +14,7 @@
 #include "pages/TrainingJobsPage.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
+#include "widgets/JobChat.h"
 #include "widgets/LossChart.h"
 
 #include <QComboBox>
@@ -133,6 +134,21 @@ private slots:
         settings.temperature = 0;
         QVERIFY(model->chat({{QStringLiteral("user"), QStringLiteral("Say hello.")}}, settings, {}).generatedTokens >
                 0);
+
+        // The Chat tab: the fine-tuned model and its base answer the same message.
+        auto *chat = m_page->findChild<ui::JobChat *>(QStringLiteral("jobChat"));
+        QVERIFY(chat);
+        chat->findChild<QSpinBox *>()->setValue(12); // the longest answer
+        chat->send(QStringLiteral("What is 4 plus 5?"));
+        QVERIFY(chat->isAnswering());
+        QTRY_VERIFY_WITH_TIMEOUT(chat->transcript(false).contains(QStringLiteral("Base model")), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!chat->isAnswering(), 60000);
+        for (const bool fineTuned : {true, false}) {
+            const QString transcript = chat->transcript(fineTuned);
+            QVERIFY2(transcript.contains(QStringLiteral("What is 4 plus 5?")), qPrintable(transcript));
+            QVERIFY2(transcript.trimmed().count(QLatin1Char('\n')) >= 3, qPrintable(transcript)); // an answer
+        }
+        QVERIFY(m_page->findChild<QLabel *>(QStringLiteral("chatStatus"))->text().contains(QStringLiteral("llama")));
     }
 
     void cancelResumeAndDeleteThroughThePage()

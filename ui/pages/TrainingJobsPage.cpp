@@ -11,6 +11,7 @@
 #include "jobs/JobQueue.h"
 #include "models/JobTableModel.h"
 #include "widgets/EmptyStateWidget.h"
+#include "widgets/JobChat.h"
 #include "widgets/LossChart.h"
 #include "widgets/PageHeader.h"
 #include "widgets/ProgressDelegate.h"
@@ -42,8 +43,6 @@
 
 namespace mtm::ui {
 namespace {
-
-enum Tab { ProgressTab, LogTab, SummaryTab, SettingsTab };
 
 core::JobMetric metricOf(const engine::TrainingProgress &progress)
 {
@@ -205,6 +204,9 @@ QWidget *TrainingJobsPage::createDetails()
     m_settings->setReadOnly(true);
     m_settings->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_details->addTab(m_settings, tr("Settings"));
+
+    m_chat = new JobChat(m_core, m_details);
+    m_details->addTab(m_chat, tr("Chat"));
     return m_details;
 }
 
@@ -213,6 +215,7 @@ QWidget *TrainingJobsPage::createProgressTab()
     auto *tab = new QWidget(m_details);
     m_figures = new QLabel(tab);
     m_figures->setObjectName(QStringLiteral("jobFigures"));
+    m_figures->setWordWrap(true); // a long line of figures wraps rather than widening the window
     m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_chart = new LossChart(tab);
 
@@ -289,6 +292,7 @@ void TrainingJobsPage::showSelected()
     m_details->setEnabled(job != nullptr);
     if (!job) {
         m_shownJob = 0;
+        m_shownState = -1;
         m_chart->setMetrics({});
         m_log->clear();
         m_summary->clear();
@@ -298,6 +302,9 @@ void TrainingJobsPage::showSelected()
     }
     const core::JobCatalog &jobs = m_core.jobs();
     const bool runningElsewhere = job->state == core::JobState::Running && !m_core.queue().isRunningHere(job->id);
+    if (job->id == m_shownJob && int(job->state) != m_shownState) // live points are a sample; now draw them all
+        m_chart->setMetrics(jobs.metrics(job->id));
+    m_shownState = int(job->state);
     if (job->id != m_shownJob) {
         m_shownJob = job->id;
         m_chart->clearOverlays();
@@ -323,6 +330,7 @@ void TrainingJobsPage::showSelected()
     else if (job->totalSteps > 0)
         m_figures->setText(tr("Step %1 of %2").arg(QLocale().toString(job->step), QLocale().toString(job->totalSteps)));
     showSummary(*job);
+    m_chat->setJob(*job);
 }
 
 void TrainingJobsPage::updateActions()

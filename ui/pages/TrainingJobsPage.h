@@ -21,6 +21,7 @@ struct JobInfo;
 
 namespace mtm::ui {
 
+class JobChat;
 class JobTableModel;
 class LossChart;
 
@@ -63,6 +64,7 @@ private:
     QPlainTextEdit *m_log;
     QLabel *m_summary;
     QPlainTextEdit *m_settings;
+    JobChat *m_chat;
     QPushButton *m_cancel;
     QPushButton *m_resume;
     QPushButton *m_retry;
@@ -70,6 +72,7 @@ private:
     QPushButton *m_delete;
     QPushButton *m_openFolder;
     qint64 m_shownJob = 0;     // whose chart and log are shown
+    int m_shownState = -1;     // its state then: a job that ends is drawn again from every stored step
     qint64 m_shownLogLine = 0; // the last log line shown, for jobs run by another process
 };
 
