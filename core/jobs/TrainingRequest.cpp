@@ -1,6 +1,7 @@
 #include "jobs/TrainingRequest.h"
 
 #include "AppCore.h"
+#include "EngineCall.h"
 #include "Error.h"
 #include "data/DatasetCatalog.h"
 #include "data/SampleDataset.h"
@@ -446,6 +447,12 @@ engine::TrainingConfig TrainingRequest::resolve(const AppCore &core, const QStri
     config.outputDirectory = QFileInfo(jobFolder).absoluteFilePath().toStdString();
     config.baseModel = baseModelFolder(core, where).toStdString();
     return config;
+}
+
+engine::TrainingPlan TrainingRequest::plan(const AppCore &core) const
+{
+    const engine::TrainingConfig config = resolve(core, tr("the job"), QDir::tempPath());
+    return callEngine([&] { return engine::planTraining(config); });
 }
 
 QString TrainingRequest::baseModelFolder(const AppCore &core, const QString &where) const

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "engine/train/TrainingConfig.h"
+#include "engine/train/TrainingPlan.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -63,6 +64,8 @@ public:
     engine::TrainingConfig resolve(const AppCore &core, const QString &where, const QString &jobFolder) const;
     // The base model's folder alone (see resolve).
     QString baseModelFolder(const AppCore &core, const QString &where) const;
+    // What the job will do, before it runs: its data tokenised as the trainer will, and its steps. Throws Error.
+    engine::TrainingPlan plan(const AppCore &core) const;
 
 private:
     static TrainingRequest read(const QJsonObject &json, QVector<FieldProblem> &problems);

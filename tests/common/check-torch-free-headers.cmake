@@ -6,6 +6,7 @@ set(headers
     core/engine/train/LoraSettings.h
     core/engine/train/Trainer.h
     core/engine/train/TrainingConfig.h
+    core/engine/train/TrainingPlan.h
     core/engine/train/TrainingProgress.h
     core/engine/train/TrainingResult.h
     core/jobs/FineTuneRun.h

@@ -9,6 +9,7 @@
 #include "engine/train/CheckpointStore.h"
 #include "engine/train/Lora.h"
 #include "engine/train/Trainer.h"
+#include "engine/train/TrainingPlan.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -358,6 +359,31 @@ TEST_F(TrainerFixture, TakesABaseModelFolderGivenRelativeToTheWorkingDirectory)
                                                      }),
                                               nullptr);
     EXPECT_EQ(result.steps, 5);
+}
+
+// The plan shown before a job starts is what the run then does.
+TEST_F(TrainerFixture, ThePlanIsWhatTheRunDoes)
+{
+    const TrainingConfig job = config(TrainingMethod::Lora, "planned", [](TrainingConfig &c) {
+        c.gradientAccumulation = 2;
+        c.maxSequenceLength = 30;
+    });
+    const TrainingPlan plan = planTraining(job);
+    std::int64_t totalSteps = 0;
+    const TrainingResult result = runTraining(job, [&](const TrainingProgress &progress) {
+        totalSteps = progress.totalSteps;
+        return true;
+    });
+    EXPECT_EQ(plan.records, result.records);
+    EXPECT_EQ(plan.trainExamples, result.trainExamples);
+    EXPECT_EQ(plan.evalExamples, result.evalExamples);
+    EXPECT_EQ(plan.truncated, result.truncated);
+    EXPECT_EQ(plan.withoutTargets, result.withoutTargets);
+    EXPECT_LE(plan.longestExample, 30);
+    EXPECT_EQ(plan.steps, totalSteps);
+    // Batches of 4, accumulated in pairs, rounded up; 2 epochs.
+    EXPECT_EQ(plan.steps, 2 * (((plan.trainExamples + 3) / 4 + 1) / 2));
+    EXPECT_GT(plan.trainTokens, plan.trainExamples);
 }
 
 TEST(TrainingConfig, NamesEverySettingItCannotRunWith)

@@ -110,6 +110,11 @@ private slots:
         rate->setText(QStringLiteral("3e-3"));
         dialog->findChild<QSpinBox *>(QStringLiteral("jobEpochs"))->setValue(1);
         QVERIFY(dialog->startButton()->isEnabled());
+        // Before Start, the plan: the sample's 300 records, 10 % held out, batches of 4.
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->planText().contains(QStringLiteral("steps")), 20000);
+        QVERIFY2(dialog->planText().contains(QStringLiteral("300 records: 270 to train on, 30 held out")),
+                 qPrintable(dialog->planText()));
+        QVERIFY2(dialog->planText().contains(QStringLiteral("68 steps (68 an epoch)")), qPrintable(dialog->planText()));
         QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
 
         QTRY_COMPARE(table()->model()->rowCount(), 1);

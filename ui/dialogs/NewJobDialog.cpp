@@ -21,6 +21,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -86,6 +87,7 @@ NewJobDialog::NewJobDialog(core::AppCore &core, QWidget *parent)
     auto *right = new QVBoxLayout;
     right->addWidget(createLoraGroup());
     right->addWidget(createCheckpointGroup());
+    right->addWidget(createPlanGroup());
     right->addStretch();
     columns->addLayout(left, 1);
     columns->addLayout(right, 1);
@@ -240,6 +242,72 @@ QWidget *NewJobDialog::createCheckpointGroup()
     connect(m_saveSteps, &QSpinBox::valueChanged, this, &NewJobDialog::validate);
     connect(m_saveMinutes, &QDoubleSpinBox::valueChanged, this, &NewJobDialog::validate);
     return group;
+}
+
+QWidget *NewJobDialog::createPlanGroup()
+{
+    auto *group = new QGroupBox(tr("Before you start"), this);
+    m_plan = new QLabel(group);
+    m_plan->setObjectName(QStringLiteral("jobPlan"));
+    m_plan->setWordWrap(true);
+    m_plan->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *layout = new QVBoxLayout(group);
+    layout->addWidget(m_plan);
+    m_planTimer = new QTimer(this);
+    m_planTimer->setSingleShot(true);
+    m_planTimer->setInterval(400);
+    connect(m_planTimer, &QTimer::timeout, this, &NewJobDialog::plan);
+    return group;
+}
+
+void NewJobDialog::planLater()
+{
+    ++m_planned; // a plan already under way is now out of date
+    m_plan->setText(tr("Reading the dataset with the model's tokenizer…"));
+    m_planTimer->start();
+}
+
+void NewJobDialog::plan()
+{
+    const QJsonObject json = fields();
+    if (!core::TrainingRequest::problemsOf(json).isEmpty() || method() == core::TrainingType::Rag) {
+        m_plan->setText(tr("The plan shows once every field is fine."));
+        return;
+    }
+    const int planned = ++m_planned;
+    runInBackground(
+        this,
+        [&core = m_core, request = core::TrainingRequest::fromJson(json, tr("the new job"))] {
+            return request.plan(core);
+        },
+        [this, planned, maxLength = m_maxLength->value()](const engine::TrainingPlan &p) {
+            if (planned != m_planned)
+                return;
+            const QLocale locale;
+            QString text =
+                tr("%1 records: %2 to train on, %3 held out.")
+                    .arg(locale.toString(p.records), locale.toString(p.trainExamples), locale.toString(p.evalExamples));
+            text += QLatin1Char('\n') + tr("%1 tokens an epoch; the longest example has %2.")
+                                            .arg(locale.toString(p.trainTokens), locale.toString(p.longestExample));
+            if (p.truncated > 0)
+                text += QLatin1Char('\n') + tr("%1 records are longer than %2 tokens and will be cut.")
+                                                .arg(locale.toString(p.truncated), locale.toString(maxLength));
+            if (p.withoutTargets > 0)
+                text += QLatin1Char('\n') + tr("%1 records have nothing left to learn after the cut and are left out.")
+                                                .arg(locale.toString(p.withoutTargets));
+            text += QLatin1Char('\n') +
+                    tr("%1 steps (%2 an epoch).").arg(locale.toString(p.steps), locale.toString(p.stepsPerEpoch));
+            m_plan->setText(text);
+        },
+        [this, planned](const core::Error &error) {
+            if (planned == m_planned)
+                m_plan->setText(error.message());
+        });
+}
+
+QString NewJobDialog::planText() const
+{
+    return m_planTimer->isActive() ? QString() : m_plan->text();
 }
 
 void NewJobDialog::addField(QFormLayout *form, const QString &label, QWidget *field, const QString &name)
@@ -425,6 +493,7 @@ void NewJobDialog::validate()
         label->show();
     }
     m_start->setEnabled(problems.isEmpty());
+    planLater();
 }
 
 void NewJobDialog::accept()

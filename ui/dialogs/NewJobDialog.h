@@ -18,6 +18,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTimer;
 
 namespace mtm::core {
 class AppCore;
@@ -36,6 +37,8 @@ public:
     // The fields as the REST API names them; what Start queues.
     QJsonObject fields() const;
     QPushButton *startButton() const { return m_start; }
+    // The plan shown before Start: records, tokens, what is cut, steps (empty while it is being made).
+    QString planText() const;
     // Chooses a model folder as if picked with the folder dialog.
     void chooseModelFolder(const QString &folder);
 
@@ -49,6 +52,9 @@ private:
     QWidget *createTrainingGroup();
     QWidget *createLoraGroup();
     QWidget *createCheckpointGroup();
+    QWidget *createPlanGroup();
+    void planLater(); // after a pause in the typing
+    void plan();
     // Adds a field with its problem label under it, remembered by its REST name.
     void addField(QFormLayout *form, const QString &label, QWidget *field, const QString &name);
     void methodChanged();
@@ -81,6 +87,9 @@ private:
     QSpinBox *m_saveSteps;
     QDoubleSpinBox *m_saveMinutes;
     QComboBox *m_device;
+    QLabel *m_plan;
+    QTimer *m_planTimer;
+    int m_planned = 0; // the latest plan asked for
     QLabel *m_failure;
     QPushButton *m_start;
     QHash<QString, QLabel *> m_problems; // REST field name → its problem label

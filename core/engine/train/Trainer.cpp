@@ -7,6 +7,7 @@
 #include "engine/train/LearningRate.h"
 #include "engine/train/TrainingOutput.h"
 #include "engine/train/TrainingPass.h"
+#include "engine/train/TrainingPlan.h"
 #include "engine/train/TrainingSetup.h"
 
 #include <torch/torch.h>
@@ -180,7 +181,7 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
     result.evalExamples = static_cast<std::int64_t>(data.eval.size());
 
     const std::int64_t batchesPerEpoch = ceilDivide(result.trainExamples, m_config.batchSize);
-    const std::int64_t stepsPerEpoch = ceilDivide(batchesPerEpoch, m_config.gradientAccumulation);
+    const std::int64_t stepsPerEpoch = engine::stepsPerEpoch(m_config, result.trainExamples);
     m_state.totalSteps = stepsPerEpoch * m_config.epochs;
     m_state.identity = m_setup.identity;
     m_progress.totalSteps = m_state.totalSteps;

@@ -77,6 +77,17 @@ nlohmann::json baseModelIdentity(const std::string &directory)
 
 } // namespace
 
+SftData buildTrainingData(const TrainingConfig &config, const Tokenizer &tokenizer, const ChatTemplate &chat)
+{
+    SftDataOptions options;
+    options.maxSequenceLength = config.maxSequenceLength;
+    options.trainOnPrompts = config.trainOnPrompts;
+    options.evalFraction = config.evalFraction;
+    options.evalCount = config.evalCount;
+    options.seed = config.seed;
+    return buildSftData(config.records, tokenizer, chat, options);
+}
+
 TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<void(const std::string &)> &onMessage)
 {
     const auto say = [&](const std::string &text) {
@@ -94,13 +105,7 @@ TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<
     setup.padId = tokens.pad.value_or(tokens.eos.value_or(0));
 
     say("Tokenizing " + config.records);
-    SftDataOptions dataOptions;
-    dataOptions.maxSequenceLength = config.maxSequenceLength;
-    dataOptions.trainOnPrompts = config.trainOnPrompts;
-    dataOptions.evalFraction = config.evalFraction;
-    dataOptions.evalCount = config.evalCount;
-    dataOptions.seed = config.seed;
-    setup.data = buildSftData(config.records, *setup.tokenizer, *setup.chat, dataOptions);
+    setup.data = buildTrainingData(config, *setup.tokenizer, *setup.chat);
 
     say("Loading the base model (" + dtypeName(setup.dtype) + " on " + (setup.device.is_cuda() ? "CUDA" : "the CPU") +
         ")");

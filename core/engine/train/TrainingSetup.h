@@ -39,6 +39,9 @@ struct TrainingSetup
 // `onMessage` hears what is being done ("Loading the base model ...").
 TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<void(const std::string &)> &onMessage);
 
+// The job's examples, tokenised with its tokenizer and chat template (the trainer's and the plan's one way).
+SftData buildTrainingData(const TrainingConfig &config, const Tokenizer &tokenizer, const ChatTemplate &chat);
+
 // Why a run with identity `now` cannot resume one with identity `then`, or nothing when it can.
 std::optional<std::string> resumeMismatch(const nlohmann::json &then, const nlohmann::json &now);
 
