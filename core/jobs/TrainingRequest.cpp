@@ -49,6 +49,7 @@ template <typename Config, typename Visit> void visitSettings(Config &c, Visit &
     visit("use_rslora", c.lora.rsLora);
     visit("target_modules", c.lora.targets);
     visit("load_in_4bit", c.baseIn4Bit);
+    visit("fast_path", c.qloraFastPath);
     visit("packing", c.packing);
     visit("gradient_checkpointing", c.gradientCheckpointing);
     visit("dtype", c.dtype);
@@ -340,8 +341,10 @@ TrainingRequest TrainingRequest::defaults(TrainingType type)
     s.maxSequenceLength = 512;
     s.lora.rank = 16;
     s.lora.alpha = 32;
-    // The fast path trains without LoRA dropout, as Unsloth's does.
-    s.lora.dropout = type == TrainingType::Unsloth ? 0.0 : 0.05;
+    // QLoRA runs on the fast path, which trains without LoRA dropout, as Unsloth's does; plain LoRA keeps the
+    // guide's dropout (and so does QLoRA with fast_path false, LibTorch's autograd: the reference).
+    s.qloraFastPath = true;
+    s.lora.dropout = type == TrainingType::Unsloth || type == TrainingType::Qlora ? 0.0 : 0.05;
     return request;
 }
 
@@ -390,10 +393,13 @@ TrainingRequest TrainingRequest::read(const QJsonObject &json, QVector<FieldProb
 
     visitSettings(request.settings, SettingsReader(json, problems));
     noteUnknownFields(json, problems);
-    // The ranges are the engine's: it knows what it can run. Its paths are filled by resolve().
+    // The ranges are the trainer's: it knows what it can run (a RAG job does not train). Its paths are filled by
+    // resolve().
     engine::TrainingConfig check = request.settings;
     check.baseModel = check.records = check.outputDirectory = "-";
-    for (const engine::SettingProblem &problem : check.problems()) {
+    const auto engineProblems =
+        request.type == TrainingType::Rag ? std::vector<engine::SettingProblem>() : check.problems();
+    for (const engine::SettingProblem &problem : engineProblems) {
         const QString field = QString::fromStdString(problem.setting);
         problems.append({field, QStringLiteral("%1 %2").arg(field, QString::fromStdString(problem.problem))});
     }

@@ -47,16 +47,17 @@ struct Method
     TrainingMethod method;
     bool baseIn4Bit = false;
     bool checkpointing = false;
+    bool qloraFastPath = false;
 };
 
 const std::vector<Method> &methods()
 {
     static const std::vector<Method> list = {
-        {"qlora", "QLoRA (NF4 base)", TrainingMethod::Qlora, true},
+        {"qlora", "QLoRA (fast path, NF4 base)", TrainingMethod::Qlora, true, false, true},
+        {"qlora-autograd", "QLoRA (autograd, reference)", TrainingMethod::Qlora, true},
         {"lora", "LoRA (plain autograd)", TrainingMethod::Lora},
         {"fast", "fast LoRA, 16-bit base", TrainingMethod::FastLora},
         {"fast-ckpt", "  same, checkpointing", TrainingMethod::FastLora, false, true},
-        {"fast4", "fast LoRA, NF4 base", TrainingMethod::FastLora, true},
         {"standard", "standard (all weights)", TrainingMethod::Full},
     };
     return list;
@@ -162,6 +163,7 @@ int runOne(const std::string &model, const std::string &methodId, int steps, con
     config.method = method->method;
     config.baseIn4Bit = method->baseIn4Bit;
     config.gradientCheckpointing = method->checkpointing;
+    config.qloraFastPath = method->qloraFastPath;
     config.baseModel = base;
     config.records = records;
     config.outputDirectory = (folder / "job").string();

@@ -46,7 +46,10 @@ private slots:
         QCOMPARE(request.settings.method, mtm::engine::TrainingMethod::Qlora);
         QCOMPARE(request.settings.batchSize, std::int64_t(4));
         QCOMPARE(request.settings.learningRate, 2e-4);
-        QCOMPARE(request.settings.lora.dropout, 0.05);
+        QCOMPARE(request.settings.lora.dropout, 0.0); // QLoRA runs on the fast path, without dropout
+        QVERIFY(request.settings.usesFastPath());
+        QCOMPARE(TrainingRequest::defaults(TrainingType::Lora).settings.lora.dropout, 0.05);
+        QVERIFY(!TrainingRequest::defaults(TrainingType::Lora).settings.usesFastPath());
         const TrainingRequest fast =
             TrainingRequest::fromJson(json(R"({"dataset": "faq", "training_type": "unsloth"})"), "x");
         QCOMPARE(fast.settings.method, mtm::engine::TrainingMethod::FastLora);
@@ -63,7 +66,7 @@ private slots:
             "learning_rate": 0.001, "weight_decay": 0.01, "lr_scheduler_type": "cosine", "warmup_ratio": 0.1,
             "warmup_steps": 3, "max_grad_norm": 0.5, "max_seq_length": 256, "train_on_prompts": true,
             "eval_split": 0.2, "eval_count": 7, "eval_steps": 9, "seed": 11, "lora_r": 8, "lora_alpha": 16,
-            "lora_dropout": 0.1, "use_rslora": true, "target_modules": ["q_proj", "v_proj"], "load_in_4bit": false,
+            "lora_dropout": 0.1, "use_rslora": true, "target_modules": ["q_proj", "v_proj"], "load_in_4bit": false, "fast_path": false,
             "packing": true, "gradient_checkpointing": true, "dtype": "float32", "device": "cpu", "save_steps": 4,
             "save_minutes": 2.5, "save_total_limit": 3, "max_shard_size": 1000000, "chat_format": "chatml"})");
         const TrainingRequest request = TrainingRequest::fromJson(given, QStringLiteral("job.json"));
@@ -96,7 +99,13 @@ private slots:
                                       QStringLiteral("lerning_rate"), QStringLiteral("lora_alpha")}));
         QVERIFY(problemsOf(json(R"({"epochs": 3})")).contains(QStringLiteral("say which dataset")));
         QVERIFY(problemsOf(json(R"({"dataset": "x", "training_type": "unsloth", "lora_dropout": 0.1})"))
-                    .contains(QStringLiteral("lora_dropout must be 0 for the fast LoRA path")));
+                    .contains(QStringLiteral("lora_dropout must be 0 on the fast path")));
+        QVERIFY(problemsOf(json(R"({"dataset": "x", "training_type": "qlora", "lora_dropout": 0.1})"))
+                    .contains(QStringLiteral("lora_dropout must be 0 on the fast path")));
+        // QLoRA with dropout runs on LibTorch's autograd, the reference path.
+        QVERIFY(problemsOf(json(R"({"dataset": "x", "training_type": "qlora", "lora_dropout": 0.1,
+                                    "fast_path": false})"))
+                    .isEmpty());
         QVERIFY(problemsOf(json(R"({"dataset": "x", "seed": -1})")).contains(QStringLiteral("\"seed\" must be")));
         QVERIFY(problemsOf(json(R"({"dataset": "x", "epochs": null})")).isEmpty()); // null: the default
     }

@@ -240,6 +240,39 @@ TEST_P(Resume, AnInterruptedRunEndsBitIdentical)
 INSTANTIATE_TEST_SUITE_P(Methods, Resume,
                          ::testing::Values(TrainingMethod::Qlora, TrainingMethod::FastLora, TrainingMethod::Full));
 
+// The app's QLoRA jobs run on the fast path over the NF4 base: they learn, write qlora_model/, and resume bit for
+// bit like every method.
+TEST_F(TrainerFixture, QloraOnTheFastPath)
+{
+    const auto fast = [](TrainingConfig &c) {
+        c.qloraFastPath = true;
+        c.lora.dropout = 0;
+        c.checkpointEvery = 3;
+        c.epochs = 3;
+    };
+    ASSERT_TRUE(config(TrainingMethod::Qlora, "x", fast).usesFastPath());
+    const TrainingResult whole = runTraining(config(TrainingMethod::Qlora, "whole", fast), nullptr);
+    EXPECT_EQ(fs::path(whole.outputPath).filename(), "qlora_model");
+    const std::vector<double> list = losses(whole);
+    EXPECT_LT(list.back(), list.front());
+    const TrainingConfig interrupted = config(TrainingMethod::Qlora, "interrupted", fast);
+    runUntilCancelled(interrupted, [](const TrainingProgress &progress) {
+        return !(progress.phase == TrainingProgress::Phase::Training && progress.step == 5);
+    });
+    const TrainingResult second = runTraining(interrupted, nullptr);
+    EXPECT_EQ(fs::path(second.resumedFrom).filename(), "checkpoint-3");
+    EXPECT_EQ(fileBytes(whole.outputPath + "/adapter_model.safetensors"),
+              fileBytes(second.outputPath + "/adapter_model.safetensors"));
+    // The autograd path is the reference; both train the same adapters from the same start.
+    const TrainingResult reference = runTraining(config(TrainingMethod::Qlora, "reference",
+                                                        [&](TrainingConfig &c) {
+                                                            fast(c);
+                                                            c.qloraFastPath = false;
+                                                        }),
+                                                 nullptr);
+    EXPECT_NEAR(losses(reference).front(), list.front(), 1e-2);
+}
+
 // Checkpointing activations trades compute for memory and changes nothing else: a job may switch it on or off
 // when it continues.
 TEST_F(TrainerFixture, ActivationCheckpointingChangesNoBit)

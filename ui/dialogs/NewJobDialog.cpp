@@ -35,7 +35,7 @@ QString methodNote(core::TrainingType type)
 {
     switch (type) {
     case core::TrainingType::Qlora:
-        return QObject::tr("LoRA adapters on a base model kept in 4 bits (NF4): the least memory.");
+        return QObject::tr("LoRA adapters on a base model kept in 4 bits (NF4), on the fast path: the least memory.");
     case core::TrainingType::Unsloth:
         return QObject::tr("The app's fast LoRA path (Unsloth's techniques): about twice as fast, little memory.");
     case core::TrainingType::Lora:
@@ -366,7 +366,7 @@ void NewJobDialog::methodChanged()
     findChild<QGroupBox *>(QStringLiteral("loraGroup"))->setEnabled(type != core::TrainingType::Standard);
     // The fast path trains without dropout; the other LoRA methods with the guide's default.
     m_dropout->setValue(core::TrainingRequest::defaults(type).settings.lora.dropout);
-    m_dropout->setEnabled(type != core::TrainingType::Unsloth);
+    m_dropout->setEnabled(type != core::TrainingType::Unsloth && type != core::TrainingType::Qlora);
     validate();
 }
 

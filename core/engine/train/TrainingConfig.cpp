@@ -63,7 +63,8 @@ std::vector<SettingProblem> TrainingConfig::problems() const
     require(lora.dropout >= 0 && lora.dropout < 1, "lora_dropout", "must be in [0, 1)");
     // The fast path's kernels keep no dropout mask; like Unsloth's fast path it trains without dropout.
     require(!usesFastPath() || lora.dropout == 0, "lora_dropout",
-            "must be 0 for the fast LoRA path, which trains without dropout (plain LoRA trains with it)");
+            "must be 0 on the fast path, which trains without dropout (lora, and qlora with fast_path false, train "
+            "with it)");
     require(dtype == "auto" || dtype == "float32" || dtype == "bfloat16", "dtype", "must be auto, float32 or bfloat16");
     require(device == "auto" || device == "cpu" || device == "cuda", "device", "must be auto, cpu or cuda");
     require(checkpointEvery >= 0, "save_steps", "must not be negative");
@@ -125,6 +126,7 @@ json TrainingConfig::fingerprint() const
         {"use_rslora", lora.rsLora},
         {"target_modules", lora.targets},
         {"load_in_4bit", baseIn4Bit},
+        {"fast_path", usesFastPath()},
         {"packing", packing},
         {"dtype", dtype},
     };

@@ -14,8 +14,8 @@
 
 namespace mtm::engine {
 
-// QLoRA: NF4 base + LoRA. Lora: plain LoRA on a 16-bit base with LibTorch's autograd. FastLora: the fast path
-// (the guide's "Unsloth" method). Full: every weight trained.
+// QLoRA: NF4 base + LoRA, on LibTorch's autograd or (qloraFastPath) on the fast path. Lora: plain LoRA on a 16-bit
+// base with LibTorch's autograd. FastLora: the fast path (the guide's "Unsloth" method). Full: every weight trained.
 enum class TrainingMethod { Qlora, Lora, FastLora, Full };
 enum class LearningRateSchedule { Linear, Cosine, Constant };
 
@@ -51,7 +51,9 @@ struct TrainingConfig
 
     LoraSettings lora;      // LoRA methods
     bool baseIn4Bit = true; // the fast path: NF4 (true) or 16-bit (false) base; QLoRA is always NF4
-    bool packing = false;   // the fast path packs regardless
+    // QLoRA on the fast path (its kernels over the NF4 base) instead of LibTorch's autograd, the reference.
+    bool qloraFastPath = false;
+    bool packing = false; // the fast path packs regardless
     // Recomputes each layer's activations in the backward pass: less memory, about a third more compute, the same
     // result. Default: on for the fast path on CUDA (where memory is short), off otherwise.
     std::optional<bool> gradientCheckpointing;
@@ -76,7 +78,10 @@ struct TrainingConfig
     std::string methodId() const;         // "qlora", "lora", "unsloth", "standard"
     std::string outputFolderName() const; // "qlora_model", "lora_model", "standard_model"
     bool usesLora() const { return method != TrainingMethod::Full; }
-    bool usesFastPath() const { return method == TrainingMethod::FastLora; }
+    bool usesFastPath() const
+    {
+        return method == TrainingMethod::FastLora || (method == TrainingMethod::Qlora && qloraFastPath);
+    }
     bool checkpointsActivations(bool onCuda) const { return gradientCheckpointing.value_or(usesFastPath() && onCuda); }
 };
 
