@@ -102,6 +102,25 @@
             <numerusform>%n training jobs are running. Quit and stop them after the current step? Each can be resumed from its last checkpoint.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n training job(s) stopped early:
+
+%1
+
+Continue from the last checkpoint now? You can also do it later on the Training Jobs page.</source>
+        <translation>
+            <numerusform>%n training job stopped early:
+
+%1
+
+Continue from the last checkpoint now? You can also do it later on the Training Jobs page.</numerusform>
+            <numerusform>%n training jobs stopped early:
+
+%1
+
+Continue from the last checkpoint now? You can also do it later on the Training Jobs page.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>mtm::ui::SettingsDialog</name>

@@ -1,9 +1,11 @@
 #include "MainWindow.h"
 
 #include "AppCore.h"
+#include "Error.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/MessageBox.h"
 #include "dialogs/SettingsDialog.h"
+#include "jobs/JobCatalog.h"
 #include "jobs/JobQueue.h"
 #include "pages/DatasetsPage.h"
 #include "pages/DeploymentPage.h"
@@ -189,6 +191,39 @@ void MainWindow::restoreWindowState()
             row = i;
     }
     m_navigation->setCurrentRow(row);
+}
+
+// Jobs stopped by a crash, a power cut or closing the app: the user decides whether they continue now.
+void MainWindow::offerToResumeInterruptedJobs()
+{
+    QList<core::JobInfo> interrupted;
+    for (const core::JobInfo &job : m_core.jobs().list()) {
+        if (job.state == core::JobState::Interrupted)
+            interrupted.prepend(job); // oldest first
+    }
+    if (interrupted.isEmpty())
+        return;
+    QStringList names;
+    for (const core::JobInfo &job : std::as_const(interrupted))
+        names << tr("%1 (step %2 of %3)").arg(job.request.name).arg(job.step).arg(job.totalSteps);
+    const auto answer = MessageBox::ask(
+        this, QMessageBox::Question, tr("Resume Training"),
+        tr("%n training job(s) stopped early:\n\n%1\n\nContinue from the last checkpoint now? You can also do "
+           "it later on the Training Jobs page.",
+           nullptr, int(interrupted.size()))
+            .arg(names.join(QLatin1Char('\n'))),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes,
+        {{QMessageBox::Yes, tr("Resume")}, {QMessageBox::No, tr("Not Now")}});
+    if (answer != QMessageBox::Yes)
+        return;
+    showPage(PageId::TrainingJobs);
+    for (const core::JobInfo &job : std::as_const(interrupted)) {
+        try {
+            m_core.queue().resume(job.id);
+        } catch (const core::Error &error) {
+            MessageBox::warning(this, tr("Cannot Resume"), error.message());
+        }
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -35,6 +35,9 @@ public:
     // Opens the dialogs window-modal without blocking, so that tests and screenshots can reach them.
     void openSettings();
     void openAbout();
+    // Asks whether the jobs that stopped before they finished (a crash, a power cut, the app closed) should
+    // continue now from their last checkpoints; the desktop app asks once it has started.
+    void offerToResumeInterruptedJobs();
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -123,7 +123,8 @@ int main(int argc, char *argv[])
         }
         window.show();
         installStarterModelInBackground(*core, window);
-        core->queue().start(); // runs queued jobs, and resumes nothing by itself: interrupted jobs wait for the user
+        core->queue().start(); // runs queued jobs; interrupted ones wait for the user
+        window.offerToResumeInterruptedJobs();
         status = app.exec();
     }
     // Work still running in the background uses the core: it ends before the core does.

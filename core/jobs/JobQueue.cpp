@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QThread>
 #include <QTimer>
+#include <QtConcurrent>
 
 #include <algorithm>
 
@@ -34,6 +35,7 @@ JobQueue::JobQueue(AppCore &core, QObject *parent)
 JobQueue::~JobQueue()
 {
     interruptAll();
+    m_beat.waitForFinished();
     for (QThread *thread : std::as_const(m_threads)) {
         thread->quit();
         thread->wait();
@@ -160,10 +162,14 @@ void JobQueue::workerFinished(qint64 id)
 void JobQueue::beat()
 {
     JobCatalog &jobs = m_core.jobs();
-    const bool beatNow = ++m_beats % kTicksPerBeat == 0;
+    // The heartbeat is a write: it goes to a pool thread, so that the window's thread never waits on the disk. A
+    // beat that fails is not fatal: the worker's own writes fail too, and end the job with the reason.
+    if (++m_beats % kTicksPerBeat == 0 && !m_workers.isEmpty() && m_beat.isFinished())
+        m_beat = QtConcurrent::run([&jobs, ids = m_workers.keys()] {
+            for (const qint64 id : ids)
+                jobs.beat(id);
+        });
     for (auto worker = m_workers.cbegin(); worker != m_workers.cend(); ++worker) {
-        if (beatNow)
-            jobs.beat(worker.key());
         if (jobs.cancelRequested(worker.key())) // asked from another process
             worker.value()->stop(JobState::Cancelled);
     }

@@ -8,6 +8,7 @@
 #include "engine/train/TrainingProgress.h"
 #include "jobs/JobInfo.h"
 
+#include <QFuture>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -76,6 +77,7 @@ private:
     QHash<qint64, QThread *> m_threads;
     QHash<qint64, engine::TrainingProgress> m_progress;
     qint64 m_dataVersion = -1;
+    QFuture<void> m_beat;
     int m_beats = 0;
 };
 

@@ -1,6 +1,6 @@
 // GUI tests of the Training Jobs page on the real main window: a job started from the New Job dialog runs to the
 // end on the CPU with its chart drawn and an adapter the engine loads; cancel, resume, retry, duplicate and delete
-// through the page's buttons; a job queued by another process shows up.
+// through the page's buttons; a job queued by another process shows up; an interrupted job is offered for resume.
 #include "AppCore.h"
 #include "MainWindow.h"
 #include "Translations.h"
@@ -21,6 +21,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
@@ -109,6 +110,7 @@ private slots:
                     .contains(QStringLiteral("learning_rate must be above 0 and below 1")));
         rate->setText(QStringLiteral("3e-3"));
         dialog->findChild<QSpinBox *>(QStringLiteral("jobEpochs"))->setValue(1);
+        QCOMPARE(dialog->findChild<QSpinBox *>(QStringLiteral("jobCpuThreads"))->value(), 1); // the app's setting
         QVERIFY(dialog->startButton()->isEnabled());
         // Before Start, the plan: the sample's 300 records, 10 % held out, batches of 4.
         QTRY_VERIFY_WITH_TIMEOUT(dialog->planText().contains(QStringLiteral("steps")), 20000);
@@ -191,6 +193,32 @@ private slots:
         QTest::mouseClick(button("deleteJobButton"), Qt::LeftButton);
         QVERIFY(!m_core->jobs().find(id));
         QTRY_VERIFY(qobject_cast<ui::JobTableModel *>(table()->model())->rowOf(id) < 0);
+    }
+
+    void anInterruptedJobIsOfferedForResumeAtStart()
+    {
+        // A job whose runner died: created and claimed for a process that is gone, before the queue's next tick.
+        const qint64 id = m_core->jobs().create(longJob()).id;
+        QProcess gone;
+        gone.start(QStringLiteral("true"));
+        QVERIFY(gone.waitForStarted());
+        const qint64 deadPid = gone.processId();
+        QVERIFY(gone.waitForFinished());
+        QVERIFY(m_core->jobs().claim(id, deadPid));
+        QCOMPARE(m_core->jobs().markInterrupted(), QVector<qint64>{id});
+
+        m_window->showPage(ui::MainWindow::PageId::Datasets);
+        ui::MessageBox::setNextAnswer(QMessageBox::No); // Not Now: it stays interrupted
+        m_window->offerToResumeInterruptedJobs();
+        QCOMPARE(stateOf(id), core::JobState::Interrupted);
+        QCOMPARE(m_window->currentPage(), ui::MainWindow::PageId::Datasets);
+
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        m_window->offerToResumeInterruptedJobs();
+        QCOMPARE(m_window->currentPage(), ui::MainWindow::PageId::TrainingJobs);
+        QVERIFY(QTest::qWaitFor([&] { return m_core->queue().isRunningHere(id); }, 30000));
+        m_core->queue().cancel(id);
+        QVERIFY(waitForState(id, core::JobState::Cancelled));
     }
 
     void aJobQueuedByAnotherProcessShowsUp()

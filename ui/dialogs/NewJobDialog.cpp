@@ -6,6 +6,8 @@
 #include "dialogs/FileDialog.h"
 #include "jobs/JobQueue.h"
 #include "model/ModelFolder.h"
+#include "settings/AppSettings.h"
+#include "system/CpuThreads.h"
 #include "system/SystemInfo.h"
 
 #include <QComboBox>
@@ -238,6 +240,13 @@ QWidget *NewJobDialog::createCheckpointGroup()
     addField(form, tr("Checkpoint every:"), m_saveSteps, QStringLiteral("save_steps"));
     addField(form, tr("Or every:"), m_saveMinutes, QStringLiteral("save_minutes"));
     addField(form, tr("Device:"), m_device, QStringLiteral("device"));
+    // Not a setting of the job: the app's, as in Settings, for every job.
+    m_cpuThreads = spinBox(0, 1024, group);
+    m_cpuThreads->setObjectName(QStringLiteral("jobCpuThreads"));
+    m_cpuThreads->setSpecialValueText(tr("All cores"));
+    m_cpuThreads->setValue(m_core.settings().cpuThreads());
+    m_cpuThreads->setToolTip(tr("The threads every job computes with on the CPU (also in Settings)."));
+    form->addRow(tr("CPU threads:"), m_cpuThreads);
     m_saveSteps->setSuffix(tr(" steps"));
     connect(m_saveSteps, &QSpinBox::valueChanged, this, &NewJobDialog::validate);
     connect(m_saveMinutes, &QDoubleSpinBox::valueChanged, this, &NewJobDialog::validate);
@@ -499,7 +508,12 @@ void NewJobDialog::validate()
 void NewJobDialog::accept()
 {
     try {
-        const core::JobInfo job = m_core.queue().create(core::TrainingRequest::fromJson(fields(), tr("the new job")));
+        const core::TrainingRequest request = core::TrainingRequest::fromJson(fields(), tr("the new job"));
+        if (m_cpuThreads->value() != m_core.settings().cpuThreads()) {
+            m_core.settings().setCpuThreads(m_cpuThreads->value());
+            core::applyCpuThreads(m_cpuThreads->value());
+        }
+        const core::JobInfo job = m_core.queue().create(request);
         emit created(job.id);
         QDialog::accept();
     } catch (const core::Error &error) {

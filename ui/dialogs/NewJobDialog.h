@@ -87,6 +87,7 @@ private:
     QSpinBox *m_saveSteps;
     QDoubleSpinBox *m_saveMinutes;
     QComboBox *m_device;
+    QSpinBox *m_cpuThreads;
     QLabel *m_plan;
     QTimer *m_planTimer;
     int m_planned = 0; // the latest plan asked for
