@@ -123,6 +123,16 @@ Continue from the last checkpoint now? You can also do it later on the Training 
     </message>
 </context>
 <context>
+    <name>mtm::ui::NewJobDialog</name>
+    <message numerus="yes">
+        <source>Time: about %1 on %n CPU thread(s), estimated from this computer's speed.</source>
+        <translation>
+            <numerusform>Time: about %1 on %n CPU thread, estimated from this computer's speed.</numerusform>
+            <numerusform>Time: about %1 on %n CPU threads, estimated from this computer's speed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>mtm::ui::SettingsDialog</name>
     <message numerus="yes">
         <source>Automatic: %n thread(s), one per logical core</source>

@@ -2,6 +2,7 @@
 
 #ifdef MTM_HAS_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <cuda_runtime_api.h>
 #endif
 
 #include <malloc.h>
@@ -12,9 +13,10 @@
 namespace mtm::engine {
 namespace {
 
-std::uint64_t statusKilobytes(const std::string &key)
+// A "Key:   1234 kB" line of a /proc file, in bytes; 0 when absent.
+std::uint64_t procKilobytes(const char *file, const std::string &key)
 {
-    std::ifstream status("/proc/self/status");
+    std::ifstream status(file);
     std::string line;
     while (std::getline(status, line)) {
         if (line.compare(0, key.size(), key) == 0 && line.size() > key.size() && line[key.size()] == ':')
@@ -27,12 +29,18 @@ std::uint64_t statusKilobytes(const std::string &key)
 
 std::uint64_t residentBytes()
 {
-    return statusKilobytes("VmRSS");
+    return procKilobytes("/proc/self/status", "VmRSS");
 }
 
 std::uint64_t peakResidentBytes()
 {
-    return statusKilobytes("VmHWM");
+    return procKilobytes("/proc/self/status", "VmHWM");
+}
+
+std::uint64_t availableSystemBytes()
+{
+    const struct mallinfo2 heap = mallinfo2();
+    return procKilobytes("/proc/meminfo", "MemAvailable") + heap.fordblks;
 }
 
 void keepFreedMemoryForReuse()
@@ -67,6 +75,18 @@ std::uint64_t cudaPeakAllocatedBytes(int device)
     return static_cast<std::uint64_t>(stats.allocated_bytes[0].peak);
 }
 
+std::uint64_t cudaAvailableBytes(int device)
+{
+    int current = 0;
+    cudaGetDevice(&current);
+    cudaSetDevice(device);
+    std::size_t free = 0, total = 0;
+    cudaMemGetInfo(&free, &total);
+    cudaSetDevice(current);
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device);
+    return free + static_cast<std::uint64_t>(stats.reserved_bytes[0].current - stats.allocated_bytes[0].current);
+}
+
 void resetCudaPeak(int device)
 {
     c10::cuda::CUDACachingAllocator::resetPeakStats(device);
@@ -78,6 +98,11 @@ std::uint64_t cudaAllocatedBytes(int)
 }
 
 std::uint64_t cudaPeakAllocatedBytes(int)
+{
+    return 0;
+}
+
+std::uint64_t cudaAvailableBytes(int)
 {
     return 0;
 }

@@ -10,6 +10,11 @@ std::uint64_t residentBytes();     // VmRSS
 std::uint64_t peakResidentBytes(); // VmHWM
 // Starts a new peak from the current resident size (Linux: writes 5 to /proc/self/clear_refs). False when refused.
 bool resetPeakResident();
+// Memory a new job can still take: on the CPU what the kernel reports as available (MemAvailable, which counts
+// the page cache it can drop) plus what this process keeps freed for reuse; on a CUDA device what the driver
+// reports free plus what LibTorch's caching allocator holds unused.
+std::uint64_t availableSystemBytes();
+std::uint64_t cudaAvailableBytes(int device);
 // Bytes allocated on the CUDA device (0 without CUDA), now and at their peak since the last reset.
 std::uint64_t cudaAllocatedBytes(int device);
 std::uint64_t cudaPeakAllocatedBytes(int device);

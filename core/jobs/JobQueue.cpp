@@ -105,10 +105,13 @@ std::optional<engine::TrainingProgress> JobQueue::lastProgress(qint64 id) const
 
 QString JobQueue::deviceOf(const JobInfo &job) const
 {
-    const std::string &device = job.request.settings.device;
-    if (device == "auto")
-        return m_cudaAvailable ? QStringLiteral("cuda") : QStringLiteral("cpu");
-    return QString::fromStdString(device);
+    // One name per device: "cuda" and "auto" with a GPU are the first GPU, as the trainer takes them.
+    const int index = job.request.settings.cudaIndex();
+    if (index >= 0)
+        return QStringLiteral("cuda:%1").arg(index);
+    if (job.request.settings.device == "auto" && m_cudaAvailable)
+        return QStringLiteral("cuda:0");
+    return QStringLiteral("cpu");
 }
 
 void JobQueue::schedule()

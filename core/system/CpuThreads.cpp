@@ -1,9 +1,9 @@
 #include "system/CpuThreads.h"
 
 #include "EngineCall.h"
+#include "engine/ComputeEnvironment.h"
 #include "engine/MemoryUsage.h"
 #include "engine/RuntimeInfo.h"
-#include "engine/ThreadSpinLimit.h"
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -30,6 +30,6 @@ void mtm::core::lowerThisThreadsPriority()
 
 void mtm::core::prepareProcessForComputing(char **argv)
 {
-    engine::restartWithShortThreadSpins(argv);
+    engine::restartWithComputeSettings(argv);
     engine::keepFreedMemoryForReuse();
 }

@@ -6,9 +6,9 @@ namespace mtm::core {
 // Returns the number of threads now in effect.
 int applyCpuThreads(int requested);
 
-// Call first in main() of a program that computes on the CPU: restarts it once with a short OpenMP spin, so
-// that LibTorch's OpenMP threads and OpenBLAS's threads do not fight over the cores (see ThreadSpinLimit.h),
-// and keeps freed memory in the process for reuse (see MemoryUsage.h).
+// Call first in main() of a program that computes on the CPU: restarts it once with the runtimes' settings (a
+// short OpenMP spin, a bounded cache of compiled kernels: see ComputeEnvironment.h), and keeps freed memory in the
+// process for reuse (see MemoryUsage.h).
 void prepareProcessForComputing(char **argv);
 
 // Lowers the calling thread's scheduling priority (and that of the compute threads it starts), so that long work

@@ -2,9 +2,9 @@
 // weights), in float32 and bfloat16, on the CPU (and on CUDA when present). Prints a table; asserts nothing.
 // Run: build/tests/bench_inference [prompt tokens] [decoded tokens]
 #include "BenchmarkModels.h"
+#include "engine/ComputeEnvironment.h"
 #include "engine/MemoryUsage.h"
 #include "engine/RuntimeInfo.h"
-#include "engine/ThreadSpinLimit.h"
 #include "engine/model/KvCache.h"
 #include "engine/model/Transformer.h"
 
@@ -75,7 +75,7 @@ void measure(const char *name, const ModelConfig &config, torch::Dtype dtype, to
 
 int main(int argc, char **argv)
 {
-    restartWithShortThreadSpins(argv);
+    restartWithComputeSettings(argv);
     keepFreedMemoryForReuse();
     const int prompt = argc > 1 ? std::stoi(argv[1]) : 256;
     const int decode = argc > 2 ? std::stoi(argv[2]) : 64;

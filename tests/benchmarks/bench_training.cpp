@@ -2,18 +2,22 @@
 // Llama (random weights), in bfloat16 on the CPU (and on CUDA when present): tokens per second, peak resident
 // memory, and the model FLOPs utilisation against the matrix-product rate this machine reaches (measured here).
 // The workload: chat records of varied length (about 40 to 330 tokens), batch 8, one epoch of the given steps.
-// Each method runs in a process of its own, so that its peak memory is its own. Prints a table; asserts nothing.
-// Run: build/tests/bench_training [--steps N] [--models starter,100m] [--methods qlora,lora,...]
+// Each method runs in a process of its own, so that its peak memory is its own, and the memory the job adds to
+// its process (its peak less what the process held before) is printed beside the plan's estimate of it
+// (engine/train/TrainingEstimate.h). Prints a table; asserts nothing.
+// Run: build/tests/bench_training [--steps N] [--batch N] [--models starter,100m] [--methods qlora,lora,...]
 //      build/tests/bench_training --one 100m --method fast --steps N [--profile trace.json]  (one run, traced)
 #include "BenchmarkModels.h"
+#include "engine/ComputeEnvironment.h"
+#include "engine/MatmulRate.h"
 #include "engine/MemoryUsage.h"
 #include "engine/RuntimeInfo.h"
-#include "engine/ThreadSpinLimit.h"
 #include "engine/chat/ChatTemplate.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/tokenizer/TokenizerLoader.h"
 #include "engine/train/SftData.h"
 #include "engine/train/Trainer.h"
+#include "engine/train/TrainingPlan.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -37,8 +41,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-const int kBatch = 8;
 
 struct Method
 {
@@ -97,48 +99,9 @@ void writeRecords(const std::string &path, int count)
     }
 }
 
-// Model FLOPs per trained token: matrix products (2 per weight and token forward; the backward pass twice that
-// for trained weights, once for frozen ones that only pass the gradient on) and attention (forward: q·kᵀ and
-// the weighted sum of v over the causal context; backward twice that). Recomputation is not counted.
-double flopsPerToken(const ModelConfig &c, const std::string &method, const std::vector<TrainingExample> &examples)
-{
-    const double linear = double(c.layers) * (double(c.hiddenSize) * c.headDim * (c.heads * 2 + c.kvHeads * 2) +
-                                              3.0 * c.hiddenSize * c.intermediateSize);
-    const double head = double(c.vocabSize) * c.hiddenSize;
-    double tokens = 0, pairs = 0;
-    for (const TrainingExample &example : examples) {
-        const double n = double(example.ids.size());
-        tokens += n;
-        pairs += n * (n + 1) / 2;
-    }
-    const double attention = double(c.layers) * 4.0 * c.heads * c.headDim * pairs / tokens;
-    if (method == "standard")
-        return 3 * (2 * (linear + head)) + 3 * attention;
-    const double rank = 16;
-    const double adapters =
-        double(c.layers) * rank *
-        (4.0 * c.hiddenSize + c.headDim * (c.heads * 2 + c.kvHeads * 2) + 3.0 * (c.hiddenSize + c.intermediateSize));
-    return 2 * (2 * (linear + head)) + 3 * attention + 3 * (2 * adapters);
-}
-
-// The matrix-product rate this machine reaches in bf16 (and fp32), on a product shaped like the models'.
-double matmulRate(torch::Dtype dtype)
-{
-    const torch::Tensor a = torch::randn({2048, 768}).to(dtype), b = torch::randn({768, 2048}).to(dtype);
-    torch::matmul(a, b);
-    int runs = 0;
-    const auto start = std::chrono::steady_clock::now();
-    double elapsed = 0;
-    while (elapsed < 1.5) {
-        torch::matmul(a, b);
-        ++runs;
-        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-    return 2.0 * 2048 * 768 * 2048 * runs / elapsed;
-}
-
-// One method on one model, in this process: prints "RESULT tokens/s peak-bytes before-bytes flops/token".
-int runOne(const std::string &model, const std::string &methodId, int steps, const std::string &profile)
+// One method on one model, in this process: prints "RESULT tokens/s peak-bytes before-bytes flops/token
+// estimated-bytes estimated-tokens/s".
+int runOne(const std::string &model, const std::string &methodId, int steps, int batch, const std::string &profile)
 {
     const Method *method = nullptr;
     for (const Method &m : methods())
@@ -157,7 +120,7 @@ int runOne(const std::string &model, const std::string &methodId, int steps, con
             fs::copy_file(fs::path(MTM_SOURCE_DIR) / "resources/starter-model" / name, fs::path(base) / name);
     }
     const std::string records = (folder / "records.jsonl").string();
-    writeRecords(records, steps * kBatch);
+    writeRecords(records, steps * batch);
 
     TrainingConfig config;
     config.method = method->method;
@@ -168,7 +131,7 @@ int runOne(const std::string &model, const std::string &methodId, int steps, con
     config.records = records;
     config.outputDirectory = (folder / "job").string();
     config.epochs = 1;
-    config.batchSize = kBatch;
+    config.batchSize = batch;
     config.learningRate = 2e-4;
     config.evalFraction = 0;
     config.lora.rank = 16;
@@ -181,8 +144,11 @@ int runOne(const std::string &model, const std::string &methodId, int steps, con
     const auto tokenizer = loadTokenizer(base);
     const SftData data =
         buildSftData(records, *tokenizer, ChatTemplate::forTokenizer(*tokenizer), {512, false, 0.0, 0, 42});
-    const double flops = flopsPerToken(shapeOf(model), config.usesLora() ? "lora" : "standard", data.train);
-
+    const TrainingPlan plan = planTraining(config);
+    const double flops = plan.flops / double(plan.trainTokens); // per trained token (no evaluation here)
+    // What the job adds to the process: its peak less what the process held before, the memory freed while the
+    // base model was written given back first.
+    releaseFreedMemory();
     const std::uint64_t before = residentBytes();
     resetPeakResident();
     // --profile FILE: LibTorch's operator trace (chrome://tracing format) of the whole run.
@@ -208,8 +174,9 @@ int runOne(const std::string &model, const std::string &methodId, int steps, con
     const std::uint64_t peak = peakResidentBytes();
     trace.reset();
     fs::remove_all(folder);
-    std::printf("RESULT %.3f %llu %llu %.6e\n", double(endTokens - startTokens) / elapsed,
-                static_cast<unsigned long long>(peak), static_cast<unsigned long long>(before), flops);
+    std::printf("RESULT %.3f %llu %llu %.6e %llu %.3f\n", double(endTokens - startTokens) / elapsed,
+                static_cast<unsigned long long>(peak), static_cast<unsigned long long>(before), flops,
+                static_cast<unsigned long long>(plan.memory.peak()), double(plan.trainTokens) / plan.seconds);
     return 0;
 }
 
@@ -226,49 +193,53 @@ std::vector<std::string> split(const std::string &text)
 
 int main(int argc, char **argv)
 {
-    restartWithShortThreadSpins(argv);
+    restartWithComputeSettings(argv);
     keepFreedMemoryForReuse();
     setCpuThreads(0);
-    std::map<std::string, std::string> options = {{"--steps", "12"}, {"--models", "starter,100m"}, {"--methods", ""}};
-    const std::set<std::string> known = {"--steps", "--models", "--methods", "--one", "--method", "--profile"};
+    std::map<std::string, std::string> options = {
+        {"--steps", "12"}, {"--batch", "8"}, {"--models", "starter,100m"}, {"--methods", ""}};
+    const std::set<std::string> known = {"--steps", "--batch",  "--models", "--methods",
+                                         "--one",   "--method", "--profile"};
     for (int i = 1; i < argc; i += 2) {
         if (!known.count(argv[i])) {
             std::fprintf(stderr,
-                         "Usage: %s [--steps N] [--models starter,100m] [--methods qlora,lora,fast,...]\n"
-                         "       %s --one MODEL --method ID [--steps N] [--profile trace.json]\n",
+                         "Usage: %s [--steps N] [--batch N] [--models starter,100m] [--methods qlora,lora,fast,...]\n"
+                         "       %s --one MODEL --method ID [--steps N] [--batch N] [--profile trace.json]\n",
                          argv[0], argv[0]);
             return 2;
         }
         options[argv[i]] = i + 1 < argc ? argv[i + 1] : "";
     }
     if (options.count("--one"))
-        return runOne(options["--one"], options["--method"], std::stoi(options["--steps"]), options["--profile"]);
+        return runOne(options["--one"], options["--method"], std::stoi(options["--steps"]),
+                      std::stoi(options["--batch"]), options["--profile"]);
 
     const RuntimeInfo runtime = queryRuntimeInfo();
-    const double bf16 = matmulRate(torch::kBFloat16), fp32 = matmulRate(torch::kFloat32);
+    const double bf16 = cpuMatmulRate(torch::kBFloat16), fp32 = cpuMatmulRate(torch::kFloat32);
     std::printf("LibTorch %s, CPU: %s (%d threads, bf16 %s)\n", runtime.torchVersion.c_str(), runtime.cpuModel.c_str(),
                 at::get_num_threads(), runtime.cpuHasBf16 ? "native" : "emulated");
     std::printf("measured matrix product 2048x768 * 768x2048: bf16 %.0f GFLOP/s, fp32 %.0f GFLOP/s\n", bf16 / 1e9,
                 fp32 / 1e9);
     std::printf("workload: batch %d, chat records of 40 to 330 tokens, %s steps timed after 2, bf16, LoRA r 16\n\n",
-                kBatch, options["--steps"].c_str());
-    std::printf("%-8s %-28s %10s %11s %11s %7s\n", "model", "method", "tokens/s", "peak RSS", "training", "MFU");
+                std::stoi(options["--batch"]), options["--steps"].c_str());
+    std::printf("%-8s %-28s %9s %9s %6s %10s %10s %10s %6s %6s\n", "model", "method", "tokens/s", "estimate", "error",
+                "peak RSS", "job", "estimate", "error", "MFU");
     std::vector<std::string> chosen = split(options["--methods"]);
     if (chosen.empty())
         for (const Method &m : methods())
             chosen.push_back(m.id);
     for (const std::string &model : split(options["--models"])) {
         for (const std::string &id : chosen) {
-            const std::string command =
-                std::string("'") + argv[0] + "' --one " + model + " --method " + id + " --steps " + options["--steps"];
+            const std::string command = std::string("'") + argv[0] + "' --one " + model + " --method " + id +
+                                        " --steps " + options["--steps"] + " --batch " + options["--batch"];
             FILE *child = ::popen(command.c_str(), "r");
             char line[512] = {};
-            double tokensPerSecond = 0, flops = 0;
-            unsigned long long peak = 0, before = 0;
+            double tokensPerSecond = 0, flops = 0, estimatedSpeed = 0;
+            unsigned long long peak = 0, before = 0, estimate = 0;
             bool found = false;
             while (child && std::fgets(line, sizeof line, child))
-                found = found ||
-                        std::sscanf(line, "RESULT %lf %llu %llu %lf", &tokensPerSecond, &peak, &before, &flops) == 4;
+                found = found || std::sscanf(line, "RESULT %lf %llu %llu %lf %llu %lf", &tokensPerSecond, &peak,
+                                             &before, &flops, &estimate, &estimatedSpeed) == 6;
             if (child)
                 ::pclose(child);
             std::string label = id;
@@ -279,8 +250,14 @@ int main(int argc, char **argv)
                 std::printf("%-8s %-28s failed\n", model.c_str(), label.c_str());
                 continue;
             }
-            std::printf("%-8s %-28s %10.0f %7llu MiB %7llu MiB %6.1f%%\n", model.c_str(), label.c_str(),
-                        tokensPerSecond, peak >> 20, (peak - before) >> 20, 100.0 * tokensPerSecond * flops / bf16);
+            const unsigned long long job = peak - before;
+            const auto error = [](double estimated, double measured) {
+                return 100.0 * (estimated - measured) / measured;
+            };
+            std::printf("%-8s %-28s %9.0f %9.0f %+5.0f%% %6llu MiB %6llu MiB %6llu MiB %+5.0f%% %5.1f%%\n",
+                        model.c_str(), label.c_str(), tokensPerSecond, estimatedSpeed,
+                        error(estimatedSpeed, tokensPerSecond), peak >> 20, job >> 20, estimate >> 20,
+                        error(double(estimate), double(job)), 100.0 * tokensPerSecond * flops / bf16);
             std::fflush(stdout);
         }
     }

@@ -4,6 +4,7 @@ set(headers
     core/engine/EngineError.h
     core/engine/chat/ChatTemplate.h
     core/engine/train/LoraSettings.h
+    core/engine/train/TrainingEstimate.h
     core/engine/train/Trainer.h
     core/engine/train/TrainingConfig.h
     core/engine/train/TrainingPlan.h

@@ -417,6 +417,40 @@ TEST_F(TrainerFixture, ThePlanIsWhatTheRunDoes)
     // Batches of 4, accumulated in pairs, rounded up; 2 epochs.
     EXPECT_EQ(plan.steps, 2 * (((plan.trainExamples + 3) / 4 + 1) / 2));
     EXPECT_GT(plan.trainTokens, plan.trainExamples);
+    // Its cost: memory on the CPU for the largest batch, against what is free; the work and its time.
+    EXPECT_FALSE(plan.onCuda);
+    EXPECT_GT(plan.memory.activations, 0u);
+    EXPECT_GT(plan.memory.peak(), plan.memory.weights + plan.memory.optimizer);
+    EXPECT_GT(plan.memoryAvailable, 0u);
+    EXPECT_TRUE(plan.fits());
+    EXPECT_GT(plan.flops, 2.0 * double(plan.trainTokens) * double(job.epochs));
+    EXPECT_GT(plan.seconds, 0.0);
+    EXPECT_GE(plan.cpuThreads, 1);
+}
+
+TEST(TrainingConfig, NamesADeviceByItsNumber)
+{
+    TrainingConfig c;
+    const std::vector<std::pair<std::string, int>> devices = {
+        {"auto", -1},  {"cpu", -1},    {"cuda", 0},     {"cuda:0", 0}, {"cuda:3", 3},
+        {"cuda:", -2}, {"cuda:x", -2}, {"cuda:-1", -2}, {"gpu", -2},   {"cuda:99999", -2}};
+    for (const auto &[device, index] : devices) {
+        c.device = device;
+        EXPECT_EQ(c.cudaIndex(), index) << device;
+    }
+}
+
+TEST_F(TrainerFixture, SaysWhichGpuItCannotFind)
+{
+    if (torch::cuda::is_available())
+        GTEST_SKIP() << "a CPU-only check";
+    TrainingConfig job = config(TrainingMethod::Lora, "no-gpu", [](TrainingConfig &c) { c.device = "cuda:1"; });
+    try {
+        runTraining(job, nullptr);
+        FAIL() << "trained without the GPU it asked for";
+    } catch (const EngineError &error) {
+        EXPECT_NE(std::string(error.what()).find("device: cuda:1"), std::string::npos) << error.what();
+    }
 }
 
 TEST(TrainingConfig, NamesEverySettingItCannotRunWith)

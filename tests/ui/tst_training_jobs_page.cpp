@@ -18,6 +18,8 @@
 #include "widgets/LossChart.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -27,6 +29,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QtEndian>
 #include <QtTest>
 
 #include <memory>
@@ -117,6 +120,10 @@ private slots:
         QVERIFY2(dialog->planText().contains(QStringLiteral("300 records: 270 to train on, 30 held out")),
                  qPrintable(dialog->planText()));
         QVERIFY2(dialog->planText().contains(QStringLiteral("68 steps (68 an epoch)")), qPrintable(dialog->planText()));
+        QVERIFY2(dialog->planText().contains(QStringLiteral("Time: about ")), qPrintable(dialog->planText()));
+        QVERIFY2(dialog->planText().contains(QStringLiteral("in RAM at its peak, of ")),
+                 qPrintable(dialog->planText()));
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("jobMemoryWarning"))->isHidden()); // the starter model fits
         QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
 
         QTRY_COMPARE(table()->model()->rowCount(), 1);
@@ -156,6 +163,51 @@ private slots:
             QVERIFY2(transcript.trimmed().count(QLatin1Char('\n')) >= 3, qPrintable(transcript)); // an answer
         }
         QVERIFY(m_page->findChild<QLabel *>(QStringLiteral("chatStatus"))->text().contains(QStringLiteral("llama")));
+    }
+
+    // A job bigger than this machine is refused before it starts: the plan reads the model's config.json and
+    // tokenizer only, so a folder that describes a 70 B Llama (with one tiny tensor) is enough to ask for it.
+    void aJobThatWillNotFitIsWarnedAbout()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("llama-70b-shape"));
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(QFile::copy(QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model/tokenizer.json"),
+                            folder + QStringLiteral("/tokenizer.json")));
+        QFile config(folder + QStringLiteral("/config.json"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(R"({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": 2048,
+            "hidden_size": 8192, "intermediate_size": 28672, "num_hidden_layers": 80, "num_attention_heads": 64,
+            "num_key_value_heads": 8, "max_position_embeddings": 8192, "rms_norm_eps": 1e-5,
+            "rope_theta": 500000.0, "torch_dtype": "bfloat16"})");
+        config.close();
+        const QByteArray header = R"({"model.embed_tokens.weight":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}})";
+        QFile weights(folder + QStringLiteral("/model.safetensors"));
+        QVERIFY(weights.open(QIODevice::WriteOnly));
+        const quint64 length = qToLittleEndian(quint64(header.size()));
+        weights.write(reinterpret_cast<const char *>(&length), sizeof length);
+        weights.write(header + QByteArray(2, '\0'));
+        weights.close();
+
+        QTest::mouseClick(m_page->findChild<QPushButton *>(QStringLiteral("newJobButton")), Qt::LeftButton);
+        ui::NewJobDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_page->findChild<ui::NewJobDialog *>(QStringLiteral("newJobDialog"))));
+        dialog->chooseModelFolder(folder);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->planText().contains(QStringLiteral("This job will not fit")), 20000);
+        auto *warning = dialog->findChild<QLabel *>(QStringLiteral("jobMemoryWarning"));
+        QVERIFY(!warning->isHidden());
+        // Its weights alone are beyond this machine (QLoRA makes its 4-bit copy from the 16-bit weights).
+        QVERIFY2(warning->text().contains(QStringLiteral("Choose a smaller model")), qPrintable(warning->text()));
+        if (qEnvironmentVariableIsSet("MTM_TEST_SHOT"))
+            dialog->grab().save(qEnvironmentVariable("MTM_TEST_SHOT"));
+        // Back to the starter model: the warning goes.
+        auto *model = dialog->findChild<QComboBox *>(QStringLiteral("jobBaseModel"));
+        model->setCurrentIndex(model->findData(QStringLiteral("starter")));
+        emit model->activated(model->currentIndex()); // as a choice in the list does
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->planText().contains(QStringLiteral("Memory: about")) &&
+                                     !dialog->planText().contains(QStringLiteral("will not fit")),
+                                 20000);
+        QVERIFY(warning->isHidden());
+        dialog->reject();
     }
 
     void cancelResumeAndDeleteThroughThePage()

@@ -8,8 +8,8 @@
 //       LoRA r 8 and alpha 16, 4 held-out examples, seed 3, float32; the fast path on a 16-bit base) into the job
 //       folder DIR, prints the loss of each step and, last, "output PATH".
 // Exit status 0 on success, 1 with a message on failure, 2 for bad usage. Needs no Qt.
+#include "engine/ComputeEnvironment.h"
 #include "engine/EngineError.h"
-#include "engine/ThreadSpinLimit.h"
 #include "engine/io/Safetensors.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/train/Lora.h"
@@ -122,7 +122,7 @@ std::optional<std::map<std::string, std::string>> readOptions(int argc, char **a
 
 int main(int argc, char **argv)
 {
-    restartWithShortThreadSpins(argv);
+    restartWithComputeSettings(argv);
     if (argc < 2)
         return usage();
     const std::string command = argv[1];

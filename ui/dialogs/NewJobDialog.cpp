@@ -2,6 +2,7 @@
 
 #include "AppCore.h"
 #include "BackgroundTask.h"
+#include "TimeLeft.h"
 #include "data/DatasetCatalog.h"
 #include "dialogs/FileDialog.h"
 #include "jobs/JobQueue.h"
@@ -23,8 +24,12 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
 
 #include <cmath>
 
@@ -188,6 +193,16 @@ QWidget *NewJobDialog::createTrainingGroup()
     addField(form, tr("Learning rate:"), m_learningRate, QStringLiteral("learning_rate"));
     addField(form, tr("Longest sequence:"), m_maxLength, QStringLiteral("max_seq_length"));
     addField(form, tr("Gradient accumulation:"), m_accumulation, QStringLiteral("gradient_accumulation_steps"));
+    m_checkpointing = new QComboBox(group);
+    m_checkpointing->setObjectName(QStringLiteral("jobGradientCheckpointing"));
+    m_checkpointing->addItem(tr("Automatic"), QVariant());
+    m_checkpointing->addItem(tr("On: less memory, slower"), true);
+    m_checkpointing->addItem(tr("Off"), false);
+    m_checkpointing->setToolTip(tr("Gradient checkpointing keeps only each layer's input for the backward pass and "
+                                   "computes the rest again: about a quarter slower, with much less memory. "
+                                   "Automatic: on for Fast LoRA on a GPU, off otherwise."));
+    connect(m_checkpointing, &QComboBox::currentIndexChanged, this, &NewJobDialog::validate);
+    addField(form, tr("Gradient checkpointing:"), m_checkpointing, QStringLiteral("gradient_checkpointing"));
     addField(form, tr("Warm-up share:"), m_warmup, QStringLiteral("warmup_ratio"));
     addField(form, tr("Schedule:"), m_schedule, QStringLiteral("lr_scheduler_type"));
     addField(form, tr("Held out for evaluation:"), m_heldOut, QStringLiteral("eval_split"));
@@ -235,8 +250,9 @@ QWidget *NewJobDialog::createCheckpointGroup()
     m_device = new QComboBox(group);
     m_device->addItem(tr("Automatic (a GPU when there is one)"), QStringLiteral("auto"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    for (const QString &gpu : core::SystemInfo::collect().cudaDevices)
-        m_device->addItem(tr("GPU %1").arg(gpu), QStringLiteral("cuda"));
+    const QStringList gpus = core::SystemInfo::collect().cudaDevices; // "0: name, memory, compute", in order
+    for (int index = 0; index < gpus.size(); ++index)
+        m_device->addItem(tr("GPU %1").arg(gpus[index]), QStringLiteral("cuda:%1").arg(index));
     addField(form, tr("Checkpoint every:"), m_saveSteps, QStringLiteral("save_steps"));
     addField(form, tr("Or every:"), m_saveMinutes, QStringLiteral("save_minutes"));
     addField(form, tr("Device:"), m_device, QStringLiteral("device"));
@@ -260,8 +276,14 @@ QWidget *NewJobDialog::createPlanGroup()
     m_plan->setObjectName(QStringLiteral("jobPlan"));
     m_plan->setWordWrap(true);
     m_plan->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_memoryWarning = new QLabel(group);
+    m_memoryWarning->setObjectName(QStringLiteral("jobMemoryWarning"));
+    m_memoryWarning->setWordWrap(true);
+    m_memoryWarning->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_memoryWarning->hide();
     auto *layout = new QVBoxLayout(group);
     layout->addWidget(m_plan);
+    layout->addWidget(m_memoryWarning);
     m_planTimer = new QTimer(this);
     m_planTimer->setSingleShot(true);
     m_planTimer->setInterval(400);
@@ -272,6 +294,7 @@ QWidget *NewJobDialog::createPlanGroup()
 void NewJobDialog::planLater()
 {
     ++m_planned; // a plan already under way is now out of date
+    m_memoryWarning->hide();
     m_plan->setText(tr("Reading the dataset with the model's tokenizer…"));
     m_planTimer->start();
 }
@@ -281,6 +304,7 @@ void NewJobDialog::plan()
     const QJsonObject json = fields();
     if (!core::TrainingRequest::problemsOf(json).isEmpty() || method() == core::TrainingType::Rag) {
         m_plan->setText(tr("The plan shows once every field is fine."));
+        m_memoryWarning->hide();
         return;
     }
     const int planned = ++m_planned;
@@ -306,7 +330,9 @@ void NewJobDialog::plan()
                                                 .arg(locale.toString(p.withoutTargets));
             text += QLatin1Char('\n') +
                     tr("%1 steps (%2 an epoch).").arg(locale.toString(p.steps), locale.toString(p.stepsPerEpoch));
-            m_plan->setText(text);
+            m_plan->setText(text + QLatin1Char('\n') + timeText(p) + QLatin1Char('\n') + memoryText(p));
+            m_memoryWarning->setText(p.fits() ? QString() : memoryWarning(p));
+            m_memoryWarning->setVisible(!p.fits());
         },
         [this, planned](const core::Error &error) {
             if (planned == m_planned)
@@ -314,9 +340,56 @@ void NewJobDialog::plan()
         });
 }
 
+// The time the plan estimates, at the threads chosen here (the estimate was measured at those in effect now).
+QString NewJobDialog::timeText(const engine::TrainingPlan &plan) const
+{
+    if (plan.onCuda)
+        return tr("Time: known after the first steps on the GPU.");
+    const int chosen = m_cpuThreads->value() > 0 ? m_cpuThreads->value() : QThread::idealThreadCount();
+    const double seconds = plan.seconds * double(plan.cpuThreads) / double(std::max(1, chosen));
+    // Rounded as far as an estimate deserves: to 10 s under 10 minutes, to the minute under an hour, then to 5.
+    const qint64 step = seconds < 600 ? 10 : seconds < 3600 ? 60 : 300;
+    const qint64 rounded = std::max<qint64>(step, qint64(std::llround(seconds / double(step))) * step);
+    return tr("Time: about %1 on %n CPU thread(s), estimated from this computer's speed.", nullptr, chosen)
+        .arg(durationText(rounded));
+}
+
+// Peak memory against what is free where the job will run, with what to change when it does not fit.
+QString NewJobDialog::memoryText(const engine::TrainingPlan &plan) const
+{
+    const QLocale locale;
+    const QString text =
+        tr("Memory: about %1 %2 at its peak, of %3 free")
+            .arg(locale.formattedDataSize(qint64(plan.memory.peak()), 1), plan.onCuda ? tr("on the GPU") : tr("in RAM"),
+                 locale.formattedDataSize(qint64(plan.memoryAvailable), 1));
+    if (plan.fits() && double(plan.memory.peak()) > 0.8 * double(plan.memoryAvailable))
+        return text + tr(": tight; close other programs before you start.");
+    return text + QLatin1Char('.');
+}
+
+// What to change when the job will not fit, from what takes the memory.
+QString NewJobDialog::memoryWarning(const engine::TrainingPlan &plan) const
+{
+    const QString available = QLocale().formattedDataSize(qint64(plan.memoryAvailable), 1);
+    if (plan.memory.loading >= plan.memory.training())
+        return tr("This job will not fit: loading the base model takes about %1 in 16 bits (QLoRA too makes its "
+                  "4-bit copy from that), and %2 is free. Choose a smaller model.")
+            .arg(QLocale().formattedDataSize(qint64(plan.memory.loading), 1), available);
+    QStringList changes{tr("lower the batch size or the longest sequence")};
+    if (m_checkpointing->currentData() != QVariant(true))
+        changes << tr("turn gradient checkpointing on");
+    if (method() != core::TrainingType::Qlora)
+        changes << tr("choose QLoRA");
+    return tr("This job will not fit: it needs about %1 at its peak, and %2 is free. To make it smaller: %3.")
+        .arg(QLocale().formattedDataSize(qint64(plan.memory.peak()), 1), available,
+             QLocale().createSeparatedList(changes));
+}
+
 QString NewJobDialog::planText() const
 {
-    return m_planTimer->isActive() ? QString() : m_plan->text();
+    if (m_planTimer->isActive())
+        return QString();
+    return m_memoryWarning->isHidden() ? m_plan->text() : m_plan->text() + QLatin1Char('\n') + m_memoryWarning->text();
 }
 
 void NewJobDialog::addField(QFormLayout *form, const QString &label, QWidget *field, const QString &name)
@@ -345,7 +418,12 @@ void NewJobDialog::applyDefaults(core::TrainingType type)
 {
     const core::TrainingRequest defaults = core::TrainingRequest::defaults(type);
     m_method->setCurrentIndex(m_method->findData(int(type)));
-    const engine::TrainingConfig &s = defaults.settings;
+    showSettings(defaults.settings);
+    m_methodNote->setText(methodNote(type));
+}
+
+void NewJobDialog::showSettings(const engine::TrainingConfig &s)
+{
     m_epochs->setValue(int(s.epochs));
     m_batchSize->setValue(int(s.batchSize));
     m_learningRate->setText(QString::number(s.learningRate));
@@ -365,7 +443,7 @@ void NewJobDialog::applyDefaults(core::TrainingType type)
     m_saveSteps->setValue(int(s.checkpointEvery));
     m_saveMinutes->setValue(s.checkpointMinutes);
     m_device->setCurrentIndex(std::max(0, m_device->findData(QString::fromStdString(s.device))));
-    m_methodNote->setText(methodNote(type));
+    m_checkpointing->setCurrentIndex(!s.gradientCheckpointing ? 0 : *s.gradientCheckpointing ? 1 : 2);
 }
 
 void NewJobDialog::methodChanged()
@@ -442,6 +520,8 @@ QJsonObject NewJobDialog::fields() const
     };
     if (m_dataset->currentIndex() >= 0)
         json.insert(QStringLiteral("dataset_id"), m_dataset->currentData().toLongLong());
+    if (m_checkpointing->currentData().isValid())
+        json.insert(QStringLiteral("gradient_checkpointing"), m_checkpointing->currentData().toBool());
     if (method() != core::TrainingType::Standard) {
         json.insert(QStringLiteral("lora_r"), m_rank->value());
         json.insert(QStringLiteral("lora_alpha"), m_alpha->value());
@@ -459,26 +539,7 @@ void NewJobDialog::setRequest(const core::TrainingRequest &request)
     if (request.modelName != kStarter)
         chooseModelFolder(request.modelName);
     m_dataset->setCurrentIndex(std::max(0, m_dataset->findData(request.dataset.toLongLong())));
-    const engine::TrainingConfig &s = request.settings;
-    m_epochs->setValue(int(s.epochs));
-    m_batchSize->setValue(int(s.batchSize));
-    m_learningRate->setText(QString::number(s.learningRate));
-    m_maxLength->setValue(int(s.maxSequenceLength));
-    m_accumulation->setValue(int(s.gradientAccumulation));
-    m_warmup->setValue(s.warmupRatio);
-    m_schedule->setCurrentIndex(int(s.schedule));
-    m_heldOut->setValue(s.evalFraction * 100);
-    m_seed->setValue(int(s.seed));
-    m_rank->setValue(int(s.lora.rank));
-    m_alpha->setValue(s.lora.alpha);
-    m_dropout->setValue(s.lora.dropout);
-    QStringList targets;
-    for (const std::string &target : s.lora.targets)
-        targets << QString::fromStdString(target);
-    m_targets->setText(targets.join(QStringLiteral(", ")));
-    m_saveSteps->setValue(int(s.checkpointEvery));
-    m_saveMinutes->setValue(s.checkpointMinutes);
-    m_device->setCurrentIndex(std::max(0, m_device->findData(QString::fromStdString(s.device))));
+    showSettings(request.settings);
     methodChanged();
 }
 

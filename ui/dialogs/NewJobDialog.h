@@ -37,7 +37,8 @@ public:
     // The fields as the REST API names them; what Start queues.
     QJsonObject fields() const;
     QPushButton *startButton() const { return m_start; }
-    // The plan shown before Start: records, tokens, what is cut, steps (empty while it is being made).
+    // The plan shown before Start: records, tokens, what is cut, steps, time, memory and, when the job will not
+    // fit, the warning (empty while it is being made).
     QString planText() const;
     // Chooses a model folder as if picked with the folder dialog.
     void chooseModelFolder(const QString &folder);
@@ -55,12 +56,16 @@ private:
     QWidget *createPlanGroup();
     void planLater(); // after a pause in the typing
     void plan();
+    QString timeText(const engine::TrainingPlan &plan) const;
+    QString memoryText(const engine::TrainingPlan &plan) const;
+    QString memoryWarning(const engine::TrainingPlan &plan) const;
     // Adds a field with its problem label under it, remembered by its REST name.
     void addField(QFormLayout *form, const QString &label, QWidget *field, const QString &name);
     void methodChanged();
     void modelChanged();
     void validate();
     void applyDefaults(core::TrainingType type);
+    void showSettings(const engine::TrainingConfig &settings);
     core::TrainingType method() const;
 
     core::AppCore &m_core;
@@ -87,8 +92,10 @@ private:
     QSpinBox *m_saveSteps;
     QDoubleSpinBox *m_saveMinutes;
     QComboBox *m_device;
+    QComboBox *m_checkpointing;
     QSpinBox *m_cpuThreads;
     QLabel *m_plan;
+    QLabel *m_memoryWarning;
     QTimer *m_planTimer;
     int m_planned = 0; // the latest plan asked for
     QLabel *m_failure;

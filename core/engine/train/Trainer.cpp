@@ -41,11 +41,15 @@ Batch makeBatch(const std::vector<TrainingExample> &examples, const std::vector<
     const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(config.batchSize));
     for (std::size_t i = begin; i < end; ++i)
         chosen.push_back(&examples[order[i]]);
-    // The fast path attends example by example, so one row holds the whole batch without any padding; the
-    // standard path with packing attends through a mask over each row, so rows stay within max_seq_length.
-    if (config.usesFastPath())
+    switch (config.batchLayout()) {
+    case BatchLayout::OnePackedRow:
         return packBatch(chosen, 0, padId);
-    return config.packing ? packBatch(chosen, config.maxSequenceLength, padId) : padBatch(chosen, padId);
+    case BatchLayout::PackedRows:
+        return packBatch(chosen, config.maxSequenceLength, padId);
+    case BatchLayout::PaddedRows:
+        break;
+    }
+    return padBatch(chosen, padId);
 }
 
 class TrainingRun

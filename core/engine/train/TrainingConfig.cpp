@@ -37,6 +37,20 @@ std::string TrainingConfig::outputFolderName() const
     return "standard_model";
 }
 
+int TrainingConfig::cudaIndex() const
+{
+    if (device == "auto" || device == "cpu")
+        return -1;
+    if (device == "cuda")
+        return 0;
+    const std::string prefix = "cuda:";
+    const std::string number = device.substr(std::min(device.size(), prefix.size()));
+    if (device.compare(0, prefix.size(), prefix) != 0 || number.empty() || number.size() > 3 ||
+        number.find_first_not_of("0123456789") != std::string::npos)
+        return -2;
+    return std::stoi(number);
+}
+
 std::vector<SettingProblem> TrainingConfig::problems() const
 {
     std::vector<SettingProblem> found;
@@ -66,7 +80,7 @@ std::vector<SettingProblem> TrainingConfig::problems() const
             "must be 0 on the fast path, which trains without dropout (lora, and qlora with fast_path false, train "
             "with it)");
     require(dtype == "auto" || dtype == "float32" || dtype == "bfloat16", "dtype", "must be auto, float32 or bfloat16");
-    require(device == "auto" || device == "cpu" || device == "cuda", "device", "must be auto, cpu or cuda");
+    require(cudaIndex() >= -1, "device", "must be auto, cpu, cuda or cuda:N (N: a GPU's number, from 0)");
     require(checkpointEvery >= 0, "save_steps", "must not be negative");
     require(checkpointMinutes >= 0, "save_minutes", "must not be negative");
     require(keepCheckpoints >= 1, "save_total_limit", "must be at least 1");

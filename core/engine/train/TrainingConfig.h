@@ -18,6 +18,9 @@ namespace mtm::engine {
 // base with LibTorch's autograd. FastLora: the fast path (the guide's "Unsloth" method). Full: every weight trained.
 enum class TrainingMethod { Qlora, Lora, FastLora, Full };
 enum class LearningRateSchedule { Linear, Cosine, Constant };
+// How a batch's examples become rows: all in one row without padding (the fast path attends example by example),
+// packed into rows of at most max_seq_length (attending through a mask), or one padded row each.
+enum class BatchLayout { OnePackedRow, PackedRows, PaddedRows };
 
 // A setting the trainer cannot run with: its name in the job's record and what is wrong ("must be 1 to 1000").
 struct SettingProblem
@@ -58,7 +61,7 @@ struct TrainingConfig
     // result. Default: on for the fast path on CUDA (where memory is short), off otherwise.
     std::optional<bool> gradientCheckpointing;
     std::string dtype = "auto";  // compute dtype: auto (bf16 where it is fast), float32, bfloat16
-    std::string device = "auto"; // auto, cpu, cuda
+    std::string device = "auto"; // auto, cpu, cuda (the first GPU) or cuda:N
 
     std::int64_t checkpointEvery = 0; // steps; 0: by time (checkpointMinutes)
     double checkpointMinutes = 10;    // when checkpointEvery is 0: after this much training time; 0: only at the end
@@ -78,9 +81,17 @@ struct TrainingConfig
     std::string methodId() const;         // "qlora", "lora", "unsloth", "standard"
     std::string outputFolderName() const; // "qlora_model", "lora_model", "standard_model"
     bool usesLora() const { return method != TrainingMethod::Full; }
+    // The CUDA device asked for: -1 for none (auto, cpu), 0 for "cuda", N for "cuda:N"; -2 when not a device.
+    int cudaIndex() const;
     bool usesFastPath() const
     {
         return method == TrainingMethod::FastLora || (method == TrainingMethod::Qlora && qloraFastPath);
+    }
+    BatchLayout batchLayout() const
+    {
+        if (usesFastPath())
+            return BatchLayout::OnePackedRow;
+        return packing ? BatchLayout::PackedRows : BatchLayout::PaddedRows;
     }
     bool checkpointsActivations(bool onCuda) const { return gradientCheckpointing.value_or(usesFastPath() && onCuda); }
 };

@@ -18,19 +18,24 @@
 #include <set>
 
 namespace mtm::engine {
-namespace {
 
-torch::Device chooseDevice(const std::string &wanted)
+torch::Device trainingDevice(const TrainingConfig &config)
 {
+    const int index = config.cudaIndex();
     const bool cuda = torch::cuda::is_available();
-    if (wanted == "cuda" && !cuda)
-        throw EngineError("CUDA was asked for (device: cuda), but no usable CUDA device is present");
-    return (wanted == "cuda" || (wanted == "auto" && cuda)) ? torch::Device(torch::kCUDA, 0)
-                                                            : torch::Device(torch::kCPU);
+    if (index >= 0 && !cuda)
+        throw EngineError("CUDA was asked for (device: " + config.device + "), but no usable CUDA device is present");
+    if (index >= 0 && index >= int(torch::cuda::device_count()))
+        throw EngineError("GPU " + std::to_string(index) + " was asked for (device: " + config.device +
+                          "), but this computer has " + std::to_string(torch::cuda::device_count()));
+    if (index >= 0)
+        return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+    return config.device == "auto" && cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
 }
 
-torch::Dtype chooseDtype(const std::string &wanted, const torch::Device &device)
+torch::Dtype trainingDtype(const TrainingConfig &config, const torch::Device &device)
 {
+    const std::string &wanted = config.dtype;
     if (wanted != "auto")
         return dtypeFromName(wanted);
     const RuntimeInfo runtime = queryRuntimeInfo();
@@ -40,6 +45,8 @@ torch::Dtype chooseDtype(const std::string &wanted, const torch::Device &device)
     }
     return runtime.cpuHasBf16 ? torch::kBFloat16 : torch::kFloat32;
 }
+
+namespace {
 
 std::shared_ptr<at::Generator> dropoutGenerator(const torch::Device &device, std::uint64_t seed)
 {
@@ -95,8 +102,8 @@ TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<
             onMessage(text);
     };
     TrainingSetup setup;
-    setup.device = chooseDevice(config.device);
-    setup.dtype = chooseDtype(config.dtype, setup.device);
+    setup.device = trainingDevice(config);
+    setup.dtype = trainingDtype(config, setup.device);
 
     say("Reading the tokenizer of " + config.baseModel);
     setup.tokenizer = loadTokenizer(config.baseModel);

@@ -39,6 +39,11 @@ struct TrainingSetup
 // `onMessage` hears what is being done ("Loading the base model ...").
 TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<void(const std::string &)> &onMessage);
 
+// Where the job computes and in which dtype: "auto" becomes CUDA where present and bfloat16 where it is fast.
+// Throws EngineError when CUDA is asked for but absent.
+torch::Device trainingDevice(const TrainingConfig &config);
+torch::Dtype trainingDtype(const TrainingConfig &config, const torch::Device &device);
+
 // The job's examples, tokenised with its tokenizer and chat template (the trainer's and the plan's one way).
 SftData buildTrainingData(const TrainingConfig &config, const Tokenizer &tokenizer, const ChatTemplate &chat);
 

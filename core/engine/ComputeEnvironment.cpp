@@ -1,4 +1,4 @@
-#include "engine/ThreadSpinLimit.h"
+#include "engine/ComputeEnvironment.h"
 
 #include <cstdlib>
 
@@ -6,8 +6,9 @@
 
 namespace mtm::engine {
 
-void restartWithShortThreadSpins(char **argv)
+void restartWithComputeSettings(char **argv)
 {
+    ::setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256", 0); // read when oneDNN makes its first kernel
     if (std::getenv("GOMP_SPINCOUNT") || std::getenv("OMP_WAIT_POLICY"))
         return;
     ::setenv("GOMP_SPINCOUNT", "10000", 1);
