@@ -2,28 +2,14 @@
 // by (how much NF4, the fast path and checkpointing save) hold in the estimate as they do in a run. How close it
 // comes to measured runs is what bench_training prints (docs/benchmarks.md).
 #include "engine/train/TrainingEstimate.h"
+#include "../benchmarks/BenchmarkModels.h"
 
 #include <gtest/gtest.h>
 
 using namespace mtm::engine;
+using mtm::bench::llama100m; // the benchmark's model, so that the figures of docs/benchmarks.md apply
 
 namespace {
-
-// The shape of the 100 M benchmark model, a Llama with grouped-query attention.
-ModelConfig llama100m()
-{
-    ModelConfig c;
-    c.vocabSize = 32000;
-    c.hiddenSize = 768;
-    c.intermediateSize = 2048;
-    c.layers = 12;
-    c.heads = 12;
-    c.kvHeads = 4;
-    c.headDim = 64;
-    c.maxPositions = 2048;
-    c.tieWordEmbeddings = true;
-    return c;
-}
 
 TrainingConfig job(TrainingMethod method)
 {
