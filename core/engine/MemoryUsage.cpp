@@ -3,6 +3,7 @@
 #ifdef MTM_HAS_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <cuda_runtime_api.h>
+#include <torch/cuda.h>
 #endif
 
 #include <malloc.h>
@@ -52,6 +53,10 @@ void keepFreedMemoryForReuse()
 void releaseFreedMemory()
 {
     malloc_trim(0);
+#ifdef MTM_HAS_CUDA
+    if (torch::cuda::is_available())
+        c10::cuda::CUDACachingAllocator::emptyCache();
+#endif
 }
 
 bool resetPeakResident()

@@ -25,7 +25,8 @@ void resetCudaPeak(int device);
 // This keeps freed memory in the process for reuse instead (no mmap for large blocks, a high trim threshold).
 // Call once, early in main().
 void keepFreedMemoryForReuse();
-// Gives the memory the process keeps but does not use back to the system (after a training job).
+// Gives the memory the process keeps but does not use back to the system, and with CUDA the blocks LibTorch's
+// caching allocator holds unused back to the driver, for other programs (after a training job).
 void releaseFreedMemory();
 
 } // namespace mtm::engine

@@ -305,6 +305,12 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
 TrainingResult runTraining(const TrainingConfig &config, const TrainingCallback &onProgress,
                            const TrainingRunOptions &options)
 {
+    // However the run ends, its model, optimiser and tensors go with it, and the memory they took goes back to the
+    // system (and to the GPU's other users) at once rather than waiting in the process for a next job.
+    struct GiveMemoryBack
+    {
+        ~GiveMemoryBack() { releaseFreedMemory(); }
+    } giveMemoryBack;
     TrainingRun run(config, onProgress);
     return run.run(options);
 }
