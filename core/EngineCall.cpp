@@ -1,6 +1,7 @@
 #include "EngineCall.h"
 
 #include "engine/EngineError.h"
+#include "engine/io/JsonText.h"
 
 #include <QCoreApplication>
 
@@ -55,6 +56,9 @@ void rethrowAsCoreError()
         throw Error(Error::Kind::Internal,
                     Text::tr("There was not enough memory. Close other programs, or choose a smaller "
                              "model, batch size or sequence length."));
+    } catch (const nlohmann::json::exception &error) {
+        throw Error(Error::Kind::InvalidInput, Text::tr("A file holds a value of another kind than expected: %1")
+                                                   .arg(QString::fromStdString(engine::jsonErrorText(error.what()))));
     } catch (const std::exception &error) {
         throw Error(Error::Kind::Internal, QString::fromLocal8Bit(error.what()));
     }

@@ -34,7 +34,9 @@ private:
         process.start(QStringLiteral(MTM_CLI_PATH), arguments);
         process.write(input);
         process.closeWriteChannel();
-        if (!process.waitForFinished(120000))
+        // A guard against a hang, not a measure of speed: a 2-core CI machine running two test programs at once
+        // took over two minutes for a step that takes ten seconds alone.
+        if (!process.waitForFinished(600000))
             return {};
         return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
                 QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};

@@ -1,4 +1,5 @@
 #include "engine/io/Safetensors.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"
@@ -87,18 +88,14 @@ SafetensorsFile::SafetensorsFile(const std::string &path)
     // Parse the header, refusing duplicate names (nlohmann would keep the last one silently).
     std::set<std::string> seen;
     std::string duplicate;
-    json header;
-    try {
-        const auto *begin = reinterpret_cast<const char *>(m_file.data() + 8);
-        header = json::parse(begin, begin + headerSize, [&](int depth, json::parse_event_t event, json &value) {
-            if (depth == 1 && event == json::parse_event_t::key && !seen.insert(value.get<std::string>()).second &&
-                duplicate.empty())
-                duplicate = value.get<std::string>();
-            return true;
-        });
-    } catch (const json::parse_error &error) {
-        fail(std::string("the header is not valid JSON (") + error.what() + ")");
-    }
+    const auto *begin = reinterpret_cast<const char *>(m_file.data() + 8);
+    const json header = parseJson(std::string_view(begin, headerSize), path + "'s header",
+                                  [&](int depth, json::parse_event_t event, json &value) {
+                                      if (depth == 1 && event == json::parse_event_t::key &&
+                                          !seen.insert(value.get<std::string>()).second && duplicate.empty())
+                                          duplicate = value.get<std::string>();
+                                      return true;
+                                  });
     if (!duplicate.empty())
         fail("the tensor '" + duplicate + "' is named twice");
     if (!header.is_object())
@@ -124,14 +121,14 @@ SafetensorsFile::SafetensorsFile(const std::string &path)
         SafetensorsEntry entry;
         entry.name = name;
         if (!value["dtype"].is_string() || !dtypeInfo(value["dtype"].get<std::string>()))
-            fail(where + " has an unknown dtype " + value["dtype"].dump());
+            fail(where + " has an unknown dtype " + jsonExcerpt(value["dtype"]));
         entry.dtype = value["dtype"].get<std::string>();
         if (!value["shape"].is_array())
             fail(where + " has a shape that is not a list");
         std::uint64_t elements = 1;
         for (const json &dim : value["shape"]) {
             if (!dim.is_number_unsigned())
-                fail(where + " has a dimension that is not a non-negative integer: " + dim.dump());
+                fail(where + " has a dimension that is not a non-negative integer: " + jsonExcerpt(dim));
             const std::uint64_t size = dim.get<std::uint64_t>();
             if (size > static_cast<std::uint64_t>(INT64_MAX) || __builtin_mul_overflow(elements, size, &elements))
                 fail(where + " has a shape whose element count overflows");

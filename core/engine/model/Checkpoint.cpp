@@ -1,4 +1,5 @@
 #include "engine/model/Checkpoint.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"
@@ -61,13 +62,7 @@ std::map<std::string, std::string> checkpointWeightMap(const std::string &direct
     std::map<std::string, std::string> map;
     const fs::path index = folder / "model.safetensors.index.json";
     if (fs::exists(index)) {
-        std::ifstream in(index, std::ios::binary);
-        json value;
-        try {
-            value = json::parse(in);
-        } catch (const json::parse_error &error) {
-            throw EngineError(index.string() + " is not valid JSON: " + error.what());
-        }
+        const json value = readJsonFile(index.string());
         if (!value.contains("weight_map") || !value["weight_map"].is_object())
             throw EngineError(index.string() + " has no weight_map");
         for (auto item = value["weight_map"].begin(); item != value["weight_map"].end(); ++item) {

@@ -1,4 +1,5 @@
 #include "engine/model/GenerationConfig.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 
@@ -12,13 +13,7 @@ GenerationConfig GenerationConfig::fromFile(const std::string &path)
     GenerationConfig config;
     if (!std::filesystem::exists(path))
         return config;
-    std::ifstream in(path, std::ios::binary);
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error &error) {
-        throw EngineError(path + " is not valid JSON: " + error.what());
-    }
+    const nlohmann::json json = readJsonFile(path);
     try {
         if (json.contains("bos_token_id") && json["bos_token_id"].is_number_integer())
             config.bosTokenId = json["bos_token_id"].get<std::int64_t>();

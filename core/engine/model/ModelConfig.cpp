@@ -1,4 +1,5 @@
 #include "engine/model/ModelConfig.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 
@@ -14,7 +15,7 @@ std::int64_t requirePositive(const json &config, const char *key, const std::str
     if (!config.contains(key))
         throw EngineError(where + ": \"" + key + "\" is missing");
     if (!config[key].is_number_integer() || config[key].get<std::int64_t>() <= 0)
-        throw EngineError(where + ": \"" + key + "\" must be a positive integer, not " + config[key].dump());
+        throw EngineError(where + ": \"" + key + "\" must be a positive integer, not " + jsonExcerpt(config[key]));
     return config[key].get<std::int64_t>();
 }
 
@@ -34,16 +35,7 @@ std::vector<std::int64_t> idList(const json &value)
 
 ModelConfig ModelConfig::fromFile(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw EngineError("Cannot open " + path);
-    json config;
-    try {
-        config = json::parse(in);
-    } catch (const json::parse_error &error) {
-        throw EngineError(path + " is not valid JSON: " + error.what());
-    }
-    return fromJson(config, path);
+    return fromJson(readJsonFile(path), path);
 }
 
 ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)

@@ -1,4 +1,5 @@
 #include "engine/tokenizer/TokenizerLoader.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 #include "engine/io/GgufFile.h"
@@ -14,18 +15,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-json readJsonFile(const std::string &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw EngineError("Cannot open " + path);
-    try {
-        return json::parse(in);
-    } catch (const json::parse_error &error) {
-        throw EngineError(path + " is not valid JSON: " + error.what());
-    }
-}
 
 [[noreturn]] void unsupported(const std::string &path, const std::string &what)
 {
@@ -89,12 +78,22 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
     if (!model.contains("vocab") || !model["vocab"].is_object())
         throw EngineError(tokenizerPath + ": model.vocab is missing or not an object of token: id");
 
-    // Vocabulary, with ids as given (gaps allowed, later filled by added tokens).
+    // Vocabulary, with ids as given (gaps allowed, later filled by added tokens). Ids are checked before anything
+    // is allocated for them: a few gaps are fine, an id far beyond the number of tokens is a broken file.
+    const json addedTokens = root.value("added_tokens", json::array());
+    if (!addedTokens.is_array())
+        throw EngineError(tokenizerPath + ": added_tokens is not a list");
+    const long long idLimit = static_cast<long long>(model["vocab"].size() + addedTokens.size()) + 1024;
+    const auto checkedId = [&](const json &value, const std::string &token, const char *section) {
+        if (!value.is_number_integer() || value.get<long long>() < 0 || value.get<long long>() >= idLimit)
+            throw EngineError(tokenizerPath + ": the id of " + section + " '" + token + "' is " + jsonExcerpt(value) +
+                              "; ids are whole numbers from 0 to a little over the number of tokens (" +
+                              std::to_string(idLimit - 1) + " here)");
+        return static_cast<std::size_t>(value.get<long long>());
+    };
     std::vector<std::string> tokens;
     for (auto item = model["vocab"].begin(); item != model["vocab"].end(); ++item) {
-        if (!item.value().is_number_integer() || item.value().get<long long>() < 0)
-            throw EngineError(tokenizerPath + ": the id of token '" + item.key() + "' is not a non-negative integer");
-        const auto id = static_cast<std::size_t>(item.value().get<long long>());
+        const std::size_t id = checkedId(item.value(), item.key(), "token");
         if (id >= tokens.size())
             tokens.resize(id + 1);
         tokens[id] = item.key();
@@ -108,10 +107,11 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
                 if (space == std::string::npos)
                     throw EngineError(tokenizerPath + ": the merge \"" + text + "\" is not two tokens");
                 merges.emplace_back(text.substr(0, space), text.substr(space + 1));
-            } else if (merge.is_array() && merge.size() == 2) {
+            } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
                 merges.emplace_back(merge[0].get<std::string>(), merge[1].get<std::string>());
             } else {
-                throw EngineError(tokenizerPath + ": a merge is neither \"a b\" nor [\"a\", \"b\"]: " + merge.dump());
+                throw EngineError(tokenizerPath +
+                                  ": a merge is neither \"a b\" nor [\"a\", \"b\"]: " + jsonExcerpt(merge));
             }
         }
     }
@@ -125,13 +125,23 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
     }
 
     std::vector<AddedToken> added;
-    for (const json &item : root.value("added_tokens", json::array())) {
+    for (const json &item : addedTokens) {
+        if (!item.is_object() || !item.contains("content") || !item["content"].is_string() || !item.contains("id"))
+            throw EngineError(tokenizerPath + ": an entry of added_tokens is not {\"id\": …, \"content\": \"…\"}: " +
+                              jsonExcerpt(item));
+        const auto flag = [&](const char *key) {
+            const json &value = item.value(key, json(false));
+            if (!value.is_boolean())
+                throw EngineError(tokenizerPath + ": \"" + key + "\" of the added token " +
+                                  jsonExcerpt(item["content"]) + " is not true or false");
+            return value.get<bool>();
+        };
         AddedToken token;
-        token.content = item.value("content", "");
-        token.id = item.value("id", 0);
-        token.special = item.value("special", false);
-        token.leftStrip = item.value("lstrip", false);
-        token.rightStrip = item.value("rstrip", false);
+        token.content = item["content"].get<std::string>();
+        token.id = static_cast<std::int32_t>(checkedId(item["id"], token.content, "the added token"));
+        token.special = flag("special");
+        token.leftStrip = flag("lstrip");
+        token.rightStrip = flag("rstrip");
         added.push_back(token);
         if (static_cast<std::size_t>(token.id) >= tokens.size())
             tokens.resize(static_cast<std::size_t>(token.id) + 1);
@@ -156,7 +166,7 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
         settings.kind = Tokenizer::Kind::ByteLevel;
         if (normalizer.is_object()) {
             if (normalizer.value("type", "") != "NFC")
-                unsupported(tokenizerPath, "the normalizer " + normalizer.dump().substr(0, 200));
+                unsupported(tokenizerPath, "the normalizer " + jsonExcerpt(normalizer));
             settings.nfc = true;
         }
         // ByteLevel alone (GPT-2's expression), or Sequence[Split(expression), ByteLevel].
@@ -183,7 +193,7 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
             }
         }
         if (!settings.preTokenizer)
-            unsupported(tokenizerPath, "the pre-tokenizer " + preTokenizer.dump().substr(0, 200));
+            unsupported(tokenizerPath, "the pre-tokenizer " + jsonExcerpt(preTokenizer));
     }
 
     // BOS/EOS: tokenizer_config.json when given; else what the post-processor puts around a text.

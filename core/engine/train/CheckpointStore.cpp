@@ -1,4 +1,5 @@
 #include "engine/train/CheckpointStore.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"
@@ -155,16 +156,7 @@ LoadedCheckpoint CheckpointStore::read(const std::string &path)
     loaded.path = path;
     const fs::path folder(path);
     const std::string statePath = (folder / kStateFile).string();
-    std::ifstream in(statePath, std::ios::binary);
-    if (!in)
-        throw EngineError("Cannot read " + statePath);
-    nlohmann::json state;
-    try {
-        state = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error &error) {
-        throw EngineError(statePath + " is not valid JSON: " + error.what());
-    }
-    loaded.state = TrainerState::fromJson(state, statePath);
+    loaded.state = TrainerState::fromJson(readJsonFile(statePath), statePath);
 
     const SafetensorsFile weights((folder / kWeightsFile).string());
     for (const SafetensorsEntry &entry : weights.entries())

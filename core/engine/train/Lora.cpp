@@ -1,4 +1,5 @@
 #include "engine/train/Lora.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"
@@ -52,10 +53,12 @@ std::vector<std::pair<std::string, std::shared_ptr<Projection>>> decoderProjecti
 std::vector<torch::Tensor> attachLora(Transformer &model, const LoraSettings &settings, std::uint64_t seed,
                                       std::shared_ptr<at::Generator> dropoutSource)
 {
-    static const std::vector<std::string> known = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    static const std::vector<std::string> known = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                                   "gate_proj", "up_proj", "down_proj"};
     for (const std::string &target : settings.targets) {
         if (std::find(known.begin(), known.end(), target) == known.end())
-            throw EngineError("LoRA cannot target \"" + target + "\" (choose among q_proj, k_proj, v_proj, o_proj, "
+            throw EngineError("LoRA cannot target \"" + target +
+                              "\" (choose among q_proj, k_proj, v_proj, o_proj, "
                               "gate_proj, up_proj, down_proj)");
     }
     if (settings.rank < 1)
@@ -143,15 +146,7 @@ void saveLoraAdapter(Transformer &model, const LoraSettings &settings, const std
 LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
 {
     const std::string configPath = (std::filesystem::path(directory) / "adapter_config.json").string();
-    std::ifstream in(configPath, std::ios::binary);
-    if (!in)
-        throw EngineError("Cannot read " + configPath);
-    nlohmann::json config;
-    try {
-        config = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error &error) {
-        throw EngineError(configPath + " is not valid JSON: " + error.what());
-    }
+    const nlohmann::json config = readJsonFile(configPath);
     if (config.value("peft_type", "") != "LORA")
         throw EngineError(configPath + ": peft_type is not \"LORA\"");
     LoraSettings settings;
@@ -167,8 +162,9 @@ LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
     for (const auto &[name, projection] : decoderProjections(model)) {
         if (!projection->hasAdapter())
             continue;
-        for (const auto &[suffix, matrix] : {std::pair<const char *, std::shared_ptr<WeightMatrix>>{".lora_A.weight", projection->lora_A},
-                                              {".lora_B.weight", projection->lora_B}}) {
+        for (const auto &[suffix, matrix] :
+             {std::pair<const char *, std::shared_ptr<WeightMatrix>>{".lora_A.weight", projection->lora_A},
+              {".lora_B.weight", projection->lora_B}}) {
             const std::string tensorName = kPeftPrefix + name + suffix;
             if (!weights.find(tensorName))
                 throw EngineError(weights.path() + " has no tensor '" + tensorName + "'");

@@ -1,4 +1,5 @@
 #include "engine/train/SftData.h"
+#include "engine/io/JsonText.h"
 
 #include "engine/EngineError.h"
 #include "engine/chat/ChatEncoding.h"
@@ -60,9 +61,10 @@ SftData buildSftData(const std::string &recordsPath, const Tokenizer &tokenizer,
         ++data.records;
         TrainingExample example;
         try {
-            example = exampleFromRecord(json::parse(line), tokenizer, chat, options.trainOnPrompts);
+            example = exampleFromRecord(parseJson(line, "the record"), tokenizer, chat, options.trainOnPrompts);
         } catch (const std::exception &error) {
-            throw EngineError(recordsPath + ", line " + std::to_string(lineNumber) + ": " + error.what());
+            throw EngineError(recordsPath + ", line " + std::to_string(lineNumber) + ": " +
+                              jsonErrorText(error.what()));
         }
         if (static_cast<std::int64_t>(example.ids.size()) > options.maxSequenceLength) {
             example.ids.resize(static_cast<std::size_t>(options.maxSequenceLength));
@@ -70,7 +72,8 @@ SftData buildSftData(const std::string &recordsPath, const Tokenizer &tokenizer,
             ++data.truncated;
         }
         // The first token is never a target: nothing comes before it.
-        const bool hasTargets = std::any_of(example.learned.begin() + 1, example.learned.end(), [](auto v) { return v; });
+        const bool hasTargets =
+            std::any_of(example.learned.begin() + 1, example.learned.end(), [](auto v) { return v; });
         if (!hasTargets) {
             ++data.withoutTargets;
             continue;
@@ -82,8 +85,9 @@ SftData buildSftData(const std::string &recordsPath, const Tokenizer &tokenizer,
                           std::to_string(options.maxSequenceLength) + " tokens");
 
     // The held-out split: a seeded shuffle, the first ones held out, both parts kept in file order.
-    std::int64_t held = options.evalCount > 0 ? options.evalCount
-                                              : static_cast<std::int64_t>(std::llround(options.evalFraction * double(examples.size())));
+    std::int64_t held = options.evalCount > 0
+                            ? options.evalCount
+                            : static_cast<std::int64_t>(std::llround(options.evalFraction * double(examples.size())));
     held = std::clamp<std::int64_t>(held, 0, static_cast<std::int64_t>(examples.size()) - 1);
     std::vector<std::size_t> order(examples.size());
     std::iota(order.begin(), order.end(), 0);

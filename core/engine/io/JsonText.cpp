@@ -1,0 +1,82 @@
+#include "engine/io/JsonText.h"
+
+#include "engine/EngineError.h"
+
+#include <fstream>
+#include <iterator>
+
+namespace mtm::engine {
+namespace {
+
+// Line and column of a byte offset, both from 1.
+std::string placeOf(std::string_view text, std::size_t byte)
+{
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+struct TooDeep
+{
+    std::size_t depth;
+};
+
+} // namespace
+
+std::string jsonErrorText(const std::string &message)
+{
+    const std::string prefix = "[json.exception.";
+    const auto end = message.find("] ");
+    return message.rfind(prefix, 0) == 0 && end != std::string::npos ? message.substr(end + 2) : message;
+}
+
+nlohmann::json parseJson(std::string_view text, const std::string &where, const JsonEventHandler &onEvent)
+{
+    try {
+        return nlohmann::json::parse(text.begin(), text.end(),
+                                     [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &value) {
+                                         if (depth > kMaxJsonDepth)
+                                             throw TooDeep{std::size_t(depth)};
+                                         return !onEvent || onEvent(depth, event, value);
+                                     });
+    } catch (const TooDeep &) {
+        throw EngineError(where + " nests values more than " + std::to_string(kMaxJsonDepth) +
+                          " levels deep; no configuration, tokenizer or record does");
+    } catch (const nlohmann::json::parse_error &error) {
+        // "parse error at line 1, column 3: syntax error while parsing value - …": the place is said once, at the end.
+        std::string what = jsonErrorText(error.what());
+        const auto colon = what.find(": ");
+        if (what.rfind("parse error", 0) == 0 && colon != std::string::npos)
+            what = what.substr(colon + 2);
+        throw EngineError(where + " is not valid JSON: " + what + ", at " + placeOf(text, error.byte));
+    }
+}
+
+nlohmann::json readJsonFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw EngineError("Cannot open " + path, EngineError::Kind::Io);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        throw EngineError("Cannot read " + path, EngineError::Kind::Io);
+    return parseJson(text, path);
+}
+
+std::string jsonExcerpt(const nlohmann::json &value)
+{
+    const std::size_t limit = 80;
+    std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (text.size() > limit)
+        text = text.substr(0, limit) + "…";
+    return text;
+}
+
+} // namespace mtm::engine

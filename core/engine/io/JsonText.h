@@ -1,0 +1,33 @@
+// JSON from files that come from anywhere (model folders, tokenizers, adapters, records): parsed with a bound on
+// how deeply values nest, so that neither the parse nor what follows it (copies, dumps, destruction, which recurse)
+// can run out of stack on a hostile file; and every failure said in a sentence that names the file and the place.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace mtm::engine {
+
+// Deeper than any real configuration, tokenizer or record (they nest a few levels); far from the stack's limit.
+inline constexpr int kMaxJsonDepth = 100;
+
+// Called for each parse event, as nlohmann's parser callback; returns whether to keep the value.
+using JsonEventHandler = std::function<bool(int depth, nlohmann::json::parse_event_t event, nlohmann::json &value)>;
+
+// Throws EngineError "<where> is not valid JSON: <what>, at line L, column C" or "<where> nests values more than
+// 100 levels deep".
+nlohmann::json parseJson(std::string_view text, const std::string &where, const JsonEventHandler &onEvent = {});
+// The whole file; "Cannot open <path>" when it cannot be read.
+nlohmann::json readJsonFile(const std::string &path);
+
+// The JSON library's message without its code: "[json.exception.type_error.302] type must be string, but is
+// number" becomes "type must be string, but is number".
+std::string jsonErrorText(const std::string &message);
+
+// A JSON value as a message may quote it: short ones whole, long ones cut ("[1, 2, 3, …").
+std::string jsonExcerpt(const nlohmann::json &value);
+
+} // namespace mtm::engine

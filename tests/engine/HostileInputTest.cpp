@@ -1,0 +1,140 @@
+// Files from anywhere: a model folder, a tokenizer or a record built to break the reader is refused with a
+// sentence that names the file and what is wrong — never a crash, a huge allocation or the JSON library's own
+// text (issue "Hardening"; each case here failed before its fix).
+#include "EngineTestSupport.h"
+#include "engine/EngineError.h"
+#include "engine/io/JsonText.h"
+#include "engine/io/Safetensors.h"
+#include "engine/model/ModelConfig.h"
+#include "engine/tokenizer/TokenizerLoader.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+
+using namespace mtm::engine;
+using mtm::test::TemporaryFolder;
+using mtm::test::writeBytes;
+using nlohmann::json;
+
+namespace {
+
+std::string nested(std::size_t depth)
+{
+    return std::string(depth, '[') + std::string(depth, ']');
+}
+
+// The message of the EngineError that `read` throws (fails the test when it throws none or another).
+template <typename Read> std::string refusal(Read &&read)
+{
+    try {
+        read();
+    } catch (const EngineError &error) {
+        return error.what();
+    }
+    ADD_FAILURE() << "the input was accepted";
+    return {};
+}
+
+json starterTokenizer()
+{
+    std::ifstream in(std::string(MTM_SOURCE_DIR) + "/resources/starter-model/tokenizer.json");
+    return json::parse(in);
+}
+
+std::string writeTokenizer(const TemporaryFolder &folder, const json &tokenizer)
+{
+    const std::string path = folder.file("tokenizer.json");
+    writeBytes(path, tokenizer.dump());
+    return path;
+}
+
+} // namespace
+
+TEST(HostileInput, DeeplyNestedJsonIsRefusedBeforeAnythingRecursesIntoIt)
+{
+    TemporaryFolder folder;
+    // A config.json that is an array nested 200,000 deep.
+    writeBytes(folder.file("config.json"), nested(200000));
+    const std::string config = refusal([&] { ModelConfig::fromFile(folder.file("config.json")); });
+    EXPECT_NE(config.find("config.json nests values more than 100 levels deep"), std::string::npos) << config;
+
+    // A tokenizer whose normalizer is nested that deep (its unsupported type would be quoted in the message).
+    std::string text = starterTokenizer().dump();
+    const std::string key = "\"normalizer\":";
+    const auto at = text.find(key);
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + key.size(), "{\"type\":\"Weird\",\"deep\":" + nested(200000) + "},\"unused\":");
+    writeBytes(folder.file("tokenizer.json"), text);
+    const std::string tokenizer = refusal([&] { loadTokenizerJson(folder.file("tokenizer.json")); });
+    EXPECT_NE(tokenizer.find("nests values more than 100 levels deep"), std::string::npos) << tokenizer;
+
+    // A safetensors header.
+    const std::string header = "{\"__metadata__\":" + nested(50000) + "}";
+    std::string file(8, '\0');
+    const std::uint64_t length = header.size();
+    for (int i = 0; i < 8; ++i)
+        file[std::size_t(i)] = char((length >> (8 * i)) & 0xff);
+    writeBytes(folder.file("model.safetensors"), file + header);
+    const std::string weights = refusal([&] { SafetensorsFile(folder.file("model.safetensors")); });
+    EXPECT_NE(weights.find("nests values more than 100 levels deep"), std::string::npos) << weights;
+}
+
+TEST(HostileInput, InvalidJsonIsDescribedInASentenceWithItsPlace)
+{
+    TemporaryFolder folder;
+    writeBytes(folder.file("config.json"), "{\n  \"hidden_size\": 64,\n  \"layers\": tru\n}");
+    const std::string message = refusal([&] { ModelConfig::fromFile(folder.file("config.json")); });
+    EXPECT_NE(message.find("config.json is not valid JSON: "), std::string::npos) << message;
+    EXPECT_NE(message.find("at line 3, column"), std::string::npos) << message;
+    EXPECT_EQ(message.find("[json.exception"), std::string::npos) << message;
+}
+
+TEST(HostileInput, TokenIdsOutsideTheVocabularyAreRefusedBeforeAnyAllocation)
+{
+    for (const json &id : {json(-1), json(4294967295LL), json(3000000000LL), json("7"), json(1.5)}) {
+        TemporaryFolder folder;
+        json tokenizer = starterTokenizer();
+        tokenizer["added_tokens"][0]["id"] = id;
+        const std::string path = writeTokenizer(folder, tokenizer);
+        const std::string message = refusal([&] { loadTokenizerJson(path); });
+        EXPECT_NE(message.find("the id of the added token '<|begin_of_text|>' is " + id.dump()), std::string::npos)
+            << message;
+    }
+    TemporaryFolder folder;
+    json tokenizer = starterTokenizer();
+    tokenizer["model"]["vocab"]["the"] = 3000000000LL;
+    const std::string message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
+    EXPECT_NE(message.find("the id of token 'the' is 3000000000"), std::string::npos) << message;
+}
+
+TEST(HostileInput, MalformedTokenizerEntriesAreNamed)
+{
+    TemporaryFolder folder;
+    json tokenizer = starterTokenizer();
+    tokenizer["model"]["merges"][0] = json::array({1, 2});
+    std::string message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
+    EXPECT_NE(message.find("a merge is neither \"a b\" nor [\"a\", \"b\"]: [1,2]"), std::string::npos) << message;
+
+    tokenizer = starterTokenizer();
+    tokenizer["added_tokens"][1] = "<|end_of_text|>";
+    message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
+    EXPECT_NE(message.find("an entry of added_tokens is not"), std::string::npos) << message;
+
+    tokenizer = starterTokenizer();
+    tokenizer["added_tokens"][1]["special"] = "yes";
+    message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
+    EXPECT_NE(message.find("\"special\" of the added token \"<|end_of_text|>\" is not true or false"),
+              std::string::npos)
+        << message;
+}
+
+TEST(HostileInput, LongValuesAreQuotedShort)
+{
+    const std::string excerpt = jsonExcerpt(json(std::string(10000, 'x')));
+    EXPECT_LE(excerpt.size(), 84u);
+    EXPECT_EQ(excerpt.substr(0, 3), "\"xx");
+    EXPECT_EQ(jsonExcerpt(json::array({1, 2})), "[1,2]");
+}
