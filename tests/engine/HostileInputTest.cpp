@@ -126,9 +126,37 @@ TEST(HostileInput, MalformedTokenizerEntriesAreNamed)
     tokenizer = starterTokenizer();
     tokenizer["added_tokens"][1]["special"] = "yes";
     message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
-    EXPECT_NE(message.find("\"special\" of the added token \"<|end_of_text|>\" is not true or false"),
+    EXPECT_NE(message.find("the added token \"<|end_of_text|>\": \"special\" is \"yes\", not true or false"),
               std::string::npos)
         << message;
+
+    tokenizer = starterTokenizer();
+    tokenizer["pre_tokenizer"]["type"] = 7;
+    message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
+    EXPECT_NE(message.find("\"type\" is 7, not a string"), std::string::npos) << message;
+}
+
+// Sections whose members are missing are read as absent, never past the end of the document (reading a missing
+// key was undefined behaviour).
+TEST(HostileInput, MissingMembersAreReadAsAbsent)
+{
+    TemporaryFolder folder;
+    json tokenizer = starterTokenizer();
+    tokenizer["normalizer"] = {{"type", "Sequence"}}; // no "normalizers"
+    std::string message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
+    EXPECT_NE(message.find("the normalizer {\"type\":\"Sequence\"} is not supported"), std::string::npos) << message;
+
+    tokenizer = starterTokenizer();
+    tokenizer["pre_tokenizer"] = {{"type", "Sequence"}}; // no "pretokenizers"
+    message = refusal([&] { loadTokenizerJson(writeTokenizer(folder, tokenizer)); });
+    EXPECT_NE(message.find("the pre-tokenizer {\"type\":\"Sequence\"} is not supported"), std::string::npos) << message;
+
+    // A post-processor without its steps, or a template whose special token has no id, adds no BOS.
+    tokenizer = starterTokenizer();
+    tokenizer["post_processor"] = {{"type", "Sequence"}};
+    EXPECT_FALSE(loadTokenizerJson(writeTokenizer(folder, tokenizer))->settings().addBos);
+    tokenizer["post_processor"] = {{"type", "TemplateProcessing"}, {"single", {{{"SpecialToken", json::object()}}}}};
+    EXPECT_FALSE(loadTokenizerJson(writeTokenizer(folder, tokenizer))->settings().addBos);
 }
 
 TEST(HostileInput, LongValuesAreQuotedShort)

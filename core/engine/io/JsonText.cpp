@@ -70,6 +70,47 @@ nlohmann::json readJsonFile(const std::string &path)
     return parseJson(text, path);
 }
 
+const nlohmann::json &member(const nlohmann::json &object, const std::string &key)
+{
+    static const nlohmann::json absent;
+    if (!object.is_object())
+        return absent;
+    const auto found = object.find(key);
+    return found == object.end() ? absent : *found;
+}
+
+std::string stringMember(const nlohmann::json &object, const std::string &key, const std::string &fallback,
+                         const std::string &where)
+{
+    const nlohmann::json &value = member(object, key);
+    if (value.is_null())
+        return fallback;
+    if (!value.is_string())
+        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", not a string");
+    return value.get<std::string>();
+}
+
+bool flagMember(const nlohmann::json &object, const std::string &key, bool fallback, const std::string &where)
+{
+    const nlohmann::json &value = member(object, key);
+    if (value.is_null())
+        return fallback;
+    if (!value.is_boolean())
+        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", not true or false");
+    return value.get<bool>();
+}
+
+const nlohmann::json &listMember(const nlohmann::json &object, const std::string &key, const std::string &where)
+{
+    static const nlohmann::json empty = nlohmann::json::array();
+    const nlohmann::json &value = member(object, key);
+    if (value.is_null())
+        return empty;
+    if (!value.is_array())
+        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", not a list");
+    return value;
+}
+
 std::string jsonExcerpt(const nlohmann::json &value)
 {
     const std::size_t limit = 80;

@@ -27,6 +27,17 @@ nlohmann::json readJsonFile(const std::string &path);
 // number" becomes "type must be string, but is number".
 std::string jsonErrorText(const std::string &message);
 
+// Checked reads of a value from a file, for code that must never read past what is there: the member `key` of
+// `object`, or null when `object` is not an object or has no such member.
+const nlohmann::json &member(const nlohmann::json &object, const std::string &key);
+// The member as a string (or a flag): `fallback` when absent or null; EngineError "<where>: "<key>" is <excerpt>,
+// not a string" (or "not true or false") when it is something else.
+std::string stringMember(const nlohmann::json &object, const std::string &key, const std::string &fallback,
+                         const std::string &where);
+bool flagMember(const nlohmann::json &object, const std::string &key, bool fallback, const std::string &where);
+// The member as a list: empty when absent or null; EngineError when it is something else.
+const nlohmann::json &listMember(const nlohmann::json &object, const std::string &key, const std::string &where);
+
 // A JSON value as a message may quote it: short ones whole, long ones cut ("[1, 2, 3, …").
 std::string jsonExcerpt(const nlohmann::json &value);
 

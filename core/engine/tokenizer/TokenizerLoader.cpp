@@ -28,39 +28,38 @@ std::string tokenText(const json &value)
 {
     if (value.is_string())
         return value.get<std::string>();
-    if (value.is_object() && value.contains("content") && value["content"].is_string())
-        return value["content"].get<std::string>();
+    if (member(value, "content").is_string())
+        return member(value, "content").get<std::string>();
     return {};
 }
 
 // The chat template of tokenizer_config.json: a string, or a list of {name, template} (the "default" one).
-std::string chatTemplateOf(const json &config)
+std::string chatTemplateOf(const json &config, const std::string &where)
 {
-    if (!config.contains("chat_template"))
-        return {};
-    const json &value = config["chat_template"];
+    const json &value = member(config, "chat_template");
     if (value.is_string())
         return value.get<std::string>();
     if (value.is_array()) {
         for (const json &item : value) {
-            if (item.value("name", "") == "default" && item.contains("template"))
-                return item["template"].get<std::string>();
+            if (stringMember(item, "name", "", where) == "default")
+                return stringMember(item, "template", "", where);
         }
-        if (!value.empty() && value[0].contains("template"))
-            return value[0]["template"].get<std::string>();
+        if (!value.empty())
+            return stringMember(value[0], "template", "", where);
     }
     return {};
 }
 
-bool isSentencePieceNormalizer(const json &normalizer)
+bool isSentencePieceNormalizer(const json &normalizer, const std::string &where)
 {
     // Sequence[Prepend("▁"), Replace(" ", "▁")] as Llama 2's tokenizer.json has it.
-    if (!normalizer.is_object() || normalizer.value("type", "") != "Sequence")
+    if (stringMember(normalizer, "type", "", where) != "Sequence")
         return false;
     bool prepend = false, replace = false;
-    for (const json &step : normalizer["normalizers"]) {
-        prepend = prepend || (step.value("type", "") == "Prepend" && step.value("prepend", "") == "\xE2\x96\x81");
-        replace = replace || (step.value("type", "") == "Replace" && step.value("content", "") == "\xE2\x96\x81");
+    for (const json &step : listMember(normalizer, "normalizers", where)) {
+        const std::string type = stringMember(step, "type", "", where);
+        prepend = prepend || (type == "Prepend" && member(step, "prepend") == "\xE2\x96\x81");
+        replace = replace || (type == "Replace" && member(step, "content") == "\xE2\x96\x81");
     }
     return prepend && replace;
 }
@@ -70,20 +69,20 @@ bool isSentencePieceNormalizer(const json &normalizer)
 std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, const std::string &configPath)
 {
     const json root = readJsonFile(tokenizerPath);
-    if (!root.contains("model") || !root["model"].is_object())
+    const json &model = member(root, "model");
+    if (!model.is_object())
         throw EngineError(tokenizerPath + " has no \"model\" section");
-    const json &model = root["model"];
-    if (model.value("type", "BPE") != "BPE")
-        unsupported(tokenizerPath, "the tokenizer model \"" + model.value("type", "") + "\"");
-    if (!model.contains("vocab") || !model["vocab"].is_object())
+    const std::string modelType = stringMember(model, "type", "BPE", tokenizerPath);
+    if (modelType != "BPE")
+        unsupported(tokenizerPath, "the tokenizer model \"" + modelType + "\"");
+    const json &vocabulary = member(model, "vocab");
+    if (!vocabulary.is_object())
         throw EngineError(tokenizerPath + ": model.vocab is missing or not an object of token: id");
 
     // Vocabulary, with ids as given (gaps allowed, later filled by added tokens). Ids are checked before anything
     // is allocated for them: a few gaps are fine, an id far beyond the number of tokens is a broken file.
-    const json addedTokens = root.value("added_tokens", json::array());
-    if (!addedTokens.is_array())
-        throw EngineError(tokenizerPath + ": added_tokens is not a list");
-    const long long idLimit = static_cast<long long>(model["vocab"].size() + addedTokens.size()) + 1024;
+    const json &addedTokens = listMember(root, "added_tokens", tokenizerPath);
+    const long long idLimit = static_cast<long long>(vocabulary.size() + addedTokens.size()) + 1024;
     const auto checkedId = [&](const json &value, const std::string &token, const char *section) {
         if (!value.is_number_integer() || value.get<long long>() < 0 || value.get<long long>() >= idLimit)
             throw EngineError(tokenizerPath + ": the id of " + section + " '" + token + "' is " + jsonExcerpt(value) +
@@ -92,15 +91,15 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
         return static_cast<std::size_t>(value.get<long long>());
     };
     std::vector<std::string> tokens;
-    for (auto item = model["vocab"].begin(); item != model["vocab"].end(); ++item) {
+    for (auto item = vocabulary.begin(); item != vocabulary.end(); ++item) {
         const std::size_t id = checkedId(item.value(), item.key(), "token");
         if (id >= tokens.size())
             tokens.resize(id + 1);
         tokens[id] = item.key();
     }
     std::vector<std::pair<std::string, std::string>> merges;
-    if (model.contains("merges")) {
-        for (const json &merge : model["merges"]) {
+    {
+        for (const json &merge : listMember(model, "merges", tokenizerPath)) {
             if (merge.is_string()) {
                 const std::string text = merge.get<std::string>();
                 const auto space = text.find(' ', 1);
@@ -116,8 +115,7 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
         }
     }
     std::optional<std::int32_t> unknown;
-    if (model.contains("unk_token") && model["unk_token"].is_string()) {
-        const std::string name = model["unk_token"].get<std::string>();
+    if (const std::string name = stringMember(model, "unk_token", "", tokenizerPath); !name.empty()) {
         for (std::size_t i = 0; i < tokens.size(); ++i) {
             if (tokens[i] == name)
                 unknown = static_cast<std::int32_t>(i);
@@ -129,15 +127,10 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
         if (!item.is_object() || !item.contains("content") || !item["content"].is_string() || !item.contains("id"))
             throw EngineError(tokenizerPath + ": an entry of added_tokens is not {\"id\": …, \"content\": \"…\"}: " +
                               jsonExcerpt(item));
-        const auto flag = [&](const char *key) {
-            const json &value = item.value(key, json(false));
-            if (!value.is_boolean())
-                throw EngineError(tokenizerPath + ": \"" + key + "\" of the added token " +
-                                  jsonExcerpt(item["content"]) + " is not true or false");
-            return value.get<bool>();
-        };
         AddedToken token;
         token.content = item["content"].get<std::string>();
+        const std::string where = tokenizerPath + ", the added token " + jsonExcerpt(item["content"]);
+        const auto flag = [&](const char *key) { return flagMember(item, key, false, where); };
         token.id = static_cast<std::int32_t>(checkedId(item["id"], token.content, "the added token"));
         token.special = flag("special");
         token.leftStrip = flag("lstrip");
@@ -150,45 +143,47 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
     }
 
     Tokenizer::Settings settings;
-    const json &normalizer = root.contains("normalizer") ? root["normalizer"] : json();
-    const json &preTokenizer = root.contains("pre_tokenizer") ? root["pre_tokenizer"] : json();
-    if (isSentencePieceNormalizer(normalizer)) {
+    const json &normalizer = member(root, "normalizer");
+    const json &preTokenizer = member(root, "pre_tokenizer");
+    const std::string preTokenizerType = stringMember(preTokenizer, "type", "", tokenizerPath);
+    if (isSentencePieceNormalizer(normalizer, tokenizerPath)) {
         settings.kind = Tokenizer::Kind::SentencePiece;
         settings.spacePrefix = Tokenizer::SpacePrefix::AfterEverySpecial;
-    } else if (preTokenizer.is_object() && preTokenizer.value("type", "") == "Metaspace") {
+    } else if (preTokenizerType == "Metaspace") {
         settings.kind = Tokenizer::Kind::SentencePiece;
-        const std::string scheme =
-            preTokenizer.value("prepend_scheme", preTokenizer.value("add_prefix_space", true) ? "always" : "never");
+        const std::string scheme = stringMember(
+            preTokenizer, "prepend_scheme",
+            flagMember(preTokenizer, "add_prefix_space", true, tokenizerPath) ? "always" : "never", tokenizerPath);
         settings.spacePrefix = scheme == "never"   ? Tokenizer::SpacePrefix::None
                                : scheme == "first" ? Tokenizer::SpacePrefix::First
                                                    : Tokenizer::SpacePrefix::AfterEverySpecial;
     } else {
         settings.kind = Tokenizer::Kind::ByteLevel;
         if (normalizer.is_object()) {
-            if (normalizer.value("type", "") != "NFC")
+            if (stringMember(normalizer, "type", "", tokenizerPath) != "NFC")
                 unsupported(tokenizerPath, "the normalizer " + jsonExcerpt(normalizer));
             settings.nfc = true;
         }
         // ByteLevel alone (GPT-2's expression), or Sequence[Split(expression), ByteLevel].
-        if (preTokenizer.value("type", "") == "ByteLevel") {
-            if (preTokenizer.value("add_prefix_space", false))
+        if (preTokenizerType == "ByteLevel") {
+            if (flagMember(preTokenizer, "add_prefix_space", false, tokenizerPath))
                 unsupported(tokenizerPath, "ByteLevel with add_prefix_space");
             settings.preTokenizer = PreTokenizerKind::Gpt2;
-        } else if (preTokenizer.value("type", "") == "Sequence") {
-            for (const json &step : preTokenizer["pretokenizers"]) {
-                if (step.value("type", "") == "Split" && step.contains("pattern") &&
-                    step["pattern"].contains("Regex")) {
-                    const std::string pattern = step["pattern"]["Regex"].get<std::string>();
+        } else if (preTokenizerType == "Sequence") {
+            for (const json &step : listMember(preTokenizer, "pretokenizers", tokenizerPath)) {
+                const std::string stepType = stringMember(step, "type", "", tokenizerPath);
+                const std::string pattern = stringMember(member(step, "pattern"), "Regex", "", tokenizerPath);
+                if (stepType == "Split" && !pattern.empty()) {
                     settings.preTokenizer = preTokenizerForPattern(pattern);
                     if (!settings.preTokenizer)
                         unsupported(tokenizerPath, "the pre-tokenizer expression " + pattern);
-                } else if (step.value("type", "") == "ByteLevel") {
-                    if (step.value("add_prefix_space", false))
+                } else if (stepType == "ByteLevel") {
+                    if (flagMember(step, "add_prefix_space", false, tokenizerPath))
                         unsupported(tokenizerPath, "ByteLevel with add_prefix_space");
-                    if (step.value("use_regex", true) && !settings.preTokenizer)
+                    if (flagMember(step, "use_regex", true, tokenizerPath) && !settings.preTokenizer)
                         settings.preTokenizer = PreTokenizerKind::Gpt2;
                 } else {
-                    unsupported(tokenizerPath, "the pre-tokenizer step " + step.value("type", std::string("?")));
+                    unsupported(tokenizerPath, "the pre-tokenizer step " + jsonExcerpt(step));
                 }
             }
         }
@@ -208,22 +203,28 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
         }
         return std::nullopt;
     };
-    if (root.contains("post_processor") && root["post_processor"].is_object()) {
-        std::vector<json> steps = {root["post_processor"]};
-        if (root["post_processor"].value("type", "") == "Sequence")
-            steps.assign(root["post_processor"]["processors"].begin(), root["post_processor"]["processors"].end());
-        for (const json &step : steps) {
-            if (step.value("type", "") != "TemplateProcessing" || !step.contains("single"))
-                continue;
-            const json &single = step["single"];
-            if (!single.empty() && single.front().contains("SpecialToken")) {
-                settings.bos = idOf(single.front()["SpecialToken"]["id"].get<std::string>());
-                settings.addBos = settings.bos.has_value();
-            }
-            if (single.size() > 1 && single.back().contains("SpecialToken")) {
-                settings.eos = idOf(single.back()["SpecialToken"]["id"].get<std::string>());
-                settings.addEos = settings.eos.has_value();
-            }
+    const json &postProcessor = member(root, "post_processor");
+    std::vector<const json *> steps = {&postProcessor};
+    if (stringMember(postProcessor, "type", "", tokenizerPath) == "Sequence") {
+        steps.clear();
+        for (const json &step : listMember(postProcessor, "processors", tokenizerPath))
+            steps.push_back(&step);
+    }
+    // The special token a template puts first (BOS) or last (EOS) around a single text.
+    const auto specialToken = [&](const json &piece) {
+        return stringMember(member(piece, "SpecialToken"), "id", "", tokenizerPath);
+    };
+    for (const json *step : steps) {
+        if (stringMember(*step, "type", "", tokenizerPath) != "TemplateProcessing")
+            continue;
+        const json &single = listMember(*step, "single", tokenizerPath);
+        if (!single.empty() && !specialToken(single.front()).empty()) {
+            settings.bos = idOf(specialToken(single.front()));
+            settings.addBos = settings.bos.has_value();
+        }
+        if (single.size() > 1 && !specialToken(single.back()).empty()) {
+            settings.eos = idOf(specialToken(single.back()));
+            settings.addEos = settings.eos.has_value();
         }
     }
     if (!configPath.empty() && fs::exists(configPath)) {
@@ -233,25 +234,21 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
               {"eos_token", &settings.eos},
               {"pad_token", &settings.pad},
               {"unk_token", &settings.unknown}}) {
-            if (config.contains(key)) {
-                const std::string text = tokenText(config[key]);
-                if (!text.empty())
-                    *target = idOf(text);
-            }
+            const std::string text = tokenText(member(config, key));
+            if (!text.empty())
+                *target = idOf(text);
         }
-        if (config.contains("add_bos_token") && config["add_bos_token"].is_boolean())
-            settings.addBos = config["add_bos_token"].get<bool>();
-        if (config.contains("add_eos_token") && config["add_eos_token"].is_boolean())
-            settings.addEos = config["add_eos_token"].get<bool>();
-        settings.chatTemplate = chatTemplateOf(config);
+        settings.addBos = flagMember(config, "add_bos_token", settings.addBos, configPath);
+        settings.addEos = flagMember(config, "add_eos_token", settings.addEos, configPath);
+        settings.chatTemplate = chatTemplateOf(config, configPath);
     }
     if (!settings.unknown)
         settings.unknown = unknown;
 
     try {
         auto bpe = std::make_unique<BpeModel>(std::move(tokens), std::move(merges), std::vector<float>(),
-                                              model.value("byte_fallback", false), unknown,
-                                              model.value("ignore_merges", false));
+                                              flagMember(model, "byte_fallback", false, tokenizerPath), unknown,
+                                              flagMember(model, "ignore_merges", false, tokenizerPath));
         return std::make_unique<Tokenizer>(std::move(bpe), std::move(added), std::move(settings));
     } catch (const EngineError &error) {
         throw EngineError(tokenizerPath + ": " + error.what());
