@@ -2,9 +2,11 @@
 // sentence that names the file and what is wrong — never a crash, a huge allocation or the JSON library's own
 // text (issue "Hardening"; each case here failed before its fix).
 #include "EngineTestSupport.h"
+#include "ModelTestSupport.h"
 #include "engine/EngineError.h"
 #include "engine/io/JsonText.h"
 #include "engine/io/Safetensors.h"
+#include "engine/model/Checkpoint.h"
 #include "engine/model/ModelConfig.h"
 #include "engine/tokenizer/TokenizerLoader.h"
 
@@ -165,4 +167,33 @@ TEST(HostileInput, LongValuesAreQuotedShort)
     EXPECT_LE(excerpt.size(), 84u);
     EXPECT_EQ(excerpt.substr(0, 3), "\"xx");
     EXPECT_EQ(jsonExcerpt(json::array({1, 2})), "[1,2]");
+}
+
+// config.json's numbers are bounded, and checked against the checkpoint's shapes before the model is built: a
+// config that claims 300,000 layers or a huge hidden size asked for an impossible allocation (bad_alloc).
+TEST(HostileInput, AModelConfigIsCheckedBeforeAnyMemoryIsTakenForIt)
+{
+    TemporaryFolder folder;
+    const ModelConfig tiny = mtm::test::tinyConfig(ModelFamily::Llama);
+    saveTransformer(*mtm::test::tinyModel(tiny), folder.path(), torch::kFloat32);
+    json config;
+    std::ifstream(folder.file("config.json")) >> config;
+    const auto loadWith = [&](const char *key, const json &value) {
+        json changed = config;
+        changed[key] = value;
+        writeBytes(folder.file("config.json"), changed.dump());
+        return refusal([&] { loadTransformer(folder.path(), torch::kFloat32, torch::kCPU); });
+    };
+    std::string message = loadWith("num_hidden_layers", 300000);
+    EXPECT_NE(message.find("\"num_hidden_layers\" is 300000, more than any model has (at most 1024)"),
+              std::string::npos)
+        << message;
+    message = loadWith("hidden_size", 1000000);
+    EXPECT_NE(message.find("\"hidden_size\" is 1000000, more than any model has"), std::string::npos) << message;
+    // Within the bounds but not what the weights are.
+    message = loadWith("num_hidden_layers", 900);
+    EXPECT_NE(message.find("has no tensor 'model.layers.899.mlp.down_proj.weight'"), std::string::npos) << message;
+    message = loadWith("vocab_size", 4000000);
+    EXPECT_NE(message.find("tensor 'model.embed_tokens.weight' has the shape"), std::string::npos) << message;
+    EXPECT_NE(message.find("but config.json implies [4000000, "), std::string::npos) << message;
 }

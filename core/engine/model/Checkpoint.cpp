@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace mtm::engine {
 namespace {
@@ -87,10 +88,41 @@ std::map<std::string, std::string> checkpointWeightMap(const std::string &direct
     throw EngineError(directory + " has no model.safetensors or model.safetensors.index.json");
 }
 
+namespace {
+
+// config.json against the checkpoint's own shapes, before any memory is taken for the model: the embedding is
+// [vocab_size, hidden_size] and the last layer's down projection [hidden_size, intermediate_size].
+void checkShapesBeforeBuilding(const ModelConfig &config, const std::map<std::string, std::string> &weights,
+                               const std::string &directory)
+{
+    const std::string lastLayer = "model.layers." + std::to_string(config.layers - 1) + ".mlp.down_proj.weight";
+    const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected = {
+        {"model.embed_tokens.weight", {config.vocabSize, config.hiddenSize}},
+        {lastLayer, {config.hiddenSize, config.intermediateSize}}};
+    for (const auto &[name, shape] : expected) {
+        const auto found = weights.find(name);
+        std::optional<SafetensorsFile> file;
+        if (found != weights.end())
+            file.emplace(found->second);
+        const SafetensorsEntry *entry = file ? file->find(name) : nullptr;
+        if (!entry)
+            throw EngineError(directory + " has no tensor '" + name + "': the weights do not match config.json (" +
+                              std::to_string(config.layers) + " layers, hidden size " +
+                              std::to_string(config.hiddenSize) + ")");
+        if (entry->shape != shape)
+            throw EngineError(found->second + ": tensor '" + name + "' has the shape " +
+                              c10::str(c10::IntArrayRef(entry->shape)) + " but config.json implies " +
+                              c10::str(c10::IntArrayRef(shape)));
+    }
+}
+
+} // namespace
+
 std::shared_ptr<Transformer> loadTransformer(const std::string &directory, torch::Dtype dtype, torch::Device device)
 {
     const ModelConfig config = ModelConfig::fromFile((fs::path(directory) / "config.json").string());
     const std::map<std::string, std::string> weights = checkpointWeightMap(directory);
+    checkShapesBeforeBuilding(config, weights, directory);
     auto model = std::make_shared<Transformer>(config);
     model->to(dtype);
 

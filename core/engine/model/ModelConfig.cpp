@@ -10,13 +10,32 @@ namespace {
 
 using nlohmann::json;
 
+// Far above any model's (the largest vocabularies hold about 260,000 tokens, the widest layers 30,000 values)
+// and far below what would ask for an impossible allocation before the weights are even read.
+std::int64_t largestAllowed(const std::string &key)
+{
+    if (key == "vocab_size")
+        return std::int64_t(1) << 22;
+    if (key == "intermediate_size")
+        return std::int64_t(1) << 20;
+    if (key == "max_position_embeddings")
+        return std::int64_t(1) << 24;
+    if (key == "hidden_size")
+        return std::int64_t(1) << 17;
+    return 1024; // layers, heads, head_dim
+}
+
 std::int64_t requirePositive(const json &config, const char *key, const std::string &where)
 {
-    if (!config.contains(key))
+    const json &value = member(config, key);
+    if (value.is_null())
         throw EngineError(where + ": \"" + key + "\" is missing");
-    if (!config[key].is_number_integer() || config[key].get<std::int64_t>() <= 0)
-        throw EngineError(where + ": \"" + key + "\" must be a positive integer, not " + jsonExcerpt(config[key]));
-    return config[key].get<std::int64_t>();
+    if (!value.is_number_integer() || value.get<std::int64_t>() <= 0)
+        throw EngineError(where + ": \"" + key + "\" must be a positive integer, not " + jsonExcerpt(value));
+    if (value.get<std::int64_t>() > largestAllowed(key))
+        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", more than any model has (at most " +
+                          std::to_string(largestAllowed(key)) + ")");
+    return value.get<std::int64_t>();
 }
 
 std::vector<std::int64_t> idList(const json &value)
