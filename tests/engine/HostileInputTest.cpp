@@ -9,6 +9,7 @@
 #include "engine/model/Checkpoint.h"
 #include "engine/model/ModelConfig.h"
 #include "engine/tokenizer/TokenizerLoader.h"
+#include "engine/train/Lora.h"
 
 #include <nlohmann/json.hpp>
 
@@ -196,4 +197,38 @@ TEST(HostileInput, AModelConfigIsCheckedBeforeAnyMemoryIsTakenForIt)
     message = loadWith("vocab_size", 4000000);
     EXPECT_NE(message.find("tensor 'model.embed_tokens.weight' has the shape"), std::string::npos) << message;
     EXPECT_NE(message.find("but config.json implies [4000000, "), std::string::npos) << message;
+}
+
+// An adapter folder from elsewhere: adapter_config.json's numbers are checked before the adapter matrices are
+// made for them (an r of 1e9 asked for a billion ranks).
+TEST(HostileInput, AnAdapterConfigIsCheckedBeforeItsMatricesAreMade)
+{
+    TemporaryFolder folder;
+    const ModelConfig tiny = mtm::test::tinyConfig(ModelFamily::Llama);
+    auto trained = mtm::test::tinyModel(tiny);
+    LoraSettings settings;
+    settings.rank = 4;
+    attachLora(*trained, settings, 1, nullptr);
+    saveLoraAdapter(*trained, settings, folder.path(), "base");
+    json config;
+    std::ifstream(folder.file("adapter_config.json")) >> config;
+    const auto loadWith = [&](const char *key, const json &value) {
+        json changed = config;
+        changed[key] = value;
+        writeBytes(folder.file("adapter_config.json"), changed.dump());
+        return refusal([&] { loadLoraAdapter(*mtm::test::tinyModel(tiny), folder.path()); });
+    };
+    std::string message = loadWith("r", 1000000000);
+    EXPECT_NE(message.find("\"r\" is 1000000000; it must be a number from 1 to 4096"), std::string::npos) << message;
+    message = loadWith("r", 2.5);
+    EXPECT_NE(message.find("\"r\" is 2.5, not a whole number"), std::string::npos) << message;
+    message = loadWith("lora_dropout", "high");
+    EXPECT_NE(message.find("\"lora_dropout\" is \"high\""), std::string::npos) << message;
+    message = loadWith("target_modules", json::array({"q_proj", 7}));
+    EXPECT_NE(message.find("target_modules holds 7, not a module name"), std::string::npos) << message;
+    message = loadWith("peft_type", json::array());
+    EXPECT_NE(message.find("\"peft_type\" is [], not a string"), std::string::npos) << message;
+    // The adapter as written loads.
+    writeBytes(folder.file("adapter_config.json"), config.dump());
+    EXPECT_EQ(loadLoraAdapter(*mtm::test::tinyModel(tiny), folder.path()).rank, 4);
 }

@@ -34,7 +34,7 @@ GenerationConfig GenerationConfig::fromFile(const std::string &path)
         if (json.contains("max_new_tokens") && json["max_new_tokens"].is_number_integer())
             config.maxNewTokens = json["max_new_tokens"].get<std::int64_t>();
     } catch (const nlohmann::json::exception &error) {
-        throw EngineError(path + ": a value has the wrong type (" + error.what() + ")");
+        throw EngineError(path + ": a value has the wrong type (" + jsonErrorText(error.what()) + ")");
     }
     return config;
 }

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace mtm::engine {
 namespace {
@@ -147,15 +148,40 @@ LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
 {
     const std::string configPath = (std::filesystem::path(directory) / "adapter_config.json").string();
     const nlohmann::json config = readJsonFile(configPath);
-    if (config.value("peft_type", "") != "LORA")
+    if (stringMember(config, "peft_type", "", configPath) != "LORA")
         throw EngineError(configPath + ": peft_type is not \"LORA\"");
+    const auto shortNumber = [](double value) {
+        std::ostringstream text;
+        text << value; // 1, 4096, 0.999, 1e-06
+        return text.str();
+    };
+    // Numbers from the file are checked before anything is allocated for them (an r of 1e9 would ask for the
+    // adapter matrices of a billion ranks).
+    const auto number = [&](const char *key, double fallback, double lowest, double highest) {
+        const nlohmann::json &value = member(config, key);
+        if (value.is_null())
+            return fallback;
+        if (!value.is_number() || value.get<double>() < lowest || value.get<double>() > highest)
+            throw EngineError(configPath + ": \"" + key + "\" is " + jsonExcerpt(value) +
+                              "; it must be a number from " + shortNumber(lowest) + " to " + shortNumber(highest));
+        return value.get<double>();
+    };
     LoraSettings settings;
-    settings.rank = config.value("r", settings.rank);
-    settings.alpha = config.value("lora_alpha", settings.alpha);
-    settings.dropout = config.value("lora_dropout", 0.0);
-    settings.rsLora = config.value("use_rslora", false);
-    if (config.contains("target_modules") && config["target_modules"].is_array())
-        settings.targets = config["target_modules"].get<std::vector<std::string>>();
+    if (!member(config, "r").is_null() && !member(config, "r").is_number_integer())
+        throw EngineError(configPath + ": \"r\" is " + jsonExcerpt(member(config, "r")) + ", not a whole number");
+    settings.rank = static_cast<std::int64_t>(number("r", double(settings.rank), 1, 4096));
+    settings.alpha = number("lora_alpha", settings.alpha, 1e-6, 1e6);
+    settings.dropout = number("lora_dropout", 0.0, 0.0, 0.999);
+    settings.rsLora = flagMember(config, "use_rslora", false, configPath);
+    const nlohmann::json &targets = member(config, "target_modules");
+    if (targets.is_array()) {
+        settings.targets.clear();
+        for (const nlohmann::json &target : targets) {
+            if (!target.is_string())
+                throw EngineError(configPath + ": target_modules holds " + jsonExcerpt(target) + ", not a module name");
+            settings.targets.push_back(target.get<std::string>());
+        }
+    }
     attachLora(model, settings, 0, nullptr);
     const SafetensorsFile weights((std::filesystem::path(directory) / "adapter_model.safetensors").string());
     torch::NoGradGuard noGrad;
