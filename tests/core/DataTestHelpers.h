@@ -5,6 +5,7 @@
 #include "common/TestFiles.h"
 #include "data/DatasetCatalog.h"
 #include "data/DatasetImporter.h"
+#include "model/ModelFactory.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 #include "store/Store.h"
@@ -35,6 +36,20 @@ public:
 
     // Writes bytes to a file of the given name in the temporary folder and returns its path.
     QString write(const QString &name, const QByteArray &bytes) const { return writeFile(m_dir.filePath(name), bytes); }
+
+    // For jobs that train in a moment: a tiny model in path("tiny") with the starter model's tokenizer, and a
+    // dataset "sums" of `records` prompt/completion pairs ("What is 3 plus one?" → "4").
+    void addTinyModelAndSums(int records)
+    {
+        core::TinyModelSpec spec;
+        spec.tokenizerFolder = QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model");
+        core::makeTinyModel(spec, path(QStringLiteral("tiny")));
+        QByteArray lines = "prompt,completion\n";
+        for (int i = 0; i < records; ++i)
+            lines += "What is " + QByteArray::number(i) + " plus one?," + QByteArray::number(i + 1) + "\n";
+        const auto prepared = importer->prepare(write(QStringLiteral("sums.csv"), lines), {});
+        importer->commit(*prepared, QStringLiteral("sums"), false);
+    }
 
     const core::DataDirectory &dataDirectory() const { return core->dataDirectory(); }
     QString path(const QString &name) const { return m_dir.filePath(name); }

@@ -7,7 +7,6 @@
 #include "jobs/FineTuneRun.h"
 #include "jobs/TrainingRequest.h"
 #include "model/LanguageModel.h"
-#include "model/ModelFactory.h"
 
 #include <QDir>
 #include <QJsonObject>
@@ -16,28 +15,12 @@
 using namespace mtm::core;
 using mtm::test::notCancelled;
 
-namespace {
-
-const QString kShippedStarterModel = QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model");
-
-} // namespace
-
 class TestCancellation : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        TinyModelSpec spec;
-        spec.tokenizerFolder = kShippedStarterModel;
-        makeTinyModel(spec, m_data.path(QStringLiteral("tiny")));
-        QByteArray records = "prompt,completion\n";
-        for (int i = 0; i < 24; ++i)
-            records += "What is " + QByteArray::number(i) + " plus one?," + QByteArray::number(i + 1) + "\n";
-        const auto prepared = m_data.importer->prepare(m_data.write(QStringLiteral("sums.csv"), records), {});
-        m_data.importer->commit(*prepared, QStringLiteral("sums"), false);
-    }
+    void initTestCase() { m_data.addTinyModelAndSums(24); }
 
     void importEndsCancelledAndStoresNothing()
     {

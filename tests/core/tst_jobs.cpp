@@ -7,7 +7,6 @@
 #include "engine/LiveObjects.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobQueue.h"
-#include "model/ModelFactory.h"
 #include "store/SqlExec.h"
 
 #include <QJsonDocument>
@@ -18,8 +17,6 @@
 using namespace mtm::core;
 
 namespace {
-
-const QString kShippedStarterModel = QStringLiteral(MTM_SOURCE_DIR "/resources/starter-model");
 
 QByteArray fileBytes(const QString &path)
 {
@@ -63,17 +60,7 @@ class TestJobs : public QObject
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        TinyModelSpec spec;
-        spec.tokenizerFolder = kShippedStarterModel;
-        makeTinyModel(spec, m_data.path(QStringLiteral("tiny")));
-        QByteArray records = "prompt,completion\n";
-        for (int i = 0; i < 20; ++i)
-            records += "What is " + QByteArray::number(i) + " plus one?," + QByteArray::number(i + 1) + "\n";
-        const auto prepared = m_data.importer->prepare(m_data.write(QStringLiteral("sums.csv"), records), {});
-        m_data.importer->commit(*prepared, QStringLiteral("sums"), false);
-    }
+    void initTestCase() { m_data.addTinyModelAndSums(20); }
 
     void theStoreKeepsAJobAndWhatItDid()
     {
