@@ -110,6 +110,18 @@ std::vector<std::size_t> epochOrder(std::size_t count, std::uint64_t seed, std::
     return order;
 }
 
+std::vector<const TrainingExample *> batchExamples(const std::vector<TrainingExample> &examples,
+                                                   const std::vector<std::size_t> &order, std::int64_t index,
+                                                   std::int64_t batchSize)
+{
+    const auto begin = static_cast<std::size_t>(index * batchSize);
+    const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(batchSize));
+    std::vector<const TrainingExample *> chosen;
+    for (std::size_t i = begin; i < end; ++i)
+        chosen.push_back(&examples[order[i]]);
+    return chosen;
+}
+
 Batch padBatch(const std::vector<const TrainingExample *> &examples, std::int32_t padId)
 {
     std::size_t length = 0;

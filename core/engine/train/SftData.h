@@ -58,6 +58,11 @@ struct Batch
 // The order of the examples in an epoch: a permutation drawn from seed and epoch (the same on every run).
 std::vector<std::size_t> epochOrder(std::size_t count, std::uint64_t seed, std::int64_t epoch);
 
+// The examples of batch `index` of an epoch: the epoch's order cut into runs of batchSize (the last may be shorter).
+std::vector<const TrainingExample *> batchExamples(const std::vector<TrainingExample> &examples,
+                                                   const std::vector<std::size_t> &order, std::int64_t index,
+                                                   std::int64_t batchSize);
+
 // Right-padded rows, one per example.
 Batch padBatch(const std::vector<const TrainingExample *> &examples, std::int32_t padId);
 // The examples concatenated into rows of at most maxLength tokens (all in one row when maxLength is 0), the

@@ -27,20 +27,11 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::int64_t ceilDivide(std::int64_t a, std::int64_t b)
-{
-    return (a + b - 1) / b;
-}
-
 // The batches of the examples in the given order: batchSize examples each, padded or packed.
 Batch makeBatch(const std::vector<TrainingExample> &examples, const std::vector<std::size_t> &order, std::int64_t batch,
                 const TrainingConfig &config, std::int32_t padId)
 {
-    std::vector<const TrainingExample *> chosen;
-    const auto begin = static_cast<std::size_t>(batch * config.batchSize);
-    const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(config.batchSize));
-    for (std::size_t i = begin; i < end; ++i)
-        chosen.push_back(&examples[order[i]]);
+    const std::vector<const TrainingExample *> chosen = batchExamples(examples, order, batch, config.batchSize);
     switch (config.batchLayout()) {
     case BatchLayout::OnePackedRow:
         return packBatch(chosen, 0, padId);
@@ -184,7 +175,7 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
     result.trainExamples = static_cast<std::int64_t>(data.train.size());
     result.evalExamples = static_cast<std::int64_t>(data.eval.size());
 
-    const std::int64_t batchesPerEpoch = ceilDivide(result.trainExamples, m_config.batchSize);
+    const std::int64_t batchesPerEpoch = batchCount(m_config, result.trainExamples);
     const std::int64_t stepsPerEpoch = engine::stepsPerEpoch(m_config, result.trainExamples);
     m_state.totalSteps = stepsPerEpoch * m_config.epochs;
     m_state.identity = m_setup.identity;
@@ -200,7 +191,7 @@ TrainingResult TrainingRun::run(const TrainingRunOptions &options)
     std::vector<std::size_t> evalOrder(data.eval.size());
     for (std::size_t i = 0; i < evalOrder.size(); ++i)
         evalOrder[i] = i;
-    for (std::int64_t b = 0; b < ceilDivide(result.evalExamples, m_config.batchSize); ++b)
+    for (std::int64_t b = 0; b < batchCount(m_config, result.evalExamples); ++b)
         m_evalBatches.push_back(makeBatch(data.eval, evalOrder, b, m_config, m_setup.padId));
 
     const Clock::time_point sessionStart = Clock::now();

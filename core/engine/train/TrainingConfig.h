@@ -87,6 +87,11 @@ struct TrainingConfig
     {
         return method == TrainingMethod::FastLora || (method == TrainingMethod::Qlora && qloraFastPath);
     }
+    // The base's projections are held in NF4: always for QLoRA, and on the fast path when asked (baseIn4Bit).
+    bool quantizesBase() const
+    {
+        return method == TrainingMethod::Qlora || (method == TrainingMethod::FastLora && baseIn4Bit);
+    }
     BatchLayout batchLayout() const
     {
         if (usesFastPath())

@@ -101,8 +101,7 @@ double estimateCpuSeconds(const ModelConfig &model, const TrainingConfig &config
     // The share of the matrix-product rate each path reached on the 100 M benchmark model (docs/benchmarks.md).
     double efficiency = 0.17; // all weights
     if (config.usesFastPath()) {
-        const bool quantized = config.method == TrainingMethod::Qlora || config.baseIn4Bit;
-        efficiency = config.checkpointsActivations(false) ? 0.17 : quantized ? 0.19 : 0.22;
+        efficiency = config.checkpointsActivations(false) ? 0.17 : config.quantizesBase() ? 0.19 : 0.22;
     } else {
         if (config.usesLora())
             efficiency = config.method == TrainingMethod::Qlora ? 0.13 : 0.14;
@@ -122,8 +121,7 @@ TrainingMemory estimateTrainingMemory(const ModelConfig &model, const TrainingCo
     const Widths w = widthsOf(model);
     const double parameters = double(model.parameterCount());
     const double projections = projectionWeights(model);
-    const bool quantized =
-        config.method == TrainingMethod::Qlora || (config.method == TrainingMethod::FastLora && config.baseIn4Bit);
+    const bool quantized = config.quantizesBase();
     const double positions = double(batch.positions), layers = double(model.layers);
 
     TrainingMemory memory;

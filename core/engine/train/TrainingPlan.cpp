@@ -50,10 +50,14 @@ BatchFootprint footprintOf(const std::vector<const TrainingExample *> &examples,
 
 } // namespace
 
+std::int64_t batchCount(const TrainingConfig &config, std::int64_t examples)
+{
+    return (examples + config.batchSize - 1) / config.batchSize;
+}
+
 std::int64_t stepsPerEpoch(const TrainingConfig &config, std::int64_t trainExamples)
 {
-    const std::int64_t batches = (trainExamples + config.batchSize - 1) / config.batchSize;
-    return (batches + config.gradientAccumulation - 1) / config.gradientAccumulation;
+    return (batchCount(config, trainExamples) + config.gradientAccumulation - 1) / config.gradientAccumulation;
 }
 
 TrainingPlan planTraining(const TrainingConfig &config)
@@ -95,12 +99,10 @@ TrainingPlan planTraining(const TrainingConfig &config)
     // The batches of every epoch in the trainer's order: the peak is the largest one's.
     for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
         const std::vector<std::size_t> order = epochOrder(data.train.size(), config.seed, epoch);
-        for (std::size_t begin = 0; begin < order.size(); begin += std::size_t(config.batchSize)) {
-            std::vector<const TrainingExample *> examples;
-            for (std::size_t i = begin; i < std::min(order.size(), begin + std::size_t(config.batchSize)); ++i)
-                examples.push_back(&data.train[order[i]]);
+        for (std::int64_t batch = 0; batch < batchCount(config, plan.trainExamples); ++batch) {
             const TrainingMemory memory =
-                estimateTrainingMemory(model, config, dtypeBytes, plan.onCuda, footprintOf(examples, config));
+                estimateTrainingMemory(model, config, dtypeBytes, plan.onCuda,
+                                       footprintOf(batchExamples(data.train, order, batch, config.batchSize), config));
             if (memory.peak() > plan.memory.peak())
                 plan.memory = memory;
         }

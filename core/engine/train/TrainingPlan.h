@@ -40,6 +40,8 @@ struct TrainingPlan
 // Throws EngineError as the trainer would for the tokenizer or the records.
 TrainingPlan planTraining(const TrainingConfig &config);
 
+// Batches that `examples` make, the last one possibly short.
+std::int64_t batchCount(const TrainingConfig &config, std::int64_t examples);
 // Optimiser steps in one epoch of trainExamples: batches, then gradient accumulation, each rounded up.
 std::int64_t stepsPerEpoch(const TrainingConfig &config, std::int64_t trainExamples);
 

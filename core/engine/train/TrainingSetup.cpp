@@ -124,7 +124,7 @@ TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<
 
     setup.dropoutSource = dropoutGenerator(setup.device, config.seed + 1);
     if (config.usesLora()) {
-        if (config.method == TrainingMethod::Qlora || (config.usesFastPath() && config.baseIn4Bit)) {
+        if (config.quantizesBase()) {
             say("Quantizing the base weights to NF4");
             quantizeDecoderToNf4(*setup.model);
         }
