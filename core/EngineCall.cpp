@@ -1,7 +1,7 @@
 #include "EngineCall.h"
 
 #include "engine/EngineError.h"
-#include "engine/io/JsonText.h"
+#include "engine/io/UntrustedJson.h"
 
 #include <QCoreApplication>
 

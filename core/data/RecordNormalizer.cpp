@@ -1,6 +1,7 @@
 #include "data/RecordNormalizer.h"
 
 #include "data/JsonText.h"
+#include "engine/io/UntrustedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -45,19 +46,9 @@ std::string describeJsonError(const std::string &json, std::int64_t firstLine)
         const auto parsed = nlohmann::json::parse(json);
         (void)parsed;
     } catch (const nlohmann::json::parse_error &error) {
-        std::int64_t line = firstLine, column = 1;
-        for (std::size_t i = 0; i + 1 < error.byte && i < json.size(); ++i) {
-            if (json[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
-        std::string what = error.what();
-        const auto colon = what.find(": ", what.find("parse error"));
-        what = colon == std::string::npos ? what : what.substr(colon + 2);
-        return "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what;
+        const engine::JsonSyntaxError syntax = engine::describeSyntaxError(json, error, firstLine);
+        return "invalid JSON at line " + std::to_string(syntax.line) + ", column " + std::to_string(syntax.column) +
+               ": " + syntax.reason;
     } catch (const std::exception &error) {
         return std::string("invalid JSON: ") + error.what();
     }

@@ -2,6 +2,7 @@
 # without torch. Run by CTest: cmake -DCOMPILER=... -DSOURCE_DIR=... -DINCLUDES="a;b" -P this file.
 set(headers
     core/engine/EngineError.h
+    core/engine/io/UntrustedJson.h
     core/engine/chat/ChatTemplate.h
     core/engine/train/LoraSettings.h
     core/engine/train/TrainingEstimate.h

@@ -4,7 +4,7 @@
 #include "EngineTestSupport.h"
 #include "ModelTestSupport.h"
 #include "engine/EngineError.h"
-#include "engine/io/JsonText.h"
+#include "engine/io/UntrustedJson.h"
 #include "engine/io/Safetensors.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/model/ModelConfig.h"

@@ -1,5 +1,5 @@
 #include "engine/io/Safetensors.h"
-#include "engine/io/JsonText.h"
+#include "engine/io/UntrustedJson.h"
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"

@@ -1,5 +1,5 @@
 #include "engine/model/GenerationConfig.h"
-#include "engine/io/JsonText.h"
+#include "engine/io/UntrustedJson.h"
 
 #include "engine/EngineError.h"
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,16 @@ inline constexpr int kMaxJsonDepth = 100;
 
 // Called for each parse event, as nlohmann's parser callback; returns whether to keep the value.
 using JsonEventHandler = std::function<bool(int depth, nlohmann::json::parse_event_t event, nlohmann::json &value)>;
+
+// Where a parse stopped and why, for a message: the line and column of the error in `text` (counting lines from
+// firstLine), and the library's reason without its code and place ("syntax error while parsing value - …").
+struct JsonSyntaxError
+{
+    std::int64_t line = 1, column = 1;
+    std::string reason;
+};
+JsonSyntaxError describeSyntaxError(std::string_view text, const nlohmann::json::parse_error &error,
+                                    std::int64_t firstLine = 1);
 
 // Throws EngineError "<where> is not valid JSON: <what>, at line L, column C" or "<where> nests values more than
 // 100 levels deep".

@@ -1,4 +1,4 @@
-#include "engine/io/JsonText.h"
+#include "engine/io/UntrustedJson.h"
 
 #include "engine/EngineError.h"
 
@@ -7,21 +7,6 @@
 
 namespace mtm::engine {
 namespace {
-
-// Line and column of a byte offset, both from 1.
-std::string placeOf(std::string_view text, std::size_t byte)
-{
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
 
 struct TooDeep
 {
@@ -37,6 +22,27 @@ std::string jsonErrorText(const std::string &message)
     return message.rfind(prefix, 0) == 0 && end != std::string::npos ? message.substr(end + 2) : message;
 }
 
+JsonSyntaxError describeSyntaxError(std::string_view text, const nlohmann::json::parse_error &error,
+                                    std::int64_t firstLine)
+{
+    JsonSyntaxError syntax;
+    syntax.line = firstLine;
+    for (std::size_t i = 0; i + 1 < error.byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++syntax.line;
+            syntax.column = 1;
+        } else {
+            ++syntax.column;
+        }
+    }
+    // "parse error at line 1, column 3: syntax error while parsing value - …": the place is given apart.
+    syntax.reason = jsonErrorText(error.what());
+    const auto colon = syntax.reason.find(": ");
+    if (syntax.reason.rfind("parse error", 0) == 0 && colon != std::string::npos)
+        syntax.reason = syntax.reason.substr(colon + 2);
+    return syntax;
+}
+
 nlohmann::json parseJson(std::string_view text, const std::string &where, const JsonEventHandler &onEvent)
 {
     try {
@@ -50,12 +56,9 @@ nlohmann::json parseJson(std::string_view text, const std::string &where, const 
         throw EngineError(where + " nests values more than " + std::to_string(kMaxJsonDepth) +
                           " levels deep; no configuration, tokenizer or record does");
     } catch (const nlohmann::json::parse_error &error) {
-        // "parse error at line 1, column 3: syntax error while parsing value - …": the place is said once, at the end.
-        std::string what = jsonErrorText(error.what());
-        const auto colon = what.find(": ");
-        if (what.rfind("parse error", 0) == 0 && colon != std::string::npos)
-            what = what.substr(colon + 2);
-        throw EngineError(where + " is not valid JSON: " + what + ", at " + placeOf(text, error.byte));
+        const JsonSyntaxError syntax = describeSyntaxError(text, error);
+        throw EngineError(where + " is not valid JSON: " + syntax.reason + ", at line " + std::to_string(syntax.line) +
+                          ", column " + std::to_string(syntax.column));
     }
 }
 
