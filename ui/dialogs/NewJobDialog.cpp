@@ -372,9 +372,10 @@ QString NewJobDialog::memoryWarning(const engine::TrainingPlan &plan) const
 {
     const QString available = QLocale().formattedDataSize(qint64(plan.memoryAvailable), 1);
     if (plan.memory.loading >= plan.memory.training())
-        return tr("This job will not fit: loading the base model takes about %1 in 16 bits (QLoRA too makes its "
-                  "4-bit copy from that), and %2 is free. Choose a smaller model.")
-            .arg(QLocale().formattedDataSize(qint64(plan.memory.loading), 1), available);
+        return tr("This job will not fit: loading the base model takes about %1 in %2 (QLoRA too makes its 4-bit "
+                  "copy from that), and %3 is free. Choose a smaller model.")
+            .arg(QLocale().formattedDataSize(qint64(plan.memory.loading), 1), QString::fromStdString(plan.dtype),
+                 available);
     QStringList changes{tr("lower the batch size or the longest sequence")};
     if (m_checkpointing->currentData() != QVariant(true))
         changes << tr("turn gradient checkpointing on");
@@ -442,7 +443,10 @@ void NewJobDialog::showSettings(const engine::TrainingConfig &s)
     m_targets->setText(targets.join(QStringLiteral(", ")));
     m_saveSteps->setValue(int(s.checkpointEvery));
     m_saveMinutes->setValue(s.checkpointMinutes);
-    m_device->setCurrentIndex(std::max(0, m_device->findData(QString::fromStdString(s.device))));
+    // A job from before GPUs were numbered says "cuda": the first GPU.
+    const QString device =
+        s.cudaIndex() >= 0 ? QStringLiteral("cuda:%1").arg(s.cudaIndex()) : QString::fromStdString(s.device);
+    m_device->setCurrentIndex(std::max(0, m_device->findData(device)));
     m_checkpointing->setCurrentIndex(!s.gradientCheckpointing ? 0 : *s.gradientCheckpointing ? 1 : 2);
 }
 
