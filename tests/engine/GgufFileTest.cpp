@@ -2,13 +2,100 @@
 #include "EngineTestSupport.h"
 
 #include "engine/EngineError.h"
+#include "engine/MemoryUsage.h"
 #include "engine/io/GgufFile.h"
+#include "engine/tokenizer/TokenizerLoader.h"
 
 #include <fstream>
 #include <iterator>
 
 namespace mtm::engine {
 namespace {
+
+// Writes GGUF v3 files by hand, field by field, for the cases no writer would make.
+class GgufBytes
+{
+public:
+    GgufBytes(std::uint64_t tensors, std::uint64_t keys)
+    {
+        bytes = "GGUF";
+        u32(3);
+        u64(tensors);
+        u64(keys);
+    }
+    template <typename T> GgufBytes &scalar(T value)
+    {
+        bytes.append(reinterpret_cast<const char *>(&value), sizeof value);
+        return *this;
+    }
+    GgufBytes &u32(std::uint32_t value) { return scalar(value); }
+    GgufBytes &u64(std::uint64_t value) { return scalar(value); }
+    GgufBytes &text(const std::string &value)
+    {
+        u64(value.size());
+        bytes += value;
+        return *this;
+    }
+    GgufBytes &stringKey(const std::string &key, const std::string &value) { return text(key).u32(8).text(value); }
+    GgufBytes &stringArrayKey(const std::string &key, const std::vector<std::string> &values)
+    {
+        text(key).u32(9).u32(8).u64(values.size());
+        for (const std::string &value : values)
+            text(value);
+        return *this;
+    }
+    std::string bytes;
+};
+
+TEST(GgufFile, ArraysCostNoMemoryUntilTheyAreRead)
+{
+    // 32 MiB of one-byte integers: decoded on opening into 64-bit integers they took 256 MiB.
+    constexpr std::uint64_t count = 32u << 20;
+    GgufBytes gguf(0, 1);
+    gguf.text("big").u32(9).u32(0).u64(count);
+    gguf.bytes.append(count, '\x01');
+    test::TemporaryFolder dir;
+    test::writeBytes(dir.file("big.gguf"), gguf.bytes);
+    gguf.bytes.clear();
+    gguf.bytes.shrink_to_fit();
+
+    const std::uint64_t before = residentBytes();
+    const GgufFile file(dir.file("big.gguf"));
+    EXPECT_LT(residentBytes(), before + (16u << 20));
+    EXPECT_EQ(file.arraySize("big"), count);
+    EXPECT_EQ(file.integerArray("big").at(count - 1), 1);
+}
+
+TEST(GgufFile, RefusesATensorWhoseByteCountOverflows)
+{
+    GgufBytes gguf(1, 0);
+    gguf.text("weight").u32(1).u64((std::uint64_t(1) << 62) + 1).u32(0).u64(0); // F32: 2^64 + 4 bytes
+    gguf.bytes.append(64, '\0');
+    test::TemporaryFolder dir;
+    test::writeBytes(dir.file("overflow.gguf"), gguf.bytes);
+    try {
+        GgufFile file(dir.file("overflow.gguf"));
+        ADD_FAILURE() << "a tensor of 2^62 + 1 floats was accepted";
+    } catch (const EngineError &error) {
+        EXPECT_NE(std::string(error.what()).find("too large"), std::string::npos) << error.what();
+    }
+}
+
+TEST(GgufFile, TokenizerListsMustMatchTheTokens)
+{
+    GgufBytes gguf(0, 3);
+    gguf.stringKey("tokenizer.ggml.model", "llama").stringArrayKey("tokenizer.ggml.tokens", {"a", "b", "c"});
+    gguf.text("tokenizer.ggml.scores").u32(9).u32(6).u64(2).scalar(0.0f).scalar(1.0f);
+    test::TemporaryFolder dir;
+    test::writeBytes(dir.file("scores.gguf"), gguf.bytes);
+    try {
+        loadTokenizerFromGguf(GgufFile(dir.file("scores.gguf")));
+        ADD_FAILURE() << "two scores for three tokens were accepted";
+    } catch (const EngineError &error) {
+        EXPECT_NE(std::string(error.what()).find("scores has 2 entries for 3 tokens"), std::string::npos)
+            << error.what();
+    }
+}
 
 TEST(GgufFile, ReadsTheTokenizerOfARealModel)
 {

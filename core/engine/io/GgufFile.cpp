@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <set>
+#include <string_view>
 
 namespace mtm::engine {
 namespace {
@@ -12,8 +13,9 @@ namespace {
 class Reader
 {
 public:
-    Reader(const MappedFile &file)
+    explicit Reader(const MappedFile &file, std::uint64_t position = 0)
         : m_file(file)
+        , m_position(position)
     {}
 
     [[noreturn]] void fail(const std::string &what) const
@@ -38,21 +40,22 @@ public:
         return value;
     }
 
-    std::string string()
+    std::string_view stringView()
     {
         const auto length = scalar<std::uint64_t>();
         if (length > m_file.size() - m_position)
             fail("a string claims " + std::to_string(length) + " bytes, more than the file has left");
-        const auto *bytes = take(length);
-        return std::string(reinterpret_cast<const char *>(bytes), length);
+        return {reinterpret_cast<const char *>(take(length)), length};
     }
+
+    std::string string() { return std::string(stringView()); }
 
     std::uint64_t position() const { return m_position; }
     std::uint64_t remaining() const { return m_file.size() - m_position; }
 
 private:
     const MappedFile &m_file;
-    std::uint64_t m_position = 0;
+    std::uint64_t m_position;
 };
 
 std::size_t scalarSize(GgufType type)
@@ -135,19 +138,25 @@ GgufType readType(Reader &in)
     return static_cast<GgufType>(type);
 }
 
-void skipArray(Reader &in, int depth)
+// Steps over an array's elements, checking that they lie inside the file.
+void skipElements(Reader &in, GgufType element, std::uint64_t count, int depth)
 {
-    if (depth > 8)
-        in.fail("arrays are nested too deeply");
-    const GgufType element = readType(in);
-    const auto count = in.scalar<std::uint64_t>();
-    for (std::uint64_t i = 0; i < count; ++i) {
-        if (element == GgufType::String)
-            in.string();
-        else if (element == GgufType::Array)
-            skipArray(in, depth + 1);
-        else
-            in.take(scalarSize(element));
+    // The fewest bytes an element takes: a string its length, a nested array its type and count.
+    const std::size_t minimum = element == GgufType::String ? 8 : element == GgufType::Array ? 12 : scalarSize(element);
+    if (count > in.remaining() / minimum)
+        in.fail("an array claims " + std::to_string(count) + " elements, more than the file can hold");
+    if (element == GgufType::String) {
+        for (std::uint64_t i = 0; i < count; ++i)
+            in.stringView();
+    } else if (element == GgufType::Array) {
+        if (depth > 8)
+            in.fail("arrays are nested too deeply");
+        for (std::uint64_t i = 0; i < count; ++i) {
+            const GgufType inner = readType(in);
+            skipElements(in, inner, in.scalar<std::uint64_t>(), depth + 1);
+        }
+    } else {
+        in.take(count * minimum);
     }
 }
 
@@ -159,29 +168,9 @@ GgufValue readValue(Reader &in, GgufType type)
         value.text = in.string();
     } else if (type == GgufType::Array) {
         value.elementType = readType(in);
-        const auto count = in.scalar<std::uint64_t>();
-        const std::size_t minimum = value.elementType == GgufType::String ? 8 : scalarSize(value.elementType);
-        if (minimum > 0 && count > in.remaining() / minimum)
-            in.fail("an array claims " + std::to_string(count) + " elements, more than the file can hold");
-        value.arraySize = count;
-        if (value.elementType == GgufType::String) {
-            value.texts.reserve(count);
-            for (std::uint64_t i = 0; i < count; ++i)
-                value.texts.push_back(in.string());
-        } else if (value.elementType == GgufType::Array) {
-            for (std::uint64_t i = 0; i < count; ++i)
-                skipArray(in, 1);
-        } else if (value.elementType == GgufType::F32 || value.elementType == GgufType::F64) {
-            value.reals.resize(count);
-            std::int64_t unused = 0;
-            for (std::uint64_t i = 0; i < count; ++i)
-                readScalar(in, value.elementType, unused, value.reals[i]);
-        } else {
-            value.integers.resize(count);
-            double unused = 0;
-            for (std::uint64_t i = 0; i < count; ++i)
-                readScalar(in, value.elementType, value.integers[i], unused);
-        }
+        value.arraySize = in.scalar<std::uint64_t>();
+        value.arrayStart = in.position();
+        skipElements(in, value.elementType, value.arraySize, 1);
     } else {
         readScalar(in, type, value.integer, value.real);
     }
@@ -206,8 +195,12 @@ const BlockLayout kLayouts[] = {
 std::uint64_t GgufFile::tensorBytes(std::uint32_t ggmlType, std::uint64_t elements)
 {
     for (const BlockLayout &layout : kLayouts) {
-        if (layout.type == ggmlType)
-            return elements % layout.elements == 0 ? elements / layout.elements * layout.bytes : 0;
+        if (layout.type != ggmlType)
+            continue;
+        std::uint64_t bytes = 0;
+        if (elements % layout.elements != 0 || __builtin_mul_overflow(elements / layout.elements, layout.bytes, &bytes))
+            return 0;
+        return bytes;
     }
     return 0;
 }
@@ -263,7 +256,7 @@ GgufFile::GgufFile(const std::string &path)
         tensor.bytes = tensorBytes(tensor.type, elements);
         if (tensor.bytes == 0 && elements > 0)
             in.fail("tensor '" + tensor.name + "' has the ggml type " + std::to_string(tensor.type) +
-                    ", which this reader does not know, or a size that does not fill its blocks");
+                    ", which this reader does not know, or a size that does not fill its blocks or is too large");
         if (tensor.offset % m_alignment != 0)
             in.fail("tensor '" + tensor.name + "' starts at an offset that is not aligned to " +
                     std::to_string(m_alignment));
@@ -318,30 +311,53 @@ double GgufFile::real(const std::string &key) const
     throw EngineError(path() + ": '" + key + "' is not a number");
 }
 
-const std::vector<std::string> &GgufFile::stringArray(const std::string &key) const
+std::uint64_t GgufFile::arraySize(const std::string &key) const
+{
+    const GgufValue &value = require(key, "a list");
+    if (!value.isArray())
+        throw EngineError(path() + ": '" + key + "' is not a list");
+    return value.arraySize;
+}
+
+std::vector<std::string> GgufFile::stringArray(const std::string &key) const
 {
     const GgufValue &value = require(key, "a list of strings");
     if (!value.isArray() || value.elementType != GgufType::String)
         throw EngineError(path() + ": '" + key + "' is not a list of strings");
-    return value.texts;
+    Reader in(m_file, value.arrayStart);
+    std::vector<std::string> texts;
+    texts.reserve(value.arraySize);
+    for (std::uint64_t i = 0; i < value.arraySize; ++i)
+        texts.push_back(in.string());
+    return texts;
 }
 
-const std::vector<std::int64_t> &GgufFile::integerArray(const std::string &key) const
+std::vector<std::int64_t> GgufFile::integerArray(const std::string &key) const
 {
     const GgufValue &value = require(key, "a list of integers");
-    if (!value.isArray() || !value.reals.empty() || value.elementType == GgufType::String ||
-        value.elementType == GgufType::Array || value.elementType == GgufType::F32 ||
-        value.elementType == GgufType::F64)
+    const GgufType element = value.elementType;
+    if (!value.isArray() || element == GgufType::String || element == GgufType::Array || element == GgufType::F32 ||
+        element == GgufType::F64)
         throw EngineError(path() + ": '" + key + "' is not a list of integers");
-    return value.integers;
+    Reader in(m_file, value.arrayStart);
+    std::vector<std::int64_t> integers(value.arraySize);
+    double unused = 0;
+    for (std::int64_t &integer : integers)
+        readScalar(in, element, integer, unused);
+    return integers;
 }
 
-const std::vector<double> &GgufFile::realArray(const std::string &key) const
+std::vector<double> GgufFile::realArray(const std::string &key) const
 {
     const GgufValue &value = require(key, "a list of numbers");
     if (!value.isArray() || (value.elementType != GgufType::F32 && value.elementType != GgufType::F64))
         throw EngineError(path() + ": '" + key + "' is not a list of numbers");
-    return value.reals;
+    Reader in(m_file, value.arrayStart);
+    std::vector<double> reals(value.arraySize);
+    std::int64_t unused = 0;
+    for (double &real : reals)
+        readScalar(in, value.elementType, unused, real);
+    return reals;
 }
 
 } // namespace mtm::engine

@@ -27,6 +27,9 @@ enum class GgufType : std::uint32_t {
     F64 = 12,
 };
 
+// One metadata value. An array is kept as a view of the file (its element type, count and where its elements
+// start) and decoded only when asked for, so that memory stays proportional to what the caller uses rather
+// than to what the file claims.
 struct GgufValue
 {
     GgufType type = GgufType::U8;
@@ -34,12 +37,10 @@ struct GgufValue
     std::int64_t integer = 0; // all integer types and bool (u64 above INT64_MAX is refused)
     double real = 0;          // F32 and F64
     std::string text;         // String
-    // Arrays: the element type and one of the vectors below, by element type.
+    // Arrays.
     GgufType elementType = GgufType::U8;
-    std::vector<std::int64_t> integers;
-    std::vector<double> reals;
-    std::vector<std::string> texts;
-    std::size_t arraySize = 0; // also counts nested arrays, whose contents are skipped
+    std::uint64_t arraySize = 0;
+    std::uint64_t arrayStart = 0; // byte offset of the first element in the file
 
     bool isArray() const { return type == GgufType::Array; }
     bool isInteger() const
@@ -67,13 +68,15 @@ public:
     const std::map<std::string, GgufValue> &metadata() const { return m_metadata; }
     const GgufValue *find(const std::string &key) const;
 
-    // Typed access; throw EngineError when the key is missing or of another type.
+    // Typed access; throw EngineError when the key is missing or of another type. Arrays are decoded from the
+    // file on each call; arraySize says how large one is before asking for it.
     std::string string(const std::string &key) const;
     std::int64_t integer(const std::string &key) const;
     double real(const std::string &key) const; // F32, F64 or an integer
-    const std::vector<std::string> &stringArray(const std::string &key) const;
-    const std::vector<std::int64_t> &integerArray(const std::string &key) const;
-    const std::vector<double> &realArray(const std::string &key) const;
+    std::uint64_t arraySize(const std::string &key) const;
+    std::vector<std::string> stringArray(const std::string &key) const;
+    std::vector<std::int64_t> integerArray(const std::string &key) const;
+    std::vector<double> realArray(const std::string &key) const;
 
     const std::vector<GgufTensorInfo> &tensors() const { return m_tensors; }
     const std::uint8_t *tensorData(const GgufTensorInfo &tensor) const
@@ -82,7 +85,8 @@ public:
     }
     std::uint64_t alignment() const { return m_alignment; }
 
-    // Bytes a tensor of this ggml type and element count takes; 0 for a type this reader does not know.
+    // Bytes a tensor of this ggml type and element count takes; 0 for a type this reader does not know, or when
+    // the count does not fill whole blocks or the byte count would not fit in 64 bits.
     static std::uint64_t tensorBytes(std::uint32_t ggmlType, std::uint64_t elements);
 
 private:

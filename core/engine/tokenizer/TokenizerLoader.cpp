@@ -257,14 +257,22 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &tokenizerPath, c
 
 std::unique_ptr<Tokenizer> loadTokenizerFromGguf(const GgufFile &file)
 {
+    // Lists are counted before they are decoded: the largest vocabularies hold about 260,000 tokens.
+    constexpr std::uint64_t kMaxListSize = std::uint64_t(1) << 23;
+    for (const char *key : {"tokenizer.ggml.tokens", "tokenizer.ggml.merges"}) {
+        if (file.find(key) && file.arraySize(key) > kMaxListSize)
+            throw EngineError(file.path() + ": " + key + " holds " + std::to_string(file.arraySize(key)) +
+                              " entries; a tokenizer has at most " + std::to_string(kMaxListSize));
+    }
     const std::string model = file.string("tokenizer.ggml.model");
-    const std::vector<std::string> &tokens = file.stringArray("tokenizer.ggml.tokens");
+    const std::vector<std::string> tokens = file.stringArray("tokenizer.ggml.tokens");
     std::vector<std::int64_t> types(tokens.size(), 1);
     if (file.find("tokenizer.ggml.token_type")) {
+        if (file.arraySize("tokenizer.ggml.token_type") != tokens.size())
+            throw EngineError(file.path() + ": tokenizer.ggml.token_type has " +
+                              std::to_string(file.arraySize("tokenizer.ggml.token_type")) + " entries for " +
+                              std::to_string(tokens.size()) + " tokens");
         types = file.integerArray("tokenizer.ggml.token_type");
-        if (types.size() != tokens.size())
-            throw EngineError(file.path() + ": tokenizer.ggml.token_type has " + std::to_string(types.size()) +
-                              " entries for " + std::to_string(tokens.size()) + " tokens");
     }
     auto optionalId = [&](const char *key) -> std::optional<std::int32_t> {
         if (!file.find(key))
@@ -302,7 +310,11 @@ std::unique_ptr<Tokenizer> loadTokenizerFromGguf(const GgufFile &file)
             settings.addEos = flag("tokenizer.ggml.add_eos_token", false);
             std::vector<float> scores(tokens.size(), 0.0f);
             if (file.find("tokenizer.ggml.scores")) {
-                const auto &values = file.realArray("tokenizer.ggml.scores");
+                if (file.arraySize("tokenizer.ggml.scores") != tokens.size())
+                    throw EngineError(file.path() + ": tokenizer.ggml.scores has " +
+                                      std::to_string(file.arraySize("tokenizer.ggml.scores")) + " entries for " +
+                                      std::to_string(tokens.size()) + " tokens");
+                const std::vector<double> values = file.realArray("tokenizer.ggml.scores");
                 scores.assign(values.begin(), values.end());
             }
             bpe = std::make_unique<BpeModel>(tokens, std::vector<std::pair<std::string, std::string>>(),
