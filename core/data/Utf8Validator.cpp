@@ -6,9 +6,11 @@ namespace mtm::core {
 
 void Utf8Validator::reportInvalid(std::int64_t offset)
 {
-    ++m_invalidCount;
-    if (m_invalid.size() < kMaxKept)
-        m_invalid.push_back(offset);
+    const std::int64_t index = offset >> kBlockBits;
+    if (m_invalid.empty() || m_invalid.back().index != index)
+        m_invalid.push_back({index, 0, std::vector<std::uint64_t>(kBlockWords, 0)});
+    const std::int64_t bit = offset & ((std::int64_t(1) << kBlockBits) - 1);
+    m_invalid.back().bits[static_cast<std::size_t>(bit / 64)] |= std::uint64_t(1) << (bit % 64);
 }
 
 void Utf8Validator::feed(const char *data, std::size_t size)
@@ -83,9 +85,32 @@ void Utf8Validator::finish()
 std::int64_t Utf8Validator::takeFirstInvalidBefore(std::int64_t begin, std::int64_t end)
 {
     std::int64_t found = -1;
-    while (!m_invalid.empty() && m_invalid.front() < end) {
-        if (found < 0 && m_invalid.front() >= begin)
-            found = m_invalid.front();
+    while (!m_invalid.empty()) {
+        Block &block = m_invalid.front();
+        const std::int64_t blockStart = block.index << kBlockBits;
+        if (blockStart >= end)
+            break;
+        // Clear every bit below end, noting the first one at or after begin.
+        for (std::size_t w = block.firstLiveWord; w < kBlockWords; ++w) {
+            const std::int64_t wordStart = blockStart + static_cast<std::int64_t>(w) * 64;
+            if (wordStart >= end)
+                break;
+            std::uint64_t taken = block.bits[w];
+            if (end - wordStart < 64)
+                taken &= (std::uint64_t(1) << (end - wordStart)) - 1;
+            if (found < 0 && taken != 0) {
+                std::uint64_t candidates = taken;
+                if (begin > wordStart)
+                    candidates &= begin - wordStart < 64 ? ~((std::uint64_t(1) << (begin - wordStart)) - 1) : 0;
+                if (candidates != 0)
+                    found = wordStart + __builtin_ctzll(candidates);
+            }
+            block.bits[w] &= ~taken;
+            if (block.bits[w] == 0 && w == block.firstLiveWord)
+                ++block.firstLiveWord;
+        }
+        if (block.firstLiveWord < kBlockWords)
+            break;
         m_invalid.pop_front();
     }
     return found;

@@ -368,6 +368,23 @@ private slots:
         QCOMPARE(prepared->report.validRecords, 2);
     }
 
+    void everyRecordWithInvalidUtf8IsFoundHoweverManyThereAre()
+    {
+        // One record of 200,000 invalid bytes, then good and bad records alternating: each bad one is refused.
+        DataFixture f;
+        QByteArray bytes = "text\n" + QByteArray(200000, '\xFF') + "\n";
+        for (int i = 0; i < 2000; ++i)
+            bytes += i % 2 == 0 ? QByteArray("fine\n") : QByteArray("bad \xC3\x28 byte\n");
+        const auto prepared = f.importer->prepare(f.write(QStringLiteral("broken.csv"), bytes), {});
+        QCOMPARE(prepared->report.invalidRecords, 1001);
+        QCOMPARE(prepared->report.validRecords, 1000);
+        const ImportProblem *last = findProblem(*prepared, 2001);
+        QVERIFY(last);
+        QCOMPARE(last->byteOffset, qint64(bytes.lastIndexOf('\xC3')));
+        for (const QJsonObject &record : normalized(*prepared))
+            QVERIFY(!record.value(QStringLiteral("text")).toString().contains(QChar::ReplacementCharacter));
+    }
+
     void unreadableFilesAreRefusedClearly_data()
     {
         QTest::addColumn<QString>("fileName");
