@@ -1,6 +1,16 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name>DatasetImporter</name>
+    <message numerus="yes">
+        <source>Not used: %1 and %n more.</source>
+        <translation>
+            <numerusform>Not used: %1 and %n more.</numerusform>
+            <numerusform>Not used: %1 and %n more.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TimeLeft</name>
     <message numerus="yes">
         <source>about %n second(s) left</source>

@@ -74,7 +74,10 @@ CsvReader::Row CsvReader::readRow(std::vector<std::string> &fields, std::string 
         if (fieldTooLong && problem.empty())
             problem = "field " + std::to_string(fields.size() + 1) + " is longer than " +
                       std::to_string(m_maxFieldBytes) + " bytes";
-        fields.push_back(std::move(field));
+        if (fields.size() < kMaxFields)
+            fields.push_back(std::move(field));
+        else if (problem.empty())
+            problem = "it has more than " + std::to_string(kMaxFields) + " fields";
         field.clear();
         fieldTooLong = false;
         state = State::FieldStart;

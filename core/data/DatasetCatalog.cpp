@@ -234,8 +234,19 @@ QVector<QJsonObject> DatasetCatalog::readRecords(qint64 id, qint64 first, int co
     QVector<QJsonObject> records;
     for (qint64 index = 0; !file.atEnd() && records.size() < count; ++index) {
         const QByteArray line = file.readLine();
-        if (index >= first)
-            records.append(QJsonDocument::fromJson(line).object());
+        if (index < first)
+            continue;
+        QJsonParseError error;
+        const QJsonDocument record = QJsonDocument::fromJson(line, &error);
+        if (!record.isObject())
+            throw Error(Error::Kind::Io,
+                        Text::tr("Line %1 of %2 is damaged (%3): the dataset's stored records were changed outside "
+                                 "the app or by a disk fault. Import the original file again.")
+                            .arg(index + 1)
+                            .arg(file.fileName(), error.error != QJsonParseError::NoError
+                                                      ? error.errorString()
+                                                      : Text::tr("not a JSON object")));
+        records.append(record.object());
     }
     return records;
 }

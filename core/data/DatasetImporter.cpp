@@ -23,6 +23,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace mtm::core {
 namespace {
@@ -69,13 +70,14 @@ void peekFields(RecordReader &reader, std::vector<std::string> &fieldNames, std:
         return;
     simdjson::dom::parser parser;
     SourceRecord record;
+    std::unordered_set<std::string> seen;
     for (int i = 0; i < kRecordsToPeek && reader.next(record); ++i) {
         simdjson::dom::object object;
         if (parser.parse(record.json).get_object().get(object) != simdjson::SUCCESS)
             continue;
         for (const auto field : object) {
             const std::string key(field.key);
-            if (std::find(fieldNames.begin(), fieldNames.end(), key) == fieldNames.end())
+            if (fieldNames.size() < kMaxFields && seen.insert(key).second)
                 fieldNames.push_back(key);
             simdjson::dom::array list;
             simdjson::dom::object firstMessage;
@@ -202,6 +204,11 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     {
         ByteStream peekStream(readablePath);
         const auto peekReader = makeReader(container.container, peekStream, delimiter, options.maxFieldCharacters);
+        if (const auto &failure = peekReader->failure()) {
+            // Broken from the start (a CSV header that cannot be used): there are no fields to interpret.
+            throw Error(Error::Kind::InvalidInput,
+                        Text::tr("%1, line %2: %3.").arg(fileName).arg(failure->line).arg(fromStd(failure->message)));
+        }
         peekFields(*peekReader, prepared->fieldNames, chatFields);
     }
     if (options.mapping) {
@@ -319,10 +326,17 @@ std::shared_ptr<PreparedImport> DatasetImporter::prepare(const QString &path, co
     prepared->sha256 = QString::fromLatin1(sha256.result().toHex());
 
     if (!prepared->detection.unusedFields.empty()) {
+        // Named up to a screenful; a file with thousands of fields gets a count for the rest.
+        constexpr std::size_t kNamed = 20;
+        const auto &fields = prepared->detection.unusedFields;
         QStringList unused;
-        for (const std::string &field : prepared->detection.unusedFields)
-            unused << fromStd(field);
-        report.notes << Text::tr("Not used: %1.").arg(unused.join(QStringLiteral(", ")));
+        for (std::size_t i = 0; i < std::min(fields.size(), kNamed); ++i)
+            unused << fromStd(fields[i]);
+        if (fields.size() <= kNamed)
+            report.notes << Text::tr("Not used: %1.").arg(unused.join(QStringLiteral(", ")));
+        else
+            report.notes << Text::tr("Not used: %1 and %n more.", nullptr, int(fields.size() - kNamed))
+                                .arg(unused.join(QStringLiteral(", ")));
     }
     if (convertedValues > 0)
         report.notes << QStringLiteral("%1 numbers or true/false values were taken as text.").arg(convertedValues);

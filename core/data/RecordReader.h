@@ -1,12 +1,18 @@
 // The record readers' common interface: records one at a time, with where each starts in the file.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace mtm::core {
+
+// Columns of a CSV row, or field names gathered from JSON records, beyond which a file is not a dataset of
+// training examples (which have a few fields of text); reading stops collecting there, so that a header of
+// millions of empty columns costs neither minutes nor gigabytes.
+inline constexpr std::size_t kMaxFields = 10000;
 
 // One record as read from the file, before its fields are interpreted.
 struct SourceRecord

@@ -131,6 +131,26 @@ private slots:
         QCOMPARE(f.catalog->readRecords(info.id, 28, 5).size(), 2);
     }
 
+    void damagedStoredRecordsAreReportedNotShownEmpty()
+    {
+        DataFixture f;
+        const DatasetInfo info = importText(f, QStringLiteral("damaged"), 3);
+        QFile records(info.recordsFile());
+        QVERIFY(records.open(QIODevice::ReadWrite));
+        const QByteArray bytes = records.readAll();
+        records.seek(bytes.indexOf('\n') + 3); // inside the second record
+        records.write("\xFF\x01");
+        records.close();
+        QCOMPARE(f.catalog->readRecords(info.id, 0, 1).size(), 1);
+        try {
+            f.catalog->readRecords(info.id, 0, 3);
+            QFAIL("a damaged record was shown as {}");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().startsWith(QStringLiteral("Line 2 of ") + info.recordsFile()),
+                     qPrintable(error.message()));
+        }
+    }
+
     void sampleDatasetIsImportedOnTheFirstStartOnly()
     {
         DataFixture f;
