@@ -1,6 +1,8 @@
 #include "data/DatasetCatalog.h"
 
+#include "EngineCall.h"
 #include "Error.h"
+#include "engine/io/DurableFiles.h"
 #include "settings/DataDirectory.h"
 #include "store/SqlExec.h"
 #include "store/Store.h"
@@ -146,9 +148,15 @@ DatasetInfo DatasetCatalog::add(DatasetInfo dataset, const QString &stagingDirec
     dataset.id = insert.lastInsertId().toLongLong();
     const QString relative = QStringLiteral("datasets/%1").arg(dataset.id);
     dataset.directory = QDir::cleanPath(m_datasetsDirectory + QStringLiteral("/") + QString::number(dataset.id));
-    if (QFileInfo::exists(dataset.directory) || !QDir().rename(stagingDirectory, dataset.directory))
+    // The files are on disk before the row can point at them. This transaction holds the store's write lock and
+    // the id was free, so a folder already there was left by an import that crashed before its row committed.
+    callEngine([&] { engine::syncFolderContents(stagingDirectory.toStdString()); });
+    if (QFileInfo::exists(dataset.directory))
+        QDir(dataset.directory).removeRecursively();
+    if (!QDir().rename(stagingDirectory, dataset.directory))
         throw Error(Error::Kind::Io,
                     Text::tr("Cannot move the imported dataset into %1; nothing was stored.").arg(dataset.directory));
+    callEngine([&] { engine::syncDirectory(m_datasetsDirectory.toStdString()); });
     QSqlQuery update(db);
     update.prepare(QStringLiteral("UPDATE datasets SET storage_dir = ? WHERE id = ?"));
     update.addBindValue(relative);
@@ -182,15 +190,18 @@ void DatasetCatalog::rename(qint64 id, const QString &newName)
 void DatasetCatalog::remove(qint64 id)
 {
     const DatasetInfo dataset = require(id);
-    // Move the folder out of the way first, so that a failure leaves either everything or nothing.
+    // Under the store's write lock, the folder is moved out of the way first, then the row goes: a failure
+    // leaves everything or nothing, and a crash in between leaves .deleting-<id> beside the row, which
+    // removeLeftovers() puts back.
+    const QSqlDatabase db = m_store.connection();
+    WriteTransaction transaction(db);
     const QString doomed = m_datasetsDirectory + QStringLiteral("/.deleting-%1").arg(id);
+    QDir(doomed).removeRecursively();
     const bool moved = !QFileInfo::exists(dataset.directory) || QDir().rename(dataset.directory, doomed);
     if (!moved)
         throw Error(Error::Kind::Io,
                     Text::tr("Cannot delete the folder %1; is a file in it open elsewhere?").arg(dataset.directory));
     try {
-        const QSqlDatabase db = m_store.connection();
-        WriteTransaction transaction(db);
         QSqlQuery query(db);
         query.prepare(QStringLiteral("DELETE FROM datasets WHERE id = ?"));
         query.addBindValue(id);
@@ -274,8 +285,12 @@ QString DatasetCatalog::createStagingDirectory() const
 
 int DatasetCatalog::removeLeftovers() const
 {
+    // Under the store's write lock: an import or a delete in another process is then either finished, with its
+    // row committed, or dead, so a folder without a row is truly left over.
+    const QSqlDatabase db = m_store.connection();
+    WriteTransaction transaction(db);
     QSet<QString> known;
-    QSqlQuery query(m_store.connection());
+    QSqlQuery query(db);
     query.prepare(QStringLiteral("SELECT id FROM datasets"));
     execPrepared(query);
     while (query.next())
@@ -287,6 +302,12 @@ int DatasetCatalog::removeLeftovers() const
         QDir(m_datasetsDirectory).entryInfoList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
     for (const QFileInfo &entry : entries) {
         const QString name = entry.fileName();
+        if (name.startsWith(QLatin1String(".deleting-")) && known.contains(name.mid(10)) &&
+            !QFileInfo::exists(m_datasetsDirectory + QLatin1Char('/') + name.mid(10))) {
+            // A delete that crashed before its row went: the dataset is still there, so are its files.
+            QDir().rename(entry.absoluteFilePath(), m_datasetsDirectory + QLatin1Char('/') + name.mid(10));
+            continue;
+        }
         bool leftover =
             name.startsWith(QLatin1String(".deleting-")) || (!known.contains(name) && name.toLongLong() > 0);
         if (name.startsWith(QLatin1String(".staging-"))) {
@@ -302,6 +323,7 @@ int DatasetCatalog::removeLeftovers() const
         if (leftover && QDir(entry.absoluteFilePath()).removeRecursively())
             ++removed;
     }
+    transaction.commit();
     return removed;
 }
 

@@ -49,7 +49,8 @@ public:
 
     // A new staging folder for an import (datasets/.staging-<uuid>).
     QString createStagingDirectory() const;
-    // Removes staging folders and dataset folders without a row, left by a crash. Returns how many.
+    // Removes staging folders and dataset folders without a row, left by a crash, and puts back the folder of a
+    // dataset whose delete crashed before its row went. Returns how many folders it removed.
     int removeLeftovers() const;
 
 private:

@@ -1,6 +1,8 @@
 #include "jobs/JobFiles.h"
 
+#include "EngineCall.h"
 #include "Error.h"
+#include "engine/io/DurableFiles.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/TrainingRequest.h"
 
@@ -38,6 +40,7 @@ void JobFiles::writeSettings(const TrainingRequest &request) const
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(QJsonDocument(request.toJson()).toJson(QJsonDocument::Indented)) < 0 || !file.commit())
         throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    callEngine([&] { engine::syncDirectory(m_folder.toStdString()); }); // the rename QSaveFile made, on disk
 }
 
 void JobFiles::open()

@@ -2,6 +2,7 @@
 
 #include "EngineCall.h"
 #include "Error.h"
+#include "engine/io/DurableFiles.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/tokenizer/BpeTrainer.h"
 #include "engine/tokenizer/TokenizerLoader.h"
@@ -37,8 +38,9 @@ const std::array<const char *, 5> kStarterModelFiles = {"config.json", "generati
 void copyFile(const QString &from, const QString &to)
 {
     QFile::remove(to);
-    if (!QFile::copy(from, to))
+    if (!QFile::copy(from, to)) // from may be a Qt resource (the shipped starter model)
         throw Error(Error::Kind::Io, Text::tr("Cannot copy %1 to %2.").arg(from, to));
+    callEngine([&] { engine::syncFile(to.toStdString()); });
     QFile(to).setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
                              QFileDevice::ReadOther);
 }
@@ -141,7 +143,8 @@ bool starterModelIsCurrent(const DataDirectory &dataDirectory, const QString &sh
 
 QString installStarterModel(const DataDirectory &dataDirectory, const QString &shippedFolder)
 {
-    // The window's start-up check and a job's worker may both ask at once.
+    // The window's start-up check and a job's worker may both ask at once; another process may install it at the
+    // same time too, which the exchange below makes harmless (the folder is always one whole copy).
     static QMutex installing;
     const QMutexLocker lock(&installing);
     const QString folder = starterModelFolder(dataDirectory);
@@ -156,10 +159,8 @@ QString installStarterModel(const DataDirectory &dataDirectory, const QString &s
         throw Error(Error::Kind::Io, Text::tr("Cannot create a folder in %1.").arg(parent));
     for (const char *name : kStarterModelFiles)
         copyFile(QDir(shippedFolder).filePath(QLatin1String(name)), staging.filePath(QLatin1String(name)));
-    QDir(folder).removeRecursively();
-    if (!QDir().rename(staging.path(), folder))
-        throw Error(Error::Kind::Io, Text::tr("Cannot move the starter model into %1.").arg(folder));
-    staging.setAutoRemove(false);
+    callEngine([&] { engine::replaceFolder(staging.path().toStdString(), folder.toStdString()); });
+    staging.setAutoRemove(false); // replaceFolder removed it
     return folder;
 }
 

@@ -9,6 +9,9 @@
 #include <QtTest>
 
 #include <csignal>
+#include <functional>
+
+#include <sys/resource.h>
 
 #include "common/TestFiles.h"
 
@@ -24,9 +27,13 @@ private:
         QString err;
     };
 
-    Result run(const QStringList &arguments, const QByteArray &input = QByteArray())
+    // inChild runs in the child process before mtm starts (to set resource limits).
+    Result run(const QStringList &arguments, const QByteArray &input = QByteArray(),
+               const std::function<void()> &inChild = {})
     {
         QProcess process;
+        if (inChild)
+            process.setChildProcessModifier(inChild);
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("MTM_DATA_DIR"), m_dir.filePath(QStringLiteral("data")));
         environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
@@ -232,6 +239,30 @@ private slots:
                       QStringLiteral("--ctx"), QStringLiteral("1")});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(QStringLiteral("--ctx must be a number from 2")), qPrintable(result.err));
+    }
+
+    void aFullDiskKeepsTheModelThatWasThere()
+    {
+        const QString model = m_dir.filePath(QStringLiteral("kept-model"));
+        QCOMPARE(run({QStringLiteral("make-tiny-model"), QStringLiteral("--out"), model}).exitCode, 0);
+        QFile weights(model + QStringLiteral("/model.safetensors"));
+        QVERIFY(weights.open(QIODevice::ReadOnly));
+        const QByteArray before = weights.readAll();
+        weights.close();
+
+        // Writing it again with other weights, on a "disk" that takes 64 KiB per file (EFBIG beyond).
+        const Result full = run({QStringLiteral("make-tiny-model"), QStringLiteral("--out"), model,
+                                 QStringLiteral("--seed"), QStringLiteral("2")},
+                                {}, [] {
+                                    ::signal(SIGXFSZ, SIG_IGN);
+                                    const rlimit limit{64 << 10, 64 << 10};
+                                    ::setrlimit(RLIMIT_FSIZE, &limit);
+                                });
+        QCOMPARE(full.exitCode, 1);
+        QVERIFY2(full.err.contains(QStringLiteral("model.safetensors")), qPrintable(full.err));
+        QVERIFY(weights.open(QIODevice::ReadOnly));
+        QCOMPARE(weights.readAll(), before);
+        QCOMPARE(QDir(model).entryList({QStringLiteral("*.tmp-*")}, QDir::Files).size(), 0);
     }
 
     void trainRunsAJobStopsOnInterruptAndContinues()

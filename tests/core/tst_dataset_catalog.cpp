@@ -197,6 +197,35 @@ private slots:
         QVERIFY(QFileInfo::exists(fresh));
         QVERIFY(!datasets.exists(QStringLiteral("9999")));
     }
+
+    void aDeleteThatCrashedBeforeItsRowWentIsUndone()
+    {
+        DataFixture f;
+        const DatasetInfo kept = importText(f, QStringLiteral("kept"), 2);
+        QDir datasets(f.dataDirectory().datasetsDirectory());
+        // The folder was moved aside, then the process died before the row was deleted.
+        QVERIFY(datasets.rename(QString::number(kept.id), QStringLiteral(".deleting-%1").arg(kept.id)));
+        QCOMPARE(f.catalog->removeLeftovers(), 0);
+        QCOMPARE(f.catalog->readRecords(kept.id, 0, 5).size(), 2);
+        QVERIFY(!datasets.exists(QStringLiteral(".deleting-%1").arg(kept.id)));
+    }
+
+    void aFolderLeftByACrashedImportDoesNotBlockTheNext()
+    {
+        // An import that died after moving its folder into place but before its row committed leaves the folder
+        // of an id that the next import gets again (the insert was rolled back).
+        DataFixture f;
+        const DatasetInfo first = importText(f, QStringLiteral("first"), 1);
+        const QDir datasets(f.dataDirectory().datasetsDirectory());
+        const QString nextId = QString::number(first.id + 1);
+        QVERIFY(datasets.mkpath(nextId));
+        mtm::test::writeFile(datasets.filePath(nextId + QStringLiteral("/records.jsonl")), "{\"text\": \"stale\"}\n");
+        const DatasetInfo second = importText(f, QStringLiteral("second"), 3);
+        QCOMPARE(second.id, first.id + 1);
+        const auto records = f.catalog->readRecords(second.id, 0, 5);
+        QCOMPARE(records.size(), 3);
+        QCOMPARE(records[0].value(QStringLiteral("text")).toString(), QStringLiteral("record 1"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDatasetCatalog)

@@ -1,10 +1,12 @@
 #include "engine/io/AtomicFileWriter.h"
 
 #include "engine/EngineError.h"
+#include "engine/io/DurableFiles.h"
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,6 +57,8 @@ void AtomicFileWriter::commit()
         throw EngineError("Cannot move " + m_temporaryPath + " to " + m_path + ": " + std::strerror(error),
                           EngineError::Kind::Io);
     }
+    const std::string folder = std::filesystem::path(m_path).parent_path().string();
+    syncDirectory(folder.empty() ? "." : folder);
 }
 
 } // namespace mtm::engine

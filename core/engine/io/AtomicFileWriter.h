@@ -1,5 +1,6 @@
-// Writes a file under a temporary name beside it and renames it into place on commit(), so that readers
-// never see half a file and a failure leaves the previous file untouched.
+// Writes a file under a temporary name beside it and renames it into place on commit(), flushing the file
+// before and its folder after (engine/io/DurableFiles.h), so that readers never see half a file, and a failure,
+// a crash or a power loss leaves the previous file untouched.
 #pragma once
 
 #include <cstddef>

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 
 namespace mtm::engine {
 namespace {
@@ -170,30 +171,35 @@ void saveTransformer(Transformer &model, const std::string &directory, torch::Dt
         totalBytes += bytes;
     }
 
-    for (const char *stale : {"model.safetensors", "model.safetensors.index.json"})
-        fs::remove(folder / stale);
-    for (const auto &entry : fs::directory_iterator(folder)) {
-        const std::string name = entry.path().filename().string();
-        if (name.rfind("model-", 0) == 0 && entry.path().extension() == ".safetensors")
-            fs::remove(entry.path());
-    }
+    // The new weights are written whole before the old ones go: a full disk or a crash keeps the old model.
+    std::set<std::string> written;
     const std::map<std::string, std::string> metadata = {{"format", "pt"}};
     if (shards.size() == 1) {
         writeSafetensors((folder / "model.safetensors").string(), shards.front(), metadata);
+        written.insert("model.safetensors");
     } else {
         json weightMap = json::object();
         for (std::size_t i = 0; i < shards.size(); ++i) {
             char name[64];
             std::snprintf(name, sizeof name, "model-%05zu-of-%05zu.safetensors", i + 1, shards.size());
             writeSafetensors((folder / name).string(), shards[i], metadata);
+            written.insert(name);
             for (const auto &tensor : shards[i])
                 weightMap[tensor.first] = name;
         }
         writeJson(folder / "model.safetensors.index.json",
                   {{"metadata", {{"total_size", totalBytes}}}, {"weight_map", weightMap}});
+        written.insert("model.safetensors.index.json");
     }
     writeJson(folder / "config.json", config.toJson());
     writeJson(folder / "generation_config.json", generation.toJson());
+    for (const auto &entry : fs::directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        const bool weights = name == "model.safetensors" || name == "model.safetensors.index.json" ||
+                             (name.rfind("model-", 0) == 0 && entry.path().extension() == ".safetensors");
+        if (weights && !written.count(name))
+            fs::remove(entry.path());
+    }
 }
 
 } // namespace mtm::engine

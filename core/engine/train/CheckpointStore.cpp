@@ -3,6 +3,7 @@
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"
+#include "engine/io/DurableFiles.h"
 #include "engine/io/Safetensors.h"
 
 #include <torch/torch.h>
@@ -130,11 +131,7 @@ std::string CheckpointStore::write(const CheckpointContents &contents, std::int6
     writeSafetensors((partial / kOptimizerFile).string(), optimizer, {{"format", "pt"}});
     writeJson(partial / kStateFile, contents.state.toJson());
 
-    fs::remove_all(target, error);
-    fs::rename(partial, target, error);
-    if (error)
-        throw EngineError("Cannot move the checkpoint into " + target.string() + ": " + error.message(),
-                          EngineError::Kind::Io);
+    replaceFolder(partial.string(), target.string());
 
     auto all = complete();
     for (std::size_t i = 0; i + static_cast<std::size_t>(std::max<std::int64_t>(1, keep)) < all.size(); ++i)

@@ -2,6 +2,7 @@
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"
+#include "engine/io/DurableFiles.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/train/Lora.h"
 
@@ -49,20 +50,11 @@ std::string writeTrainingOutput(const TrainingConfig &config, TrainingSetup &set
             GenerationConfig::fromFile((fs::path(config.baseModel) / "generation_config.json").string());
         saveTransformer(*setup.model, partial.string(), setup.dtype, generation, config.maxShardBytes);
     }
-    for (const std::string &name : tokenizerFiles(config.baseModel)) {
-        fs::copy_file(fs::path(config.baseModel) / name, partial / name, fs::copy_options::overwrite_existing, error);
-        if (error)
-            throw EngineError("Cannot copy " + name + " into " + partial.string() + ": " + error.message(),
-                              EngineError::Kind::Io);
-    }
+    for (const std::string &name : tokenizerFiles(config.baseModel))
+        copyFileDurably((fs::path(config.baseModel) / name).string(), (partial / name).string());
     writeJson(partial / "training_config.json", config.toJson());
     writeJson(partial / "trainer_state.json", state.toJson());
-
-    fs::remove_all(target, error);
-    fs::rename(partial, target, error);
-    if (error)
-        throw EngineError("Cannot move the output into " + target.string() + ": " + error.message(),
-                          EngineError::Kind::Io);
+    replaceFolder(partial.string(), target.string());
     return target.string();
 }
 
