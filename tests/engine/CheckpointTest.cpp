@@ -93,7 +93,16 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenConfig{"gqa", {{"num_key_value_heads", 3}}, "not a multiple of num_key_value_heads"},
         BrokenConfig{"odd_head", {{"head_dim", 7}}, "must be even"},
         BrokenConfig{
-            "rope", {{"rope_scaling", {{"type", "dynamic"}, {"factor", 2.0}}}}, "\"dynamic\" is not supported"}),
+            "rope", {{"rope_scaling", {{"type", "dynamic"}, {"factor", 2.0}}}}, "\"dynamic\" is not supported"},
+        // Wrong types anywhere end in a sentence naming the field, never in the JSON library's exception (fuzzing).
+        BrokenConfig{"architecture_number", {{"architectures", {8}}}, "must list class names, not 8"},
+        BrokenConfig{"eps_text", {{"rms_norm_eps", "small"}}, "\"rms_norm_eps\" is \"small\", not a positive number"},
+        BrokenConfig{"theta_negative", {{"rope_theta", -1}}, "\"rope_theta\" is -1, not a positive number"},
+        BrokenConfig{"tie_text", {{"tie_word_embeddings", "yes"}}, "\"tie_word_embeddings\" is \"yes\", not true"},
+        BrokenConfig{"dtype_number", {{"torch_dtype", 16}}, "\"torch_dtype\" is 16, not a string"},
+        BrokenConfig{"factor_text",
+                     {{"rope_scaling", {{"rope_type", "linear"}, {"factor", "2"}}}},
+                     "rope_scaling: \"factor\" is \"2\", not a positive number"}),
     [](const ::testing::TestParamInfo<BrokenConfig> &info) { return std::string(info.param.name); });
 
 TEST(Checkpoint, SavesAndLoadsASingleFile)

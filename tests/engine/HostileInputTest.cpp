@@ -4,8 +4,8 @@
 #include "EngineTestSupport.h"
 #include "ModelTestSupport.h"
 #include "engine/EngineError.h"
-#include "engine/io/UntrustedJson.h"
 #include "engine/io/Safetensors.h"
+#include "engine/io/UntrustedJson.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/model/ModelConfig.h"
 #include "engine/tokenizer/TokenizerLoader.h"
@@ -93,6 +93,15 @@ TEST(HostileInput, InvalidJsonIsDescribedInASentenceWithItsPlace)
     EXPECT_NE(message.find("config.json is not valid JSON: "), std::string::npos) << message;
     EXPECT_NE(message.find("at line 3, column"), std::string::npos) << message;
     EXPECT_EQ(message.find("[json.exception"), std::string::npos) << message;
+}
+
+TEST(HostileInput, ANumberTooLargeForADoubleIsRefusedAsInvalidJson)
+{
+    // Found by fuzz_config_json: 61e308 escaped as nlohmann's out_of_range and ended the process.
+    TemporaryFolder folder;
+    writeBytes(folder.file("config.json"), "{\"hidden_size\": 61e308}");
+    const std::string message = refusal([&] { ModelConfig::fromFile(folder.file("config.json")); });
+    EXPECT_NE(message.find("config.json is not valid JSON: number overflow"), std::string::npos) << message;
 }
 
 TEST(HostileInput, TokenIdsOutsideTheVocabularyAreRefusedBeforeAnyAllocation)

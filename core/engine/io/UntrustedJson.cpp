@@ -2,6 +2,7 @@
 
 #include "engine/EngineError.h"
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -59,6 +60,9 @@ nlohmann::json parseJson(std::string_view text, const std::string &where, const 
         const JsonSyntaxError syntax = describeSyntaxError(text, error);
         throw EngineError(where + " is not valid JSON: " + syntax.reason + ", at line " + std::to_string(syntax.line) +
                           ", column " + std::to_string(syntax.column));
+    } catch (const nlohmann::json::exception &error) {
+        // A number too large for a double (1e999) is an out_of_range error, found while parsing.
+        throw EngineError(where + " is not valid JSON: " + jsonErrorText(error.what()));
     }
 }
 
@@ -101,6 +105,17 @@ bool flagMember(const nlohmann::json &object, const std::string &key, bool fallb
     if (!value.is_boolean())
         throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", not true or false");
     return value.get<bool>();
+}
+
+double positiveNumberMember(const nlohmann::json &object, const std::string &key, double fallback,
+                            const std::string &where)
+{
+    const nlohmann::json &value = member(object, key);
+    if (value.is_null())
+        return fallback;
+    if (!value.is_number() || !(value.get<double>() > 0) || !std::isfinite(value.get<double>()))
+        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", not a positive number");
+    return value.get<double>();
 }
 
 const nlohmann::json &listMember(const nlohmann::json &object, const std::string &key, const std::string &where)

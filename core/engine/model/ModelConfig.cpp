@@ -18,7 +18,7 @@ std::int64_t largestAllowed(const std::string &key)
         return std::int64_t(1) << 22;
     if (key == "intermediate_size")
         return std::int64_t(1) << 20;
-    if (key == "max_position_embeddings")
+    if (key == "max_position_embeddings" || key == "original_max_position_embeddings" || key == "sliding_window")
         return std::int64_t(1) << 24;
     if (key == "hidden_size")
         return std::int64_t(1) << 17;
@@ -62,10 +62,11 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
     if (!config.is_object())
         throw EngineError(where + ": a model configuration must be a JSON object");
     ModelConfig c;
-    std::string architecture;
-    if (config.contains("architectures") && config["architectures"].is_array() && !config["architectures"].empty())
-        architecture = config["architectures"][0].get<std::string>();
-    const std::string type = config.value("model_type", std::string());
+    const json &architectures = listMember(config, "architectures", where);
+    if (!architectures.empty() && !architectures[0].is_string())
+        throw EngineError(where + ": \"architectures\" must list class names, not " + jsonExcerpt(architectures[0]));
+    const std::string architecture = architectures.empty() ? std::string() : architectures[0].get<std::string>();
+    const std::string type = stringMember(config, "model_type", "", where);
     if (architecture == "LlamaForCausalLM" || (architecture.empty() && type == "llama"))
         c.family = ModelFamily::Llama;
     else if (architecture == "MistralForCausalLM" || (architecture.empty() && type == "mistral"))
@@ -81,13 +82,11 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
     c.intermediateSize = requirePositive(config, "intermediate_size", where);
     c.layers = requirePositive(config, "num_hidden_layers", where);
     c.heads = requirePositive(config, "num_attention_heads", where);
-    c.kvHeads = config.contains("num_key_value_heads") && !config["num_key_value_heads"].is_null()
-                    ? requirePositive(config, "num_key_value_heads", where)
-                    : c.heads;
-    c.headDim = config.contains("head_dim") && !config["head_dim"].is_null()
-                    ? requirePositive(config, "head_dim", where)
-                    : c.hiddenSize / c.heads;
-    if (!config.contains("head_dim") && c.hiddenSize % c.heads != 0)
+    c.kvHeads = member(config, "num_key_value_heads").is_null() ? c.heads
+                                                                : requirePositive(config, "num_key_value_heads", where);
+    const bool headDimGiven = !member(config, "head_dim").is_null();
+    c.headDim = headDimGiven ? requirePositive(config, "head_dim", where) : c.hiddenSize / c.heads;
+    if (!headDimGiven && c.hiddenSize % c.heads != 0)
         throw EngineError(where + ": hidden_size (" + std::to_string(c.hiddenSize) +
                           ") is not a multiple of num_attention_heads (" + std::to_string(c.heads) + ")");
     if (c.heads % c.kvHeads != 0)
@@ -95,18 +94,25 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
                           ") is not a multiple of num_key_value_heads (" + std::to_string(c.kvHeads) + ")");
     if (c.headDim % 2 != 0)
         throw EngineError(where + ": the head dimension (" + std::to_string(c.headDim) + ") must be even for RoPE");
-    if (config.contains("max_position_embeddings"))
+    if (!member(config, "max_position_embeddings").is_null())
         c.maxPositions = requirePositive(config, "max_position_embeddings", where);
-    c.rmsNormEps = config.value("rms_norm_eps", c.rmsNormEps);
-    c.ropeTheta = config.value("rope_theta", c.ropeTheta);
-    if (config.contains("rope_scaling") && config["rope_scaling"].is_object()) {
-        const json &scaling = config["rope_scaling"];
-        c.ropeScaling.type = scaling.value("rope_type", scaling.value("type", std::string()));
-        c.ropeScaling.factor = scaling.value("factor", 1.0);
+    c.rmsNormEps = positiveNumberMember(config, "rms_norm_eps", c.rmsNormEps, where);
+    c.ropeTheta = positiveNumberMember(config, "rope_theta", c.ropeTheta, where);
+    const json &scaling = member(config, "rope_scaling");
+    if (scaling.is_object()) {
+        const std::string scalingWhere = where + ": rope_scaling";
+        c.ropeScaling.type =
+            stringMember(scaling, "rope_type", stringMember(scaling, "type", "", scalingWhere), scalingWhere);
+        c.ropeScaling.factor = positiveNumberMember(scaling, "factor", 1.0, scalingWhere);
         if (c.ropeScaling.type == "llama3") {
-            c.ropeScaling.lowFrequencyFactor = scaling.value("low_freq_factor", 1.0);
-            c.ropeScaling.highFrequencyFactor = scaling.value("high_freq_factor", 4.0);
-            c.ropeScaling.originalMaxPositions = scaling.value("original_max_position_embeddings", std::int64_t(8192));
+            c.ropeScaling.lowFrequencyFactor = positiveNumberMember(scaling, "low_freq_factor", 1.0, scalingWhere);
+            c.ropeScaling.highFrequencyFactor = positiveNumberMember(scaling, "high_freq_factor", 4.0, scalingWhere);
+            c.ropeScaling.originalMaxPositions =
+                member(scaling, "original_max_position_embeddings").is_null()
+                    ? 8192
+                    : requirePositive(scaling, "original_max_position_embeddings", scalingWhere);
+            if (c.ropeScaling.lowFrequencyFactor >= c.ropeScaling.highFrequencyFactor)
+                throw EngineError(scalingWhere + ": low_freq_factor must be below high_freq_factor");
         } else if (c.ropeScaling.type == "default") {
             c.ropeScaling.type.clear();
         } else if (c.ropeScaling.type != "linear") {
@@ -114,20 +120,19 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
                               "\" is not supported (supported: linear, llama3)");
         }
     }
-    c.tieWordEmbeddings = config.value("tie_word_embeddings", false);
-    c.attentionBias = c.family == ModelFamily::Qwen2 ? true : config.value("attention_bias", false);
-    c.mlpBias = config.value("mlp_bias", false);
-    if (config.contains("sliding_window") && config["sliding_window"].is_number_integer() &&
-        config.value("use_sliding_window", c.family == ModelFamily::Mistral))
-        c.slidingWindow = config["sliding_window"].get<std::int64_t>();
-    if (config.contains("torch_dtype") && config["torch_dtype"].is_string())
-        c.torchDtype = config["torch_dtype"].get<std::string>();
-    if (config.contains("bos_token_id") && config["bos_token_id"].is_number_integer())
-        c.bosTokenId = config["bos_token_id"].get<std::int64_t>();
-    if (config.contains("eos_token_id"))
-        c.eosTokenIds = idList(config["eos_token_id"]);
-    if (config.contains("pad_token_id") && config["pad_token_id"].is_number_integer())
-        c.padTokenId = config["pad_token_id"].get<std::int64_t>();
+    c.tieWordEmbeddings = flagMember(config, "tie_word_embeddings", false, where);
+    c.attentionBias = c.family == ModelFamily::Qwen2 ? true : flagMember(config, "attention_bias", false, where);
+    c.mlpBias = flagMember(config, "mlp_bias", false, where);
+    const json &slidingWindow = member(config, "sliding_window");
+    if (slidingWindow.is_number_integer() &&
+        flagMember(config, "use_sliding_window", c.family == ModelFamily::Mistral, where))
+        c.slidingWindow = requirePositive(config, "sliding_window", where);
+    c.torchDtype = stringMember(config, "torch_dtype", c.torchDtype, where);
+    if (member(config, "bos_token_id").is_number_integer())
+        c.bosTokenId = member(config, "bos_token_id").get<std::int64_t>();
+    c.eosTokenIds = idList(member(config, "eos_token_id"));
+    if (member(config, "pad_token_id").is_number_integer())
+        c.padTokenId = member(config, "pad_token_id").get<std::int64_t>();
     return c;
 }
 
