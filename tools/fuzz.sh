@@ -20,8 +20,8 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 cmake --build "$build"
 
-seeds=$build/seeds
-rm -rf "$seeds"
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
 "$root/tests/fuzz/make-seeds.sh" "$seeds" "$root/build/app/mtm"
 mkdir -p "$build/crashes" "$build/logs"
 
