@@ -7,8 +7,10 @@
 #include "engine/io/Safetensors.h"
 #include "engine/io/UntrustedJson.h"
 #include "engine/model/Checkpoint.h"
+#include "engine/model/GenerationConfig.h"
 #include "engine/model/ModelConfig.h"
 #include "engine/tokenizer/TokenizerLoader.h"
+#include "engine/train/CheckpointStore.h"
 #include "engine/train/Lora.h"
 
 #include <nlohmann/json.hpp>
@@ -241,3 +243,51 @@ TEST(HostileInput, AnAdapterConfigIsCheckedBeforeItsMatricesAreMade)
     writeBytes(folder.file("adapter_config.json"), config.dump());
     EXPECT_EQ(loadLoraAdapter(*mtm::test::tinyModel(tiny), folder.path()).rank, 4);
 }
+
+namespace {
+
+TEST(HostileInput, GenerationSettingsOfTheWrongKindOrRangeAreNamed)
+{
+    TemporaryFolder folder;
+    const std::string path = folder.file("generation_config.json");
+    const std::pair<const char *, const char *> cases[] = {
+        {"[1, 2]", "generation settings must be a JSON object"},
+        {R"({"temperature": "hot"})", "\"temperature\" is \"hot\", not a number"},
+        {R"({"top_p": 7})", "\"top_p\" is 7; it must lie between 0 and 1"},
+        {R"({"top_k": -5})", "\"top_k\" is -5; it must lie between"},
+        {R"({"do_sample": 1})", "\"do_sample\" is 1, not true or false"},
+    };
+    for (const auto &[text, expected] : cases) {
+        writeBytes(path, text);
+        const std::string message = refusal([&] { GenerationConfig::fromFile(path); });
+        EXPECT_NE(message.find(path), std::string::npos) << message;
+        EXPECT_NE(message.find(expected), std::string::npos) << message;
+    }
+    writeBytes(path, R"({"eos_token_id": [2, "x", 3], "max_new_tokens": -1, "temperature": 0.7})");
+    const GenerationConfig lenient = GenerationConfig::fromFile(path);
+    EXPECT_EQ(lenient.eosTokenIds, (std::vector<std::int64_t>{2, 3}));
+    EXPECT_FALSE(lenient.maxNewTokens);
+}
+
+TEST(HostileInput, ADamagedTrainerStateSaysSoInASentence)
+{
+    const std::pair<json, const char *> cases[] = {
+        {json::array(), "is damaged: "},
+        {json{{"global_step", 3}}, "is damaged: key 'max_steps' not found"},
+        {json{{"global_step", 9},
+              {"max_steps", 4},
+              {"elapsed_seconds", 1.0},
+              {"trained_tokens", 10},
+              {"identity", json::object()},
+              {"log_history", json::array()}},
+         "is damaged: it says step 9 of 4"},
+    };
+    for (const auto &[state, expected] : cases) {
+        const std::string message = refusal([&] { TrainerState::fromJson(state, "checkpoint-3/trainer_state.json"); });
+        EXPECT_NE(message.find("checkpoint-3/trainer_state.json " + std::string(expected)), std::string::npos)
+            << message;
+        EXPECT_EQ(message.find("[json.exception"), std::string::npos) << message;
+    }
+}
+
+} // namespace

@@ -107,6 +107,16 @@ bool flagMember(const nlohmann::json &object, const std::string &key, bool fallb
     return value.get<bool>();
 }
 
+double numberMember(const nlohmann::json &object, const std::string &key, double fallback, const std::string &where)
+{
+    const nlohmann::json &value = member(object, key);
+    if (value.is_null())
+        return fallback;
+    if (!value.is_number() || !std::isfinite(value.get<double>()))
+        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", not a number");
+    return value.get<double>();
+}
+
 double positiveNumberMember(const nlohmann::json &object, const std::string &key, double fallback,
                             const std::string &where)
 {

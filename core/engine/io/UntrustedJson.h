@@ -46,7 +46,8 @@ const nlohmann::json &member(const nlohmann::json &object, const std::string &ke
 std::string stringMember(const nlohmann::json &object, const std::string &key, const std::string &fallback,
                          const std::string &where);
 bool flagMember(const nlohmann::json &object, const std::string &key, bool fallback, const std::string &where);
-// The member as a number above zero (and finite): `fallback` when absent or null; EngineError otherwise.
+// The member as a finite number (or one above zero): `fallback` when absent or null; EngineError otherwise.
+double numberMember(const nlohmann::json &object, const std::string &key, double fallback, const std::string &where);
 double positiveNumberMember(const nlohmann::json &object, const std::string &key, double fallback,
                             const std::string &where);
 // The member as a list: empty when absent or null; EngineError when it is something else.

@@ -86,8 +86,11 @@ TrainerState TrainerState::fromJson(const nlohmann::json &json, const std::strin
         for (const nlohmann::json &entry : json.at("log_history"))
             state.history.push_back(historyEntryFromJson(entry));
     } catch (const nlohmann::json::exception &error) {
-        throw EngineError(where + " is damaged: " + error.what());
+        throw EngineError(where + " is damaged: " + jsonErrorText(error.what()));
     }
+    if (state.step < 0 || state.totalSteps < state.step || !(state.elapsedSeconds >= 0))
+        throw EngineError(where + " is damaged: it says step " + std::to_string(state.step) + " of " +
+                          std::to_string(state.totalSteps));
     return state;
 }
 
