@@ -12,6 +12,7 @@
 #include "engine/tokenizer/TokenizerLoader.h"
 #include "engine/train/CheckpointStore.h"
 #include "engine/train/Lora.h"
+#include "engine/train/TrainingSetup.h"
 
 #include <nlohmann/json.hpp>
 
@@ -291,3 +292,17 @@ TEST(HostileInput, ADamagedTrainerStateSaysSoInASentence)
 }
 
 } // namespace
+
+TEST(HostileInput, ACheckpointIdentityOfAnotherShapeMeansAChangeNotACrash)
+{
+    const json now = {{"dataset", "abc"}, {"base_model", "def"}, {"settings", {{"learning_rate", 0.0002}}}};
+    EXPECT_FALSE(resumeMismatch(now, now));
+    EXPECT_EQ(resumeMismatch(json::array({1, 2}), now).value_or(""),
+              "the dataset's records changed since the checkpoint was written");
+    json then = now;
+    then["settings"] = "not an object";
+    EXPECT_EQ(resumeMismatch(then, now).value_or(""),
+              "the settings changed since the checkpoint was written (learning_rate was null, now 0.0002)");
+    then["settings"] = {{"learning_rate", std::string(500, 'x')}};
+    EXPECT_LT(resumeMismatch(then, now).value_or("").size(), 200u);
+}

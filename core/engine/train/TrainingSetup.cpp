@@ -3,6 +3,7 @@
 #include "engine/EngineError.h"
 #include "engine/RuntimeInfo.h"
 #include "engine/io/FileFingerprint.h"
+#include "engine/io/UntrustedJson.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/tokenizer/TokenizerLoader.h"
 #include "engine/train/Lora.h"
@@ -151,21 +152,24 @@ TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<
 
 std::optional<std::string> resumeMismatch(const nlohmann::json &then, const nlohmann::json &now)
 {
-    if (then.value("dataset", nlohmann::json()) != now.value("dataset", nlohmann::json()))
+    // `then` comes from a checkpoint on disk: read with checked accessors, quoted short.
+    if (member(then, "dataset") != member(now, "dataset"))
         return std::string("the dataset's records changed since the checkpoint was written");
-    if (then.value("base_model", nlohmann::json()) != now.value("base_model", nlohmann::json()))
+    if (member(then, "base_model") != member(now, "base_model"))
         return std::string("the base model changed since the checkpoint was written");
-    const nlohmann::json before = then.value("settings", nlohmann::json::object());
-    const nlohmann::json after = now.value("settings", nlohmann::json::object());
+    static const nlohmann::json none = nlohmann::json::object();
+    const nlohmann::json &before = member(then, "settings").is_object() ? member(then, "settings") : none;
+    const nlohmann::json &after = member(now, "settings").is_object() ? member(now, "settings") : none;
     std::string differences;
     for (const auto &[key, value] : after.items()) {
-        const nlohmann::json old = before.contains(key) ? before[key] : nlohmann::json();
+        const nlohmann::json &old = member(before, key);
         if (old != value)
-            differences += (differences.empty() ? "" : ", ") + key + " was " + old.dump() + ", now " + value.dump();
+            differences +=
+                (differences.empty() ? "" : ", ") + key + " was " + jsonExcerpt(old) + ", now " + jsonExcerpt(value);
     }
     for (const auto &[key, value] : before.items()) {
-        if (!after.contains(key))
-            differences += (differences.empty() ? "" : ", ") + key + " was " + value.dump() + ", now unset";
+        if (member(after, key).is_null())
+            differences += (differences.empty() ? "" : ", ") + key + " was " + jsonExcerpt(value) + ", now unset";
     }
     if (!differences.empty())
         return "the settings changed since the checkpoint was written (" + differences + ")";
