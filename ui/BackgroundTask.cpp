@@ -1,5 +1,7 @@
 #include "BackgroundTask.h"
 
+#include "EngineCall.h"
+
 #include <QCoreApplication>
 
 namespace mtm::ui {
@@ -22,11 +24,13 @@ double TaskProgress::fraction() const
 core::Error errorFrom(std::exception_ptr exception)
 {
     try {
-        std::rethrow_exception(exception);
+        try {
+            std::rethrow_exception(exception);
+        } catch (...) {
+            core::rethrowAsCoreError(); // worded for people at the one boundary
+        }
     } catch (const core::Error &error) {
         return error;
-    } catch (const std::exception &error) {
-        return core::Error(core::Error::Kind::Internal, QString::fromLocal8Bit(error.what()));
     } catch (...) {
         return core::Error(core::Error::Kind::Internal,
                            QCoreApplication::translate("BackgroundTask", "The work stopped on an unknown error."));

@@ -1,5 +1,6 @@
 #include "CommandLine.h"
 
+#include "EngineCall.h"
 #include "Error.h"
 
 #include <exception>
@@ -31,14 +32,13 @@ int CommandLine::run(const QStringList &arguments, CliContext &context)
         return Success;
     }
     try {
-        return CommandGroup::run(line, context);
+        // Whatever a command lets escape is worded for people at the one boundary (LibTorch's errors without
+        // their C++ backtrace, the JSON library's without its codes).
+        return core::callEngine([&] { return CommandGroup::run(line, context); });
     } catch (const core::Error &error) {
         context.err << "mtm " << first << ": " << error.message() << '\n';
         return error.isCancelled() ? Cancelled : Failure;
-    } catch (const std::exception &error) {
-        context.err << "mtm " << first << ": " << QString::fromLocal8Bit(error.what()) << '\n';
     }
-    return Failure;
 }
 
 } // namespace mtm::cli
