@@ -68,6 +68,9 @@ std::map<std::string, std::string> checkpointWeightMap(const std::string &direct
         if (!value.contains("weight_map") || !value["weight_map"].is_object())
             throw EngineError(index.string() + " has no weight_map");
         for (auto item = value["weight_map"].begin(); item != value["weight_map"].end(); ++item) {
+            if (!item.value().is_string())
+                throw EngineError(index.string() + ": the file of tensor '" + item.key() + "' is " +
+                                  jsonExcerpt(item.value()) + ", not a file name");
             const std::string file = item.value().get<std::string>();
             if (file.find('/') != std::string::npos || file.find("..") != std::string::npos)
                 throw EngineError(index.string() + ": the shard name \"" + file + "\" must be a file in the folder");
