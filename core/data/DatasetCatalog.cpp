@@ -130,6 +130,9 @@ QString DatasetCatalog::uniqueName(const QString &wanted) const
 
 DatasetInfo DatasetCatalog::add(DatasetInfo dataset, const QString &stagingDirectory)
 {
+    // The files reach the disk before the row can point at them, outside the write lock (a large file takes a
+    // while to flush, and other writers wait for the lock).
+    callEngine([&] { engine::syncFolderContents(stagingDirectory.toStdString()); });
     const QSqlDatabase db = m_store.connection();
     WriteTransaction transaction(db);
     dataset.createdAt = QDateTime::currentDateTimeUtc();
@@ -148,9 +151,8 @@ DatasetInfo DatasetCatalog::add(DatasetInfo dataset, const QString &stagingDirec
     dataset.id = insert.lastInsertId().toLongLong();
     const QString relative = QStringLiteral("datasets/%1").arg(dataset.id);
     dataset.directory = QDir::cleanPath(m_datasetsDirectory + QStringLiteral("/") + QString::number(dataset.id));
-    // The files are on disk before the row can point at them. This transaction holds the store's write lock and
-    // the id was free, so a folder already there was left by an import that crashed before its row committed.
-    callEngine([&] { engine::syncFolderContents(stagingDirectory.toStdString()); });
+    // This transaction holds the store's write lock and the id was free, so a folder already there was left by an
+    // import that crashed before its row committed.
     if (QFileInfo::exists(dataset.directory))
         QDir(dataset.directory).removeRecursively();
     if (!QDir().rename(stagingDirectory, dataset.directory))
