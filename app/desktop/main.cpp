@@ -7,6 +7,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/SampleDataset.h"
 #include "dialogs/MessageBox.h"
+#include "jobs/JobCatalog.h"
 #include "jobs/JobQueue.h"
 #include "model/ModelFactory.h"
 #include "settings/AppSettings.h"
@@ -102,6 +103,7 @@ int main(int argc, char *argv[])
 
     // Start-up chores: tidy what a crash left behind, and give a new user data to train on.
     core->datasets().removeLeftovers();
+    core->jobs().removeLeftovers();
     try {
         mtm::core::importSampleDatasetOnFirstStart(*core);
     } catch (const mtm::core::Error &error) {

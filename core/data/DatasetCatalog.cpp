@@ -4,6 +4,7 @@
 #include "Error.h"
 #include "engine/io/DurableFiles.h"
 #include "settings/DataDirectory.h"
+#include "store/RowWithFolder.h"
 #include "store/SqlExec.h"
 #include "store/Store.h"
 #include "store/WriteTransaction.h"
@@ -192,28 +193,8 @@ void DatasetCatalog::rename(qint64 id, const QString &newName)
 void DatasetCatalog::remove(qint64 id)
 {
     const DatasetInfo dataset = require(id);
-    // Under the store's write lock, the folder is moved out of the way first, then the row goes: a failure
-    // leaves everything or nothing, and a crash in between leaves .deleting-<id> beside the row, which
-    // removeLeftovers() puts back.
-    const QSqlDatabase db = m_store.connection();
-    WriteTransaction transaction(db);
-    const QString doomed = m_datasetsDirectory + QStringLiteral("/.deleting-%1").arg(id);
-    QDir(doomed).removeRecursively();
-    const bool moved = !QFileInfo::exists(dataset.directory) || QDir().rename(dataset.directory, doomed);
-    if (!moved)
-        throw Error(Error::Kind::Io,
-                    Text::tr("Cannot delete the folder %1; is a file in it open elsewhere?").arg(dataset.directory));
-    try {
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral("DELETE FROM datasets WHERE id = ?"));
-        query.addBindValue(id);
-        execPrepared(query);
-        transaction.commit();
-    } catch (...) {
-        QDir().rename(doomed, dataset.directory);
-        throw;
-    }
-    QDir(doomed).removeRecursively(); // a leftover is removed at the next start
+    deleteRowAndFolder(m_store.connection(), QStringLiteral("DELETE FROM datasets WHERE id = ?"), id, dataset.directory,
+                       m_datasetsDirectory + QStringLiteral("/.deleting-%1").arg(id));
 }
 
 void DatasetCatalog::exportJsonl(qint64 id, const QString &target, const Progress &progress) const
@@ -304,14 +285,13 @@ int DatasetCatalog::removeLeftovers() const
         QDir(m_datasetsDirectory).entryInfoList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
     for (const QFileInfo &entry : entries) {
         const QString name = entry.fileName();
-        if (name.startsWith(QLatin1String(".deleting-")) && known.contains(name.mid(10)) &&
-            !QFileInfo::exists(m_datasetsDirectory + QLatin1Char('/') + name.mid(10))) {
-            // A delete that crashed before its row went: the dataset is still there, so are its files.
-            QDir().rename(entry.absoluteFilePath(), m_datasetsDirectory + QLatin1Char('/') + name.mid(10));
+        if (name.startsWith(QLatin1String(".deleting-"))) {
+            const QString id = name.mid(10);
+            removed += settleFolderSetAside(known.contains(id), entry.absoluteFilePath(),
+                                            m_datasetsDirectory + QLatin1Char('/') + id);
             continue;
         }
-        bool leftover =
-            name.startsWith(QLatin1String(".deleting-")) || (!known.contains(name) && name.toLongLong() > 0);
+        bool leftover = !known.contains(name) && name.toLongLong() > 0;
         if (name.startsWith(QLatin1String(".staging-"))) {
             // An import running in another process keeps writing into its folder; only old ones are dead.
             QDateTime newest = entry.lastModified().toUTC();

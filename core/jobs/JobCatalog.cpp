@@ -4,6 +4,7 @@
 #include "data/DatasetCatalog.h"
 #include "jobs/JobFiles.h"
 #include "settings/DataDirectory.h"
+#include "store/RowWithFolder.h"
 #include "store/SqlExec.h"
 #include "store/Store.h"
 #include "store/WriteTransaction.h"
@@ -374,18 +375,26 @@ void JobCatalog::remove(qint64 id)
     const JobInfo job = require(id);
     if (job.state == JobState::Running)
         throw Error(Error::Kind::Conflict, Text::tr("Job %1 is running; cancel it before deleting it.").arg(id));
-    // The folder goes out of the way first, so that a failure leaves either everything or nothing.
-    const QString doomed = job.directory + QStringLiteral(".deleting");
-    if (QFileInfo::exists(job.directory) && !QDir().rename(job.directory, doomed))
-        throw Error(Error::Kind::Io,
-                    Text::tr("Cannot delete the folder %1; is a file in it open elsewhere?").arg(job.directory));
-    try {
-        update(m_store, QStringLiteral("DELETE FROM jobs WHERE id = ?"), {id});
-    } catch (...) {
-        QDir().rename(doomed, job.directory);
-        throw;
+    deleteRowAndFolder(m_store.connection(), QStringLiteral("DELETE FROM jobs WHERE id = ?"), id, job.directory,
+                       job.directory + QStringLiteral(".deleting"));
+}
+
+int JobCatalog::removeLeftovers() const
+{
+    const QSqlDatabase db = m_store.connection();
+    WriteTransaction transaction(db);
+    int removed = 0;
+    const QDir models(m_dataPath + QStringLiteral("/models"));
+    for (const QFileInfo &entry : models.entryInfoList({QStringLiteral("job_*.deleting")}, QDir::Dirs)) {
+        const QString folder = entry.absoluteFilePath().chopped(int(qstrlen(".deleting")));
+        QSqlQuery query(db);
+        query.prepare(QStringLiteral("SELECT count(*) FROM jobs WHERE id = ?"));
+        query.addBindValue(QFileInfo(folder).fileName().mid(4).toLongLong());
+        execPrepared(query);
+        removed += settleFolderSetAside(query.next() && query.value(0).toInt() > 0, entry.absoluteFilePath(), folder);
     }
-    QDir(doomed).removeRecursively();
+    transaction.commit();
+    return removed;
 }
 
 QVector<qint64> JobCatalog::markInterrupted()

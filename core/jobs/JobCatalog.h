@@ -74,6 +74,9 @@ public:
     void requeue(qint64 id);
     // The row, its metrics and log, and its folder; Error Conflict while it runs.
     void remove(qint64 id);
+    // At start-up: the folder of a job whose delete crashed before its row went is put back, one whose row is
+    // gone is removed. Returns how many folders it removed.
+    int removeLeftovers() const;
     // Running jobs whose runner process is gone or stopped beating are marked interrupted; returns their ids.
     QVector<qint64> markInterrupted();
 

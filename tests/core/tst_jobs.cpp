@@ -124,6 +124,25 @@ private Q_SLOTS:
         QVERIFY2(outcome.isEmpty(), qPrintable(outcome));
     }
 
+    void aDeleteThatCrashedBeforeItsRowWentIsUndoneAtTheNextStart()
+    {
+        const JobInfo kept = jobs().create(request());
+        QVERIFY(QFileInfo::exists(kept.directory + QStringLiteral("/job.json")));
+        const JobInfo gone = jobs().create(request());
+        // Both folders were set aside by deletes; only the second one's row went before the crash.
+        QVERIFY(QDir().rename(kept.directory, kept.directory + QStringLiteral(".deleting")));
+        QVERIFY(QDir().rename(gone.directory, gone.directory + QStringLiteral(".deleting")));
+        QVERIFY(queryScalar(m_data.store->connection(),
+                            QStringLiteral("DELETE FROM jobs WHERE id = %1 RETURNING id").arg(gone.id))
+                    .isValid());
+        QCOMPARE(jobs().removeLeftovers(), 1);
+        QVERIFY(QFileInfo::exists(kept.directory + QStringLiteral("/job.json")));
+        QVERIFY(!QFileInfo::exists(gone.directory + QStringLiteral(".deleting")));
+        QVERIFY(!QFileInfo::exists(kept.directory + QStringLiteral(".deleting")));
+        jobs().remove(kept.id);
+        QVERIFY(!QFileInfo::exists(kept.directory));
+    }
+
     void aLiveRunnerKeepsItsJob()
     {
         const JobInfo job = jobs().create(request());
