@@ -27,7 +27,7 @@ QCommandLineOption dtypeOption()
 
 QCommandLineOption deviceOption()
 {
-    return QCommandLineOption(QStringLiteral("device"), QStringLiteral("auto, cpu or cuda (default auto)."),
+    return QCommandLineOption(QStringLiteral("device"), QStringLiteral("auto, cpu, cuda or cuda:N (default auto)."),
                               QStringLiteral("DEVICE"), QStringLiteral("auto"));
 }
 

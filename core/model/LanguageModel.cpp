@@ -2,6 +2,7 @@
 
 #include "EngineCall.h"
 #include "Error.h"
+#include "engine/DeviceChoice.h"
 #include "engine/chat/ChatEncoding.h"
 #include "engine/evaluate/Perplexity.h"
 #include "engine/generate/Generator.h"
@@ -9,7 +10,7 @@
 #include "engine/tokenizer/TokenizerLoader.h"
 #include "engine/train/Lora.h"
 
-#include <torch/cuda.h>
+#include <torch/types.h>
 
 #include <QCoreApplication>
 #include <QFile>
@@ -125,12 +126,7 @@ std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const 
     const QString base = options.adapter.isEmpty() && !adapter.isEmpty() ? adapterBase(adapter) : folder;
     auto impl = std::make_unique<Impl>();
     callEngine([&] {
-        const bool cuda = torch::cuda::is_available();
-        if (options.device == QLatin1String("cuda") && !cuda)
-            throw Error(Error::Kind::InvalidInput, Text::tr("CUDA was asked for, but no CUDA device is available."));
-        impl->device = (options.device == QLatin1String("cuda") || (options.device == QLatin1String("auto") && cuda))
-                           ? torch::Device(torch::kCUDA)
-                           : torch::Device(torch::kCPU);
+        impl->device = engine::resolveDevice(options.device.toStdString());
         impl->dtype = options.dtype == QLatin1String("auto")
                           ? (impl->device.is_cuda() ? torch::kBFloat16 : torch::kFloat32)
                           : engine::dtypeFromName(options.dtype.toStdString());

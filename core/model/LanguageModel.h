@@ -48,7 +48,7 @@ public:
     struct Options
     {
         QString dtype = QStringLiteral("auto");  // auto (bf16 on CUDA, float32 on the CPU), float32, bfloat16
-        QString device = QStringLiteral("auto"); // auto, cpu, cuda
+        QString device = QStringLiteral("auto"); // auto, cpu, cuda or cuda:N (engine/DeviceChoice.h)
         QString chatFormat;                      // empty: detected from the model's template; else llama3, llama31,
                                                  // chatml, mistral, gemma, phi3 or alpaca
         QString adapter;                         // a PEFT LoRA adapter folder to apply to the model

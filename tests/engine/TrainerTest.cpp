@@ -4,6 +4,7 @@
 #include "EngineTestSupport.h"
 #include "ModelTestSupport.h"
 
+#include "engine/DeviceChoice.h"
 #include "engine/EngineError.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/train/CheckpointStore.h"
@@ -438,6 +439,21 @@ TEST(TrainingConfig, NamesADeviceByItsNumber)
         c.device = device;
         EXPECT_EQ(c.cudaIndex(), index) << device;
     }
+}
+
+TEST(DeviceChoice, OneReadingForEveryUseAndNoSilentFallback)
+{
+    EXPECT_EQ(resolveDevice("cpu"), torch::Device(torch::kCPU));
+    EXPECT_EQ(resolveDevice("auto").is_cuda(), torch::cuda::is_available());
+    // A name that is no device was taken as the CPU when a model was opened for generation.
+    try {
+        resolveDevice("gpu");
+        ADD_FAILURE() << "\"gpu\" was accepted";
+    } catch (const EngineError &error) {
+        EXPECT_NE(std::string(error.what()).find("The device \"gpu\" is not one"), std::string::npos);
+    }
+    if (!torch::cuda::is_available())
+        EXPECT_THROW(resolveDevice("cuda:1"), EngineError);
 }
 
 TEST_F(TrainerFixture, SaysWhichGpuItCannotFind)

@@ -1,5 +1,6 @@
 #include "engine/train/TrainingConfig.h"
 
+#include "engine/DeviceChoice.h"
 #include "engine/EngineError.h"
 
 #include <nlohmann/json.hpp>
@@ -39,16 +40,7 @@ std::string TrainingConfig::outputFolderName() const
 
 int TrainingConfig::cudaIndex() const
 {
-    if (device == "auto" || device == "cpu")
-        return -1;
-    if (device == "cuda")
-        return 0;
-    const std::string prefix = "cuda:";
-    const std::string number = device.substr(std::min(device.size(), prefix.size()));
-    if (device.compare(0, prefix.size(), prefix) != 0 || number.empty() || number.size() > 3 ||
-        number.find_first_not_of("0123456789") != std::string::npos)
-        return -2;
-    return std::stoi(number);
+    return cudaIndexOf(device);
 }
 
 std::vector<SettingProblem> TrainingConfig::problems() const

@@ -1,5 +1,6 @@
 #include "engine/train/TrainingSetup.h"
 
+#include "engine/DeviceChoice.h"
 #include "engine/EngineError.h"
 #include "engine/RuntimeInfo.h"
 #include "engine/io/FileFingerprint.h"
@@ -22,16 +23,7 @@ namespace mtm::engine {
 
 torch::Device trainingDevice(const TrainingConfig &config)
 {
-    const int index = config.cudaIndex();
-    const bool cuda = torch::cuda::is_available();
-    if (index >= 0 && !cuda)
-        throw EngineError("CUDA was asked for (device: " + config.device + "), but no usable CUDA device is present");
-    if (index >= 0 && index >= int(torch::cuda::device_count()))
-        throw EngineError("GPU " + std::to_string(index) + " was asked for (device: " + config.device +
-                          "), but this computer has " + std::to_string(torch::cuda::device_count()));
-    if (index >= 0)
-        return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
-    return config.device == "auto" && cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    return resolveDevice(config.device);
 }
 
 torch::Dtype trainingDtype(const TrainingConfig &config, const torch::Device &device)
