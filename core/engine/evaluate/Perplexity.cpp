@@ -10,8 +10,7 @@
 namespace mtm::engine {
 
 PerplexityResult perplexity(Transformer &model, const std::vector<std::int32_t> &tokens, std::int64_t window,
-                            std::optional<std::int32_t> bos,
-                            const std::function<bool(std::int64_t done, std::int64_t total)> &progress)
+                            std::optional<std::int32_t> bos, const EngineProgress &progress)
 {
     const std::int64_t room = model.config().maxPositions - (bos ? 1 : 0);
     if (window < 2 || window > room)

@@ -2,6 +2,8 @@
 // perplexity, computed over consecutive windows of the text.
 #pragma once
 
+#include "engine/EngineProgress.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -23,7 +25,6 @@ struct PerplexityResult
 // all its tokens are scored; without, the first token of each window is context only. progress(done, total)
 // is called after each window and returns false to cancel (EngineError of kind Cancelled).
 PerplexityResult perplexity(Transformer &model, const std::vector<std::int32_t> &tokens, std::int64_t window,
-                            std::optional<std::int32_t> bos,
-                            const std::function<bool(std::int64_t done, std::int64_t total)> &progress = {});
+                            std::optional<std::int32_t> bos, const EngineProgress &progress = {});
 
 } // namespace mtm::engine
