@@ -77,7 +77,13 @@ TEST(GgmlQuant, EachTypeKeepsTheValuesAsCloseAsItsBitsAllow)
     const double q5 = relativeError(GgmlType::Q5_K, values);
     const double q4k = relativeError(GgmlType::Q4_K, values);
     const double q4 = relativeError(GgmlType::Q4_0, values);
-    std::printf("relative RMS error: Q8_0 %.4f Q6_K %.4f Q5_K %.4f Q4_K %.4f Q4_0 %.4f\n", q8, q6, q5, q4k, q4);
+    const double q50 = relativeError(GgmlType::Q5_0, values);
+    const double q51 = relativeError(GgmlType::Q5_1, values);
+    std::printf("relative RMS error: Q8_0 %.4f Q6_K %.4f Q5_K %.4f Q5_1 %.4f Q5_0 %.4f Q4_K %.4f Q4_0 %.4f\n", q8, q6,
+                q5, q51, q50, q4k, q4);
+    EXPECT_LT(q50, q4);
+    EXPECT_LT(q51, q4);
+    EXPECT_LT(q5, q50);
     // More bits, less error; the K-quants' scale search beats the plain 4-bit blocks.
     EXPECT_LT(q8, 0.01);
     EXPECT_LT(q8, q6);
@@ -89,7 +95,8 @@ TEST(GgmlQuant, EachTypeKeepsTheValuesAsCloseAsItsBitsAllow)
 
 TEST(GgmlQuant, ZerosAndConstantsSurviveEveryType)
 {
-    for (const GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K}) {
+    for (const GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::Q4_K,
+                                GgmlType::Q5_K, GgmlType::Q6_K}) {
         for (const float constant : {0.0f, 0.5f, -3.0f}) {
             const std::vector<float> values(256, constant);
             std::string bytes;

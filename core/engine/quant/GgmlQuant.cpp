@@ -33,6 +33,51 @@ float getHalf(const std::uint8_t *at)
     return halfToFloat(half);
 }
 
+// Q5_0 (d, qh, qs: symmetric, d = max/−16) and Q5_1 (d, m, qh, qs: from the minimum, d = range/31), the
+// fallbacks for rows that do not fill blocks of 256. The fifth bit of value j is bit j of the 32-bit qh.
+void quantizeQ5Block(const float *x, bool withMin, std::uint8_t *block)
+{
+    float d, offset, bias;
+    if (withMin) {
+        float low = x[0], high = x[0];
+        for (int j = 1; j < 32; ++j) {
+            low = std::min(low, x[j]);
+            high = std::max(high, x[j]);
+        }
+        d = (high - low) / 31.f;
+        putHalf(block, d);
+        putHalf(block + 2, low);
+        offset = low;
+        bias = 0.5f;
+    } else {
+        float largest = 0, largestMagnitude = 0;
+        for (int j = 0; j < 32; ++j) {
+            if (largestMagnitude < std::fabs(x[j])) {
+                largestMagnitude = std::fabs(x[j]);
+                largest = x[j];
+            }
+        }
+        d = largest / -16.f;
+        putHalf(block, d);
+        offset = 0;
+        bias = 16.5f;
+    }
+    const float inverse = d != 0 ? 1.f / d : 0.f;
+    std::uint32_t high = 0;
+    std::uint8_t *quants = block + (withMin ? 8 : 6);
+    for (int j = 0; j < 16; ++j) {
+        const auto level = [&](float value) {
+            const float scaled = (value - offset) * inverse + bias;
+            return withMin ? int(std::uint8_t(scaled)) : std::min(31, int(std::int8_t(scaled)));
+        };
+        const int low = level(x[j]), upper = level(x[j + 16]);
+        quants[j] = std::uint8_t((low & 0xF) | ((upper & 0xF) << 4));
+        high |= std::uint32_t((low & 0x10) >> 4) << j;
+        high |= std::uint32_t((upper & 0x10) >> 4) << (j + 16);
+    }
+    std::memcpy(block + (withMin ? 4 : 2), &high, 4);
+}
+
 // Fits x ≈ scale·L + min with L in [0, nmax] and min ≤ 0, weighted, searching around the plain fit by
 // rescaling (nstep steps of rdelta from rmin) and solving each candidate's least squares. Returns the scale;
 // theMin receives −min.
@@ -375,6 +420,8 @@ std::size_t ggmlBlockSize(GgmlType type)
     case GgmlType::BF16:
         return 1;
     case GgmlType::Q4_0:
+    case GgmlType::Q5_0:
+    case GgmlType::Q5_1:
     case GgmlType::Q8_0:
         return 32;
     case GgmlType::Q4_K:
@@ -395,6 +442,10 @@ std::size_t ggmlBlockBytes(GgmlType type)
         return 2;
     case GgmlType::Q4_0:
         return 18;
+    case GgmlType::Q5_0:
+        return 22;
+    case GgmlType::Q5_1:
+        return 24;
     case GgmlType::Q8_0:
         return 34;
     case GgmlType::Q4_K:
@@ -418,6 +469,10 @@ std::string ggmlTypeName(GgmlType type)
         return "BF16";
     case GgmlType::Q4_0:
         return "Q4_0";
+    case GgmlType::Q5_0:
+        return "Q5_0";
+    case GgmlType::Q5_1:
+        return "Q5_1";
     case GgmlType::Q8_0:
         return "Q8_0";
     case GgmlType::Q4_K:
@@ -485,6 +540,12 @@ void quantizeValues(const float *values, std::size_t count, GgmlType type, std::
             }
             break;
         }
+        case GgmlType::Q5_0:
+            quantizeQ5Block(x, false, block);
+            break;
+        case GgmlType::Q5_1:
+            quantizeQ5Block(x, true, block);
+            break;
         case GgmlType::Q4_K:
             quantizeKBlock(x, 15, -1.0f, 20, block);
             break;
@@ -528,6 +589,21 @@ void dequantizeValues(const std::uint8_t *data, std::size_t count, GgmlType type
             for (int j = 0; j < 16; ++j) {
                 y[j] = d * float((block[2 + j] & 0xF) - 8);
                 y[j + 16] = d * float((block[2 + j] >> 4) - 8);
+            }
+            break;
+        }
+        case GgmlType::Q5_0:
+        case GgmlType::Q5_1: {
+            const bool withMin = type == GgmlType::Q5_1;
+            const float d = getHalf(block), min = withMin ? getHalf(block + 2) : 0.f;
+            std::uint32_t high;
+            std::memcpy(&high, block + (withMin ? 4 : 2), 4);
+            const std::uint8_t *quants = block + (withMin ? 8 : 6);
+            for (int j = 0; j < 16; ++j) {
+                const int low = (quants[j] & 0xF) | (((high >> j) & 1) << 4);
+                const int upper = (quants[j] >> 4) | (((high >> (j + 16)) & 1) << 4);
+                y[j] = withMin ? d * float(low) + min : d * float(low - 16);
+                y[j + 16] = withMin ? d * float(upper) + min : d * float(upper - 16);
             }
             break;
         }

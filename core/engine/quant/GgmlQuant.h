@@ -1,5 +1,5 @@
 // The ggml tensor types a GGUF file stores weights in, and the conversion of float32 rows to and from them:
-// F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K and Q6_K (block layouts in ../shared/reference/formats.md §7). The
+// F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K (block layouts in ../shared/reference/formats.md §7). The
 // quantisers choose scales the way ggml's reference quantisers do (no importance matrix), so that a file
 // written here holds the same bytes llama.cpp's own tools would write for the same values.
 #pragma once
@@ -14,6 +14,8 @@ enum class GgmlType : std::uint32_t {
     F32 = 0,
     F16 = 1,
     Q4_0 = 2,
+    Q5_0 = 6,
+    Q5_1 = 7,
     Q8_0 = 8,
     Q4_K = 12,
     Q5_K = 13,
