@@ -7,6 +7,7 @@
 #include "DatasetsListCommand.h"
 #include "DatasetsRenameCommand.h"
 #include "DatasetsShowCommand.h"
+#include "ExportCommand.h"
 #include "GenerateCommand.h"
 #include "HelpCommand.h"
 #include "InfoCommand.h"
@@ -75,6 +76,7 @@ int main(int argc, char *argv[])
     commandLine.add(std::make_unique<GenerateCommand>());
     commandLine.add(std::make_unique<TokenizeCommand>());
     commandLine.add(std::make_unique<PerplexityCommand>());
+    commandLine.add(std::make_unique<ExportCommand>());
     commandLine.add(std::make_unique<MakeTinyModelCommand>());
     commandLine.add(std::make_unique<TrainTokenizerCommand>());
     commandLine.add(std::make_unique<TrainCommand>());

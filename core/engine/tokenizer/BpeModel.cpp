@@ -3,6 +3,7 @@
 #include "engine/EngineError.h"
 #include "engine/tokenizer/Unicode.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <queue>
 
@@ -82,6 +83,20 @@ BpeModel::BpeModel(std::vector<std::string> tokens, std::vector<std::pair<std::s
             throw EngineError("the merge '" + left + " " + right + "' uses a token that is not in the vocabulary");
         m_merges.emplace(pairKey(a->second, b->second), std::make_pair(rank++, merged->second));
     }
+}
+
+std::vector<std::string> BpeModel::merges() const
+{
+    std::vector<std::pair<std::int32_t, std::uint64_t>> byRank; // a repeated merge kept its first rank only
+    byRank.reserve(m_merges.size());
+    for (const auto &[key, rankAndId] : m_merges)
+        byRank.emplace_back(rankAndId.first, key);
+    std::sort(byRank.begin(), byRank.end());
+    std::vector<std::string> ordered;
+    ordered.reserve(byRank.size());
+    for (const auto &[rank, key] : byRank)
+        ordered.push_back(token(std::int32_t(key >> 32)) + " " + token(std::int32_t(key & 0xFFFFFFFFu)));
+    return ordered;
 }
 
 std::optional<std::int32_t> BpeModel::id(std::string_view token) const

@@ -29,6 +29,10 @@ public:
     std::int32_t size() const { return static_cast<std::int32_t>(m_tokens.size()); }
     // For a byte-fallback token like <0x0A>, the byte; else -1.
     int fallbackByte(std::int32_t id) const;
+    // What the model was built from, for writing it out again (GGUF export): the merges as "left right" in
+    // rank order (empty for a score model), and the scores (empty for a merge model).
+    std::vector<std::string> merges() const;
+    const std::vector<float> &scores() const { return m_scores; }
 
 private:
     void encodeByRank(std::string_view word, std::vector<std::int32_t> &out) const;

@@ -65,6 +65,7 @@ public:
     std::int32_t vocabularySize() const;
     const Settings &settings() const { return m_settings; }
     const std::vector<AddedToken> &addedTokens() const { return m_addedTokens; }
+    const BpeModel &model() const { return *m_model; }
     bool stripsLeadingSpaceOnDecode() const { return m_settings.spacePrefix != SpacePrefix::None; }
 
 private:

@@ -1,0 +1,311 @@
+#include "engine/export/GgufExport.h"
+
+#include "engine/EngineError.h"
+#include "engine/io/GgufWriter.h"
+#include "engine/io/Safetensors.h"
+#include "engine/model/Checkpoint.h"
+#include "engine/model/ModelConfig.h"
+#include "engine/model/Transformer.h"
+#include "engine/quant/GgmlQuant.h"
+#include "engine/tokenizer/TokenizerLoader.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+namespace mtm::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+// llama.cpp's "more bits" layers of a Q4_K_M or Q5_K_M file: the first and last eighth, and every third between.
+bool usesMoreBits(std::int64_t layer, std::int64_t layers)
+{
+    return layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2;
+}
+
+// The type a weight matrix is stored in: the file type's own, with llama.cpp's quantize-tool choices for the
+// output (and tied embedding), attn_v and ffn_down, and its fallbacks for rows that do not fill the blocks.
+GgmlType weightType(GgufFileType file, const std::string &name, std::int64_t layer, std::int64_t layers, bool tied,
+                    std::uint64_t rowLength)
+{
+    switch (file) {
+    case GgufFileType::F32:
+        return GgmlType::F32;
+    case GgufFileType::F16:
+        return GgmlType::F16;
+    case GgufFileType::BF16:
+        return GgmlType::BF16;
+    case GgufFileType::Q8_0:
+        return rowLength % 32 == 0 ? GgmlType::Q8_0 : GgmlType::F16;
+    case GgufFileType::Q4_K_M:
+    case GgufFileType::Q5_K_M:
+        break;
+    }
+    const GgmlType base = file == GgufFileType::Q4_K_M ? GgmlType::Q4_K : GgmlType::Q5_K;
+    GgmlType wanted = base;
+    const bool output = name == "output.weight" || (tied && name == "token_embd.weight");
+    if (output)
+        wanted = rowLength % 256 == 0 ? GgmlType::Q6_K : GgmlType::Q8_0;
+    else if ((name.find("attn_v.weight") != std::string::npos || name.find("ffn_down.weight") != std::string::npos) &&
+             usesMoreBits(layer, layers))
+        wanted = GgmlType::Q6_K;
+    if (rowLength % ggmlBlockSize(wanted) == 0)
+        return wanted;
+    const GgmlType fallback = wanted == GgmlType::Q4_K   ? GgmlType::Q5_0
+                              : wanted == GgmlType::Q5_K ? GgmlType::Q5_1
+                                                         : GgmlType::Q8_0;
+    return rowLength % 32 == 0 ? fallback : GgmlType::F16;
+}
+
+std::uint32_t fileTypeId(GgufFileType type)
+{
+    switch (type) {
+    case GgufFileType::F32:
+        return 0;
+    case GgufFileType::F16:
+        return 1;
+    case GgufFileType::BF16:
+        return 32;
+    case GgufFileType::Q8_0:
+        return 7;
+    case GgufFileType::Q4_K_M:
+        return 15;
+    case GgufFileType::Q5_K_M:
+        break;
+    }
+    return 17;
+}
+
+// HF rotate-half order to llama.cpp's adjacent pairs: within each head, row 2i+s comes from row s·hd/2 + i.
+torch::Tensor permuteForRope(const torch::Tensor &weight, std::int64_t heads)
+{
+    const auto rows = weight.size(0);
+    auto shape = weight.sizes().vec();
+    std::vector<std::int64_t> split = {heads, 2, rows / heads / 2};
+    for (std::size_t d = 1; d < shape.size(); ++d)
+        split.push_back(shape[d]);
+    return weight.reshape(split).transpose(1, 2).reshape(shape);
+}
+
+// The tensors of the model's safetensors files, opened once each.
+class Weights
+{
+public:
+    explicit Weights(const std::string &folder)
+        : m_folder(folder)
+        , m_map(checkpointWeightMap(folder))
+    {}
+
+    bool has(const std::string &name) const { return m_map.count(name) != 0; }
+
+    std::vector<std::int64_t> shape(const std::string &name) { return file(name).find(name)->shape; }
+    torch::Tensor load(const std::string &name) { return file(name).load(name).to(torch::kFloat32); }
+
+private:
+    SafetensorsFile &file(const std::string &name)
+    {
+        const auto found = m_map.find(name);
+        if (found == m_map.end())
+            throw EngineError(m_folder + " has no tensor '" + name + "'");
+        auto &file = m_files[found->second];
+        if (!file)
+            file = std::make_unique<SafetensorsFile>((fs::path(m_folder) / found->second).string());
+        if (!file->find(name))
+            throw EngineError(file->path() + " has no tensor '" + name + "', which its index names");
+        return *file;
+    }
+
+    std::string m_folder;
+    std::map<std::string, std::string> m_map;
+    std::map<std::string, std::unique_ptr<SafetensorsFile>> m_files;
+};
+
+void addTokenizer(GgufWriter &writer, const Tokenizer &tokenizer, const std::string &folder)
+{
+    const Tokenizer::Settings &settings = tokenizer.settings();
+    if (settings.kind != Tokenizer::Kind::ByteLevel || !settings.preTokenizer)
+        throw EngineError(folder + ": its tokenizer is SentencePiece-style; exporting those to GGUF is not "
+                                   "supported yet (byte-level BPE tokenizers are: Llama 3, Qwen2, GPT-2)");
+    writer.addString("tokenizer.ggml.model", "gpt2");
+    switch (*settings.preTokenizer) {
+    case PreTokenizerKind::Gpt2:
+        writer.addString("tokenizer.ggml.pre", "gpt-2");
+        break;
+    case PreTokenizerKind::Llama3:
+        writer.addString("tokenizer.ggml.pre", "llama-bpe");
+        break;
+    case PreTokenizerKind::Qwen2:
+        writer.addString("tokenizer.ggml.pre", "qwen2");
+        break;
+    }
+    const std::int32_t size = tokenizer.vocabularySize();
+    std::vector<std::string> tokens(static_cast<std::size_t>(size));
+    std::vector<std::int32_t> types(static_cast<std::size_t>(size), 1); // normal
+    for (std::int32_t id = 0; id < size; ++id) {
+        std::string piece = id < tokenizer.model().size() ? tokenizer.model().token(id) : std::string();
+        if (piece.empty()) {
+            piece = "[PAD" + std::to_string(id) + "]";
+            types[std::size_t(id)] = 5; // unused
+        }
+        tokens[std::size_t(id)] = std::move(piece);
+    }
+    for (const AddedToken &added : tokenizer.addedTokens()) {
+        tokens[std::size_t(added.id)] = added.content;
+        types[std::size_t(added.id)] = added.special ? 3 : 4; // control, user-defined
+    }
+    writer.addStrings("tokenizer.ggml.tokens", tokens);
+    writer.addInt32s("tokenizer.ggml.token_type", types);
+    writer.addStrings("tokenizer.ggml.merges", tokenizer.model().merges());
+    if (settings.bos)
+        writer.addUInt32("tokenizer.ggml.bos_token_id", std::uint32_t(*settings.bos));
+    if (settings.eos)
+        writer.addUInt32("tokenizer.ggml.eos_token_id", std::uint32_t(*settings.eos));
+    if (settings.pad)
+        writer.addUInt32("tokenizer.ggml.padding_token_id", std::uint32_t(*settings.pad));
+    writer.addBool("tokenizer.ggml.add_bos_token", settings.addBos);
+    writer.addBool("tokenizer.ggml.add_eos_token", settings.addEos);
+    if (!settings.chatTemplate.empty())
+        writer.addString("tokenizer.chat_template", settings.chatTemplate);
+}
+
+} // namespace
+
+std::optional<GgufFileType> ggufFileTypeFromName(const std::string &name)
+{
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    for (const GgufFileType type : {GgufFileType::F32, GgufFileType::F16, GgufFileType::BF16, GgufFileType::Q8_0,
+                                    GgufFileType::Q4_K_M, GgufFileType::Q5_K_M}) {
+        std::string candidate = ggufFileTypeName(type);
+        std::transform(candidate.begin(), candidate.end(), candidate.begin(),
+                       [](unsigned char c) { return char(std::tolower(c)); });
+        if (candidate == lower)
+            return type;
+    }
+    return std::nullopt;
+}
+
+std::string ggufFileTypeName(GgufFileType type)
+{
+    switch (type) {
+    case GgufFileType::F32:
+        return "F32";
+    case GgufFileType::F16:
+        return "F16";
+    case GgufFileType::BF16:
+        return "BF16";
+    case GgufFileType::Q8_0:
+        return "Q8_0";
+    case GgufFileType::Q4_K_M:
+        return "Q4_K_M";
+    case GgufFileType::Q5_K_M:
+        break;
+    }
+    return "Q5_K_M";
+}
+
+void exportGguf(const std::string &modelFolder, const std::string &path, GgufFileType type,
+                const EngineProgress &progress)
+{
+    const ModelConfig config = ModelConfig::fromFile((fs::path(modelFolder) / "config.json").string());
+    const auto tokenizer = loadTokenizer(modelFolder);
+    auto weights = std::make_shared<Weights>(modelFolder);
+    const bool qwen = config.family == ModelFamily::Qwen2;
+    const std::string arch = qwen ? "qwen2" : "llama";
+
+    GgufWriter writer;
+    writer.addString("general.architecture", arch);
+    writer.addString("general.type", "model");
+    writer.addString("general.name", fs::path(modelFolder).filename().string());
+    writer.addUInt32("general.file_type", fileTypeId(type));
+    const bool quantized = type == GgufFileType::Q8_0 || type == GgufFileType::Q4_K_M || type == GgufFileType::Q5_K_M;
+    if (quantized)
+        writer.addUInt32("general.quantization_version", 2);
+    writer.addUInt32(arch + ".context_length", std::uint32_t(config.maxPositions));
+    writer.addUInt32(arch + ".embedding_length", std::uint32_t(config.hiddenSize));
+    writer.addUInt32(arch + ".block_count", std::uint32_t(config.layers));
+    writer.addUInt32(arch + ".feed_forward_length", std::uint32_t(config.intermediateSize));
+    writer.addUInt32(arch + ".attention.head_count", std::uint32_t(config.heads));
+    writer.addUInt32(arch + ".attention.head_count_kv", std::uint32_t(config.kvHeads));
+    writer.addFloat32(arch + ".attention.layer_norm_rms_epsilon", float(config.rmsNormEps));
+    writer.addFloat32(arch + ".rope.freq_base", float(config.ropeTheta));
+    if (config.headDim != config.hiddenSize / config.heads) {
+        writer.addUInt32(arch + ".attention.key_length", std::uint32_t(config.headDim));
+        writer.addUInt32(arch + ".attention.value_length", std::uint32_t(config.headDim));
+    }
+    if (!qwen) {
+        writer.addUInt32("llama.rope.dimension_count", std::uint32_t(config.headDim));
+        writer.addUInt32("llama.vocab_size", std::uint32_t(config.vocabSize));
+    }
+    if (config.ropeScaling.type == "linear") {
+        writer.addString(arch + ".rope.scaling.type", "linear");
+        writer.addFloat32(arch + ".rope.scaling.factor", float(config.ropeScaling.factor));
+    }
+    addTokenizer(writer, *tokenizer, modelFolder);
+
+    const bool tied = config.tieWordEmbeddings || !weights->has("lm_head.weight");
+    const auto addWeight = [&](const std::string &ggufName, const std::string &hfName, std::int64_t layer,
+                               std::int64_t permuteHeads) {
+        const std::vector<std::int64_t> shape = weights->shape(hfName);
+        const std::vector<std::uint64_t> dims(shape.rbegin(), shape.rend()); // ggml order: innermost first
+        const bool matrix = shape.size() == 2;
+        const GgmlType stored =
+            matrix ? weightType(type, ggufName, layer, config.layers, tied, dims[0]) : GgmlType::F32;
+        writer.addTensor(ggufName, dims, std::uint32_t(stored), [=] {
+            torch::Tensor value = weights->load(hfName);
+            if (permuteHeads > 0)
+                value = permuteForRope(value, permuteHeads);
+            value = value.contiguous();
+            std::string bytes;
+            quantizeValues(value.data_ptr<float>(), std::size_t(value.numel()), stored, bytes);
+            return bytes;
+        });
+    };
+
+    addWeight("token_embd.weight", "model.embed_tokens.weight", -1, 0);
+    for (std::int64_t i = 0; i < config.layers; ++i) {
+        const std::string hf = "model.layers." + std::to_string(i) + ".";
+        const std::string gguf = "blk." + std::to_string(i) + ".";
+        addWeight(gguf + "attn_norm.weight", hf + "input_layernorm.weight", i, 0);
+        addWeight(gguf + "attn_q.weight", hf + "self_attn.q_proj.weight", i, qwen ? 0 : config.heads);
+        addWeight(gguf + "attn_k.weight", hf + "self_attn.k_proj.weight", i, qwen ? 0 : config.kvHeads);
+        addWeight(gguf + "attn_v.weight", hf + "self_attn.v_proj.weight", i, 0);
+        for (const char *projection : {"q", "k", "v"}) {
+            const std::string bias = hf + "self_attn." + projection + "_proj.bias";
+            if (weights->has(bias)) {
+                const std::int64_t heads = qwen                   ? 0
+                                           : projection[0] == 'q' ? config.heads
+                                           : projection[0] == 'k' ? config.kvHeads
+                                                                  : 0;
+                addWeight(gguf + "attn_" + projection + ".bias", bias, i, heads);
+            }
+        }
+        addWeight(gguf + "attn_output.weight", hf + "self_attn.o_proj.weight", i, 0);
+        addWeight(gguf + "ffn_norm.weight", hf + "post_attention_layernorm.weight", i, 0);
+        addWeight(gguf + "ffn_gate.weight", hf + "mlp.gate_proj.weight", i, 0);
+        addWeight(gguf + "ffn_up.weight", hf + "mlp.up_proj.weight", i, 0);
+        addWeight(gguf + "ffn_down.weight", hf + "mlp.down_proj.weight", i, 0);
+    }
+    addWeight("output_norm.weight", "model.norm.weight", -1, 0);
+    if (!tied)
+        addWeight("output.weight", "lm_head.weight", -1, 0);
+    if (config.ropeScaling.type == "llama3") {
+        // llama.cpp divides each RoPE frequency by its factor: the plain frequencies over the scaled ones.
+        ModelConfig plain = config;
+        plain.ropeScaling = RopeScaling();
+        const torch::Tensor factors =
+            (ropeInverseFrequencies(plain) / ropeInverseFrequencies(config)).to(torch::kFloat32).contiguous();
+        writer.addTensor("rope_freqs.weight", {std::uint64_t(factors.numel())}, std::uint32_t(GgmlType::F32), [=] {
+            return std::string(reinterpret_cast<const char *>(factors.data_ptr<float>()),
+                               std::size_t(factors.numel()) * sizeof(float));
+        });
+    }
+    writer.write(path, progress);
+}
+
+} // namespace mtm::engine
