@@ -1,6 +1,7 @@
 #include "engine/io/GgufFile.h"
 
 #include "engine/EngineError.h"
+#include "engine/quant/GgmlQuant.h"
 
 #include <cstring>
 #include <set>
@@ -177,32 +178,16 @@ GgufValue readValue(Reader &in, GgufType type)
     return value;
 }
 
-struct BlockLayout
-{
-    std::uint32_t type;
-    std::uint64_t elements; // per block
-    std::uint64_t bytes;    // per block
-};
-
-const BlockLayout kLayouts[] = {
-    {0, 1, 4},   {1, 1, 2},     {2, 32, 18},    {3, 32, 20},    {6, 32, 22},    {7, 32, 24},    {8, 32, 34},
-    {9, 32, 36}, {10, 256, 84}, {11, 256, 110}, {12, 256, 144}, {13, 256, 176}, {14, 256, 210}, {15, 256, 292},
-    {24, 1, 1},  {25, 1, 2},    {26, 1, 4},     {27, 1, 8},     {28, 1, 8},     {30, 1, 2},
-};
-
 } // namespace
 
 std::uint64_t GgufFile::tensorBytes(std::uint32_t ggmlType, std::uint64_t elements)
 {
-    for (const BlockLayout &layout : kLayouts) {
-        if (layout.type != ggmlType)
-            continue;
-        std::uint64_t bytes = 0;
-        if (elements % layout.elements != 0 || __builtin_mul_overflow(elements / layout.elements, layout.bytes, &bytes))
-            return 0;
-        return bytes;
-    }
-    return 0;
+    const auto layout = ggmlBlockLayout(ggmlType);
+    std::uint64_t bytes = 0;
+    if (!layout || elements % layout->values != 0 ||
+        __builtin_mul_overflow(elements / layout->values, layout->bytes, &bytes))
+        return 0;
+    return bytes;
 }
 
 GgufFile::GgufFile(const std::string &path)

@@ -412,50 +412,34 @@ float bfloat16ToFloat(std::uint16_t value)
     return result;
 }
 
+std::optional<GgmlBlockLayout> ggmlBlockLayout(std::uint32_t ggmlType)
+{
+    struct Known
+    {
+        std::uint32_t type;
+        GgmlBlockLayout layout;
+    };
+    static const Known known[] = {
+        {0, {1, 4}},      {1, {1, 2}},      {2, {32, 18}},    {3, {32, 20}},    {6, {32, 22}},
+        {7, {32, 24}},    {8, {32, 34}},    {9, {32, 36}},    {10, {256, 84}},  {11, {256, 110}},
+        {12, {256, 144}}, {13, {256, 176}}, {14, {256, 210}}, {15, {256, 292}}, {24, {1, 1}},
+        {25, {1, 2}},     {26, {1, 4}},     {27, {1, 8}},     {28, {1, 8}},     {30, {1, 2}},
+    };
+    for (const Known &entry : known) {
+        if (entry.type == ggmlType)
+            return entry.layout;
+    }
+    return std::nullopt;
+}
+
 std::size_t ggmlBlockSize(GgmlType type)
 {
-    switch (type) {
-    case GgmlType::F32:
-    case GgmlType::F16:
-    case GgmlType::BF16:
-        return 1;
-    case GgmlType::Q4_0:
-    case GgmlType::Q5_0:
-    case GgmlType::Q5_1:
-    case GgmlType::Q8_0:
-        return 32;
-    case GgmlType::Q4_K:
-    case GgmlType::Q5_K:
-    case GgmlType::Q6_K:
-        break;
-    }
-    return 256;
+    return std::size_t(ggmlBlockLayout(std::uint32_t(type))->values);
 }
 
 std::size_t ggmlBlockBytes(GgmlType type)
 {
-    switch (type) {
-    case GgmlType::F32:
-        return 4;
-    case GgmlType::F16:
-    case GgmlType::BF16:
-        return 2;
-    case GgmlType::Q4_0:
-        return 18;
-    case GgmlType::Q5_0:
-        return 22;
-    case GgmlType::Q5_1:
-        return 24;
-    case GgmlType::Q8_0:
-        return 34;
-    case GgmlType::Q4_K:
-        return 144;
-    case GgmlType::Q5_K:
-        return 176;
-    case GgmlType::Q6_K:
-        break;
-    }
-    return 210;
+    return std::size_t(ggmlBlockLayout(std::uint32_t(type))->bytes);
 }
 
 std::string ggmlTypeName(GgmlType type)

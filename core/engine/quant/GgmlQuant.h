@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mtm::engine {
@@ -22,6 +23,15 @@ enum class GgmlType : std::uint32_t {
     Q6_K = 14,
     BF16 = 30,
 };
+
+// How every ggml type a GGUF file may hold lays out its data (the ones above, and the others a reader meets:
+// Q4_1, Q8_1, Q2_K, Q3_K, Q8_K, the integer types, F64): values per block and bytes per block.
+struct GgmlBlockLayout
+{
+    std::uint64_t values;
+    std::uint64_t bytes;
+};
+std::optional<GgmlBlockLayout> ggmlBlockLayout(std::uint32_t ggmlType);
 
 // Values per block and bytes per block of a type (1 and the element size for F32, F16, BF16).
 std::size_t ggmlBlockSize(GgmlType type);
