@@ -90,8 +90,9 @@ TEST(GgufExport, LlamaCppLoadsEveryFileTypeAndAgreesWithTheEngine)
             << ggufFileTypeName(type);
         const auto generated = answer["generated"].get<std::vector<std::int32_t>>();
         EXPECT_FALSE(generated.empty()) << ggufFileTypeName(type);
-        if (type == GgufFileType::F32)
+        if (type == GgufFileType::F32) {
             EXPECT_EQ(generated, expected) << "llama.cpp's greedy continuation of the F32 file";
+        }
         std::printf("%-6s: %zu bytes, llama.cpp %s (engine: %s)\n", ggufFileTypeName(type).c_str(),
                     std::size_t(fs::file_size(gguf)), nlohmann::json(generated).dump().c_str(),
                     nlohmann::json(expected).dump().c_str());
