@@ -2,12 +2,14 @@
 // starter model exported at every file type loads and generates, tokenizes text as the engine does, and at F32
 // continues a prompt greedily with exactly the engine's tokens. Skips when node, npm or the registry is missing.
 #include "EngineTestSupport.h"
+#include "ModelTestSupport.h"
 
 #include "engine/EngineError.h"
 #include "engine/export/GgufExport.h"
 #include "engine/generate/Generator.h"
 #include "engine/io/GgufFile.h"
 #include "engine/model/Checkpoint.h"
+#include "engine/model/GenerationConfig.h"
 #include "engine/tokenizer/TokenizerLoader.h"
 
 #include <nlohmann/json.hpp>
@@ -96,6 +98,36 @@ TEST(GgufExport, LlamaCppLoadsEveryFileTypeAndAgreesWithTheEngine)
         std::printf("%-6s: %zu bytes, llama.cpp %s (engine: %s)\n", ggufFileTypeName(type).c_str(),
                     std::size_t(fs::file_size(gguf)), nlohmann::json(generated).dump().c_str(),
                     nlohmann::json(expected).dump().c_str());
+    }
+}
+
+TEST(GgufExport, MistralAndQwen2FilesContinueAsTheEngineDoes)
+{
+    // Qwen2: no Q/K permutation and biases on q, k and v; Mistral: written as llama. Random weights large enough
+    // that the greedy choices are clear, the starter tokenizer, F32.
+    const auto folder = llamaCpp();
+    if (!folder)
+        GTEST_SKIP() << "node, npm or node-llama-cpp is not available; see " MTM_NPM_CACHE_DIR "/llama-cpp";
+    const auto tokenizer = loadTokenizer(kStarter);
+    for (const ModelFamily family : {ModelFamily::Mistral, ModelFamily::Qwen2}) {
+        test::TemporaryFolder dir;
+        ModelConfig config = test::tinyConfig(family);
+        config.vocabSize = tokenizer->vocabularySize();
+        config.slidingWindow.reset(); // llama.cpp's llama architecture has no sliding window (nor its converter)
+        const auto model = test::tinyModel(config, 5);
+        saveTransformer(*model, dir.path(), torch::kFloat32, GenerationConfig());
+        for (const char *name : {"tokenizer.json", "tokenizer_config.json"})
+            fs::copy_file(kStarter + "/" + name, dir.file(name));
+        exportGguf(dir.path(), dir.file("model.gguf"), GgufFileType::F32);
+
+        const std::vector<std::int32_t> prompt = tokenizer->encode(kText, {true, false});
+        GenerationOptions greedy;
+        greedy.maxNewTokens = 16;
+        const auto expected = generate(*model, prompt, greedy).tokens;
+        const nlohmann::json answer = runLlamaCpp(*folder, dir.file("model.gguf"), prompt, 16, dir.file("out.json"));
+        ASSERT_FALSE(answer.is_null());
+        EXPECT_EQ(answer["generated"].get<std::vector<std::int32_t>>(), expected)
+            << (family == ModelFamily::Qwen2 ? "qwen2" : "mistral");
     }
 }
 
