@@ -7,8 +7,8 @@ namespace mtm::cli {
 QCommandLineOption modelOption()
 {
     return QCommandLineOption(QStringLiteral("model"),
-                              QStringLiteral("The model folder, or a LoRA adapter folder (default: the built-in "
-                                             "starter model)."),
+                              QStringLiteral("The model folder, a LoRA adapter folder or a GGUF file (default: the "
+                                             "built-in starter model)."),
                               QStringLiteral("DIR"));
 }
 

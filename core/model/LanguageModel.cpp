@@ -116,10 +116,11 @@ bool isAdapterFolder(const QString &folder)
 
 std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const Options &options)
 {
-    if (!QFileInfo(folder).isDir())
+    const bool gguf = folder.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) && QFileInfo(folder).isFile();
+    if (!QFileInfo(folder).isDir() && !gguf)
         throw Error(Error::Kind::InvalidInput,
                     Text::tr("%1 is not a model folder (a folder with config.json, model.safetensors and "
-                             "tokenizer.json) nor a LoRA adapter folder (adapter_config.json).")
+                             "tokenizer.json), a LoRA adapter folder (adapter_config.json) nor a GGUF file.")
                         .arg(folder));
     // An adapter folder stands for its base model with the adapter applied.
     const QString adapter = !options.adapter.isEmpty() ? options.adapter : isAdapterFolder(folder) ? folder : QString();

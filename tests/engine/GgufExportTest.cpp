@@ -131,6 +131,31 @@ TEST(GgufExport, MistralAndQwen2FilesContinueAsTheEngineDoes)
     }
 }
 
+TEST(GgufExport, AnExportedFileOpensAsTheSameModel)
+{
+    // F32: the same logits (names mapped back, the RoPE permutation undone); Q8_0: close to them.
+    test::TemporaryFolder dir;
+    const auto original = loadTransformer(kStarter, torch::kFloat32, torch::kCPU);
+    const torch::Tensor ids =
+        torch::tensor(loadTokenizer(kStarter)->encode(kText, {true, false}), torch::kInt64).unsqueeze(0);
+    torch::NoGradGuard noGrad;
+    const torch::Tensor expected = original->forward(ForwardInputs(ids));
+    for (const GgufFileType type : {GgufFileType::F32, GgufFileType::Q8_0}) {
+        const std::string gguf = dir.file(ggufFileTypeName(type) + ".gguf");
+        exportGguf(kStarter, gguf, type);
+        const auto reopened = loadTransformer(gguf, torch::kFloat32, torch::kCPU);
+        EXPECT_EQ(reopened->config().vocabSize, original->config().vocabSize);
+        EXPECT_EQ(reopened->config().tieWordEmbeddings, original->config().tieWordEmbeddings);
+        const double difference = (reopened->forward(ForwardInputs(ids)) - expected).abs().max().item<double>();
+        if (type == GgufFileType::F32)
+            EXPECT_EQ(difference, 0.0);
+        else
+            EXPECT_LT(difference, 0.05 * expected.abs().max().item<double>());
+    }
+    const auto tokenizer = loadTokenizer(dir.file("Q8_0.gguf"));
+    EXPECT_EQ(tokenizer->encode(kText), loadTokenizer(kStarter)->encode(kText));
+}
+
 TEST(GgufExport, QuantizedFilesKeepTheLayersLlamaCppKeepsAtHigherPrecision)
 {
     test::TemporaryFolder dir;

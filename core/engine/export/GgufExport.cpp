@@ -4,6 +4,7 @@
 #include "engine/io/GgufWriter.h"
 #include "engine/io/Safetensors.h"
 #include "engine/model/Checkpoint.h"
+#include "engine/model/GgufModel.h"
 #include "engine/model/ModelConfig.h"
 #include "engine/model/Transformer.h"
 #include "engine/quant/GgmlQuant.h"
@@ -79,17 +80,6 @@ std::uint32_t fileTypeId(GgufFileType type)
         break;
     }
     return 17;
-}
-
-// HF rotate-half order to llama.cpp's adjacent pairs: within each head, row 2i+s comes from row s·hd/2 + i.
-torch::Tensor permuteForRope(const torch::Tensor &weight, std::int64_t heads)
-{
-    const auto rows = weight.size(0);
-    auto shape = weight.sizes().vec();
-    std::vector<std::int64_t> split = {heads, 2, rows / heads / 2};
-    for (std::size_t d = 1; d < shape.size(); ++d)
-        split.push_back(shape[d]);
-    return weight.reshape(split).transpose(1, 2).reshape(shape);
 }
 
 // The tensors of the model's safetensors files, opened once each.
@@ -249,8 +239,8 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
     addTokenizer(writer, *tokenizer, modelFolder);
 
     const bool tied = config.tieWordEmbeddings || !weights->has("lm_head.weight");
-    const auto addWeight = [&](const std::string &ggufName, const std::string &hfName, std::int64_t layer,
-                               std::int64_t permuteHeads) {
+    const auto addWeight = [&](const std::string &hfName, std::int64_t layer, std::int64_t permuteHeads) {
+        const std::string ggufName = ggufTensorName(hfName).value();
         const std::vector<std::int64_t> shape = weights->shape(hfName);
         const std::vector<std::uint64_t> dims(shape.rbegin(), shape.rend()); // ggml order: innermost first
         const bool matrix = shape.size() == 2;
@@ -259,7 +249,7 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
         writer.addTensor(ggufName, dims, std::uint32_t(stored), [=] {
             torch::Tensor value = weights->load(hfName);
             if (permuteHeads > 0)
-                value = permuteForRope(value, permuteHeads);
+                value = permuteForGgufRope(value, permuteHeads, true);
             value = value.contiguous();
             std::string bytes;
             quantizeValues(value.data_ptr<float>(), std::size_t(value.numel()), stored, bytes);
@@ -267,33 +257,25 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
         });
     };
 
-    addWeight("token_embd.weight", "model.embed_tokens.weight", -1, 0);
+    addWeight("model.embed_tokens.weight", -1, 0);
     for (std::int64_t i = 0; i < config.layers; ++i) {
-        const std::string hf = "model.layers." + std::to_string(i) + ".";
-        const std::string gguf = "blk." + std::to_string(i) + ".";
-        addWeight(gguf + "attn_norm.weight", hf + "input_layernorm.weight", i, 0);
-        addWeight(gguf + "attn_q.weight", hf + "self_attn.q_proj.weight", i, qwen ? 0 : config.heads);
-        addWeight(gguf + "attn_k.weight", hf + "self_attn.k_proj.weight", i, qwen ? 0 : config.kvHeads);
-        addWeight(gguf + "attn_v.weight", hf + "self_attn.v_proj.weight", i, 0);
-        for (const char *projection : {"q", "k", "v"}) {
-            const std::string bias = hf + "self_attn." + projection + "_proj.bias";
-            if (weights->has(bias)) {
-                const std::int64_t heads = qwen                   ? 0
-                                           : projection[0] == 'q' ? config.heads
-                                           : projection[0] == 'k' ? config.kvHeads
-                                                                  : 0;
-                addWeight(gguf + "attn_" + projection + ".bias", bias, i, heads);
-            }
+        const std::string layer = "model.layers." + std::to_string(i) + ".";
+        for (const char *name : {"input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight",
+                                 "self_attn.v_proj.weight", "self_attn.q_proj.bias", "self_attn.k_proj.bias",
+                                 "self_attn.v_proj.bias", "self_attn.o_proj.weight", "post_attention_layernorm.weight",
+                                 "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight"}) {
+            const std::string hfName = layer + name;
+            if (std::string(name).find(".bias") != std::string::npos && !weights->has(hfName))
+                continue;
+            // llama.cpp's llama architecture pairs RoPE dimensions differently from HF; qwen2 does not.
+            const bool query = hfName.find("q_proj") != std::string::npos;
+            const bool key = hfName.find("k_proj") != std::string::npos;
+            addWeight(hfName, i, qwen || !(query || key) ? 0 : query ? config.heads : config.kvHeads);
         }
-        addWeight(gguf + "attn_output.weight", hf + "self_attn.o_proj.weight", i, 0);
-        addWeight(gguf + "ffn_norm.weight", hf + "post_attention_layernorm.weight", i, 0);
-        addWeight(gguf + "ffn_gate.weight", hf + "mlp.gate_proj.weight", i, 0);
-        addWeight(gguf + "ffn_up.weight", hf + "mlp.up_proj.weight", i, 0);
-        addWeight(gguf + "ffn_down.weight", hf + "mlp.down_proj.weight", i, 0);
     }
-    addWeight("output_norm.weight", "model.norm.weight", -1, 0);
+    addWeight("model.norm.weight", -1, 0);
     if (!tied)
-        addWeight("output.weight", "lm_head.weight", -1, 0);
+        addWeight("lm_head.weight", -1, 0);
     if (config.ropeScaling.type == "llama3") {
         // llama.cpp divides each RoPE frequency by its factor: the plain frequencies over the scaled ones.
         ModelConfig plain = config;

@@ -3,7 +3,9 @@
 
 #include "engine/EngineError.h"
 #include "engine/io/AtomicFileWriter.h"
+#include "engine/io/GgufFile.h"
 #include "engine/io/Safetensors.h"
+#include "engine/model/GgufModel.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -124,6 +126,8 @@ void checkShapesBeforeBuilding(const ModelConfig &config, const std::map<std::st
 
 std::shared_ptr<Transformer> loadTransformer(const std::string &directory, torch::Dtype dtype, torch::Device device)
 {
+    if (fs::path(directory).extension() == ".gguf" && fs::is_regular_file(directory))
+        return loadTransformerFromGguf(GgufFile(directory), dtype, device);
     const ModelConfig config = ModelConfig::fromFile((fs::path(directory) / "config.json").string());
     const std::map<std::string, std::string> weights = checkpointWeightMap(directory);
     checkShapesBeforeBuilding(config, weights, directory);

@@ -17,8 +17,9 @@ namespace mtm::engine {
 // Which file of a model folder holds each tensor.
 std::map<std::string, std::string> checkpointWeightMap(const std::string &directory);
 
-// Reads config.json and the weights, converted to dtype and placed on device. Throws EngineError naming the
-// file and tensor when something is missing or does not fit the configuration.
+// Reads config.json and the weights, converted to dtype and placed on device (or a .gguf file: its weights
+// dequantised, engine/model/GgufModel.h). Throws EngineError naming the file and tensor when something is
+// missing or does not fit the configuration.
 std::shared_ptr<Transformer> loadTransformer(const std::string &directory, torch::Dtype dtype, torch::Device device);
 
 // Writes config.json, generation_config.json and the weights (as storedDtype), split into shards of at most

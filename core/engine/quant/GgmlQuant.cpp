@@ -432,6 +432,16 @@ std::optional<GgmlBlockLayout> ggmlBlockLayout(std::uint32_t ggmlType)
     return std::nullopt;
 }
 
+std::optional<GgmlType> ggmlTypeOf(std::uint32_t ggmlType)
+{
+    for (const GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q4_0, GgmlType::Q5_0,
+                                GgmlType::Q5_1, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K}) {
+        if (std::uint32_t(type) == ggmlType)
+            return type;
+    }
+    return std::nullopt;
+}
+
 std::size_t ggmlBlockSize(GgmlType type)
 {
     return std::size_t(ggmlBlockLayout(std::uint32_t(type))->values);

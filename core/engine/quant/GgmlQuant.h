@@ -32,6 +32,8 @@ struct GgmlBlockLayout
     std::uint64_t bytes;
 };
 std::optional<GgmlBlockLayout> ggmlBlockLayout(std::uint32_t ggmlType);
+// The type a ggml_type id names when it is one this file converts; nullopt for the others.
+std::optional<GgmlType> ggmlTypeOf(std::uint32_t ggmlType);
 
 // Values per block and bytes per block of a type (1 and the element size for F32, F16, BF16).
 std::size_t ggmlBlockSize(GgmlType type);
