@@ -8,6 +8,7 @@
 #include "engine/export/GgufExport.h"
 #include "engine/generate/Generator.h"
 #include "engine/io/GgufFile.h"
+#include "engine/io/GgufWriter.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/model/GenerationConfig.h"
 #include "engine/tokenizer/TokenizerLoader.h"
@@ -154,6 +155,23 @@ TEST(GgufExport, AnExportedFileOpensAsTheSameModel)
     }
     const auto tokenizer = loadTokenizer(dir.file("Q8_0.gguf"));
     EXPECT_EQ(tokenizer->encode(kText), loadTokenizer(kStarter)->encode(kText));
+
+    // Settings that do not match the tensors are refused before the model is built (300,000 layers).
+    GgufWriter lying;
+    lying.addString("general.architecture", "llama");
+    for (const char *key :
+         {"llama.embedding_length", "llama.feed_forward_length", "llama.attention.head_count", "llama.context_length"})
+        lying.addUInt32(key, 64);
+    lying.addUInt32("llama.block_count", 300000);
+    lying.addFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+    lying.addTensor("token_embd.weight", {64, 8}, 0, [] { return std::string(64 * 8 * 4, '\0'); });
+    lying.write(dir.file("lying.gguf"));
+    try {
+        loadTransformer(dir.file("lying.gguf"), torch::kFloat32, torch::kCPU);
+        ADD_FAILURE() << "a file claiming 300,000 layers was opened";
+    } catch (const EngineError &error) {
+        EXPECT_NE(std::string(error.what()).find("do not match its tensors"), std::string::npos) << error.what();
+    }
 }
 
 TEST(GgufExport, QuantizedFilesKeepTheLayersLlamaCppKeepsAtHigherPrecision)

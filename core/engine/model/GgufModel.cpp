@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <map>
 
 namespace mtm::engine {
@@ -107,6 +108,15 @@ ModelConfig modelConfigFromGguf(const GgufFile &file)
     }
     if (c.vocabSize <= 0)
         throw EngineError(file.path() + " has no token_embd.weight of two dimensions");
+    // The settings against the file's own tensors before any memory is taken for the model.
+    const std::string lastLayer = "blk." + std::to_string(c.layers - 1) + ".ffn_down.weight";
+    const auto found = std::find_if(file.tensors().begin(), file.tensors().end(),
+                                    [&](const GgufTensorInfo &tensor) { return tensor.name == lastLayer; });
+    if (found == file.tensors().end() ||
+        found->dims != std::vector<std::uint64_t>{std::uint64_t(c.intermediateSize), std::uint64_t(c.hiddenSize)})
+        throw EngineError(file.path() + ": its settings (" + std::to_string(c.layers) + " layers, hidden size " +
+                          std::to_string(c.hiddenSize) + ", feed-forward size " + std::to_string(c.intermediateSize) +
+                          ") do not match its tensors (" + lastLayer + ")");
     c.tieWordEmbeddings = !hasOutput;
     c.attentionBias = c.family == ModelFamily::Qwen2;
     return c;
