@@ -167,14 +167,13 @@ void addTokenizer(GgufWriter &writer, const Tokenizer &tokenizer, const std::str
 
 std::optional<GgufFileType> ggufFileTypeFromName(const std::string &name)
 {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const auto lowercase = [](std::string text) {
+        std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        return text;
+    };
     for (const GgufFileType type : {GgufFileType::F32, GgufFileType::F16, GgufFileType::BF16, GgufFileType::Q8_0,
                                     GgufFileType::Q4_K_M, GgufFileType::Q5_K_M}) {
-        std::string candidate = ggufFileTypeName(type);
-        std::transform(candidate.begin(), candidate.end(), candidate.begin(),
-                       [](unsigned char c) { return char(std::tolower(c)); });
-        if (candidate == lower)
+        if (lowercase(ggufFileTypeName(type)) == lowercase(name))
             return type;
     }
     return std::nullopt;
@@ -206,7 +205,7 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
     const auto tokenizer = loadTokenizer(modelFolder);
     auto weights = std::make_shared<Weights>(modelFolder);
     const bool qwen = config.family == ModelFamily::Qwen2;
-    const std::string arch = qwen ? "qwen2" : "llama";
+    const std::string arch = ggufArchitecture(config.family);
 
     GgufWriter writer;
     writer.addString("general.architecture", arch);
@@ -239,8 +238,9 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
     addTokenizer(writer, *tokenizer, modelFolder);
 
     const bool tied = config.tieWordEmbeddings || !weights->has("lm_head.weight");
-    const auto addWeight = [&](const std::string &hfName, std::int64_t layer, std::int64_t permuteHeads) {
+    const auto addWeight = [&](const std::string &hfName, std::int64_t layer) {
         const std::string ggufName = ggufTensorName(hfName).value();
+        const std::int64_t permuteHeads = ggufRopeHeads(config, ggufName);
         const std::vector<std::int64_t> shape = weights->shape(hfName);
         const std::vector<std::uint64_t> dims(shape.rbegin(), shape.rend()); // ggml order: innermost first
         const bool matrix = shape.size() == 2;
@@ -257,25 +257,17 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
         });
     };
 
-    addWeight("model.embed_tokens.weight", -1, 0);
+    addWeight("model.embed_tokens.weight", -1);
     for (std::int64_t i = 0; i < config.layers; ++i) {
-        const std::string layer = "model.layers." + std::to_string(i) + ".";
-        for (const char *name : {"input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight",
-                                 "self_attn.v_proj.weight", "self_attn.q_proj.bias", "self_attn.k_proj.bias",
-                                 "self_attn.v_proj.bias", "self_attn.o_proj.weight", "post_attention_layernorm.weight",
-                                 "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight"}) {
-            const std::string hfName = layer + name;
-            if (std::string(name).find(".bias") != std::string::npos && !weights->has(hfName))
-                continue;
-            // llama.cpp's llama architecture pairs RoPE dimensions differently from HF; qwen2 does not.
-            const bool query = hfName.find("q_proj") != std::string::npos;
-            const bool key = hfName.find("k_proj") != std::string::npos;
-            addWeight(hfName, i, qwen || !(query || key) ? 0 : query ? config.heads : config.kvHeads);
+        for (const auto &[suffix, ggufSuffix] : ggufLayerTensors()) {
+            const std::string hfName = "model.layers." + std::to_string(i) + "." + suffix;
+            if (suffix.find(".bias") == std::string::npos || weights->has(hfName)) // biases: Qwen2's only
+                addWeight(hfName, i);
         }
     }
-    addWeight("model.norm.weight", -1, 0);
+    addWeight("model.norm.weight", -1);
     if (!tied)
-        addWeight("lm_head.weight", -1, 0);
+        addWeight("lm_head.weight", -1);
     if (config.ropeScaling.type == "llama3") {
         // llama.cpp divides each RoPE frequency by its factor: the plain frequencies over the scaled ones.
         ModelConfig plain = config;

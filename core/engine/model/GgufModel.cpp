@@ -10,11 +10,14 @@
 #include <map>
 
 namespace mtm::engine {
-namespace {
-
-const std::map<std::string, std::string> &layerNames()
+std::string ggufArchitecture(ModelFamily family)
 {
-    static const std::map<std::string, std::string> names = {
+    return family == ModelFamily::Qwen2 ? "qwen2" : "llama";
+}
+
+const std::vector<std::pair<std::string, std::string>> &ggufLayerTensors()
+{
+    static const std::vector<std::pair<std::string, std::string>> names = {
         {"input_layernorm.weight", "attn_norm.weight"},
         {"self_attn.q_proj.weight", "attn_q.weight"},
         {"self_attn.k_proj.weight", "attn_k.weight"},
@@ -31,8 +34,6 @@ const std::map<std::string, std::string> &layerNames()
     return names;
 }
 
-} // namespace
-
 std::optional<std::string> ggufTensorName(const std::string &hfName)
 {
     if (hfName == "model.embed_tokens.weight")
@@ -47,10 +48,23 @@ std::optional<std::string> ggufTensorName(const std::string &hfName)
     const auto dot = hfName.find('.', prefix.size());
     if (dot == std::string::npos)
         return std::nullopt;
-    const auto found = layerNames().find(hfName.substr(dot + 1));
-    if (found == layerNames().end())
-        return std::nullopt;
-    return "blk." + hfName.substr(prefix.size(), dot - prefix.size()) + "." + found->second;
+    const std::string suffix = hfName.substr(dot + 1);
+    for (const auto &[hf, gguf] : ggufLayerTensors()) {
+        if (hf == suffix)
+            return "blk." + hfName.substr(prefix.size(), dot - prefix.size()) + "." + gguf;
+    }
+    return std::nullopt;
+}
+
+std::int64_t ggufRopeHeads(const ModelConfig &config, const std::string &ggufName)
+{
+    if (config.family == ModelFamily::Qwen2)
+        return 0;
+    if (ggufName.find(".attn_q.") != std::string::npos)
+        return config.heads;
+    if (ggufName.find(".attn_k.") != std::string::npos)
+        return config.kvHeads;
+    return 0;
 }
 
 torch::Tensor permuteForGgufRope(const torch::Tensor &weight, std::int64_t heads, bool toGguf)
@@ -66,7 +80,7 @@ torch::Tensor permuteForGgufRope(const torch::Tensor &weight, std::int64_t heads
 ModelConfig modelConfigFromGguf(const GgufFile &file)
 {
     const std::string arch = file.string("general.architecture");
-    if (arch != "llama" && arch != "qwen2")
+    if (arch != ggufArchitecture(ModelFamily::Llama) && arch != ggufArchitecture(ModelFamily::Qwen2))
         throw EngineError(file.path() + ": the architecture \"" + arch +
                           "\" is not supported (supported: llama, which Mistral uses too, and qwen2)");
     const auto positive = [&](const std::string &key) {
@@ -76,7 +90,7 @@ ModelConfig modelConfigFromGguf(const GgufFile &file)
         return value;
     };
     ModelConfig c;
-    c.family = arch == "qwen2" ? ModelFamily::Qwen2 : ModelFamily::Llama;
+    c.family = arch == ggufArchitecture(ModelFamily::Qwen2) ? ModelFamily::Qwen2 : ModelFamily::Llama;
     c.hiddenSize = positive(arch + ".embedding_length");
     c.layers = positive(arch + ".block_count");
     c.intermediateSize = positive(arch + ".feed_forward_length");
@@ -151,10 +165,8 @@ std::shared_ptr<Transformer> loadTransformerFromGguf(const GgufFile &file, torch
                               "and Q6_K it can)");
         torch::Tensor values = torch::empty(shape, torch::kFloat32);
         dequantizeValues(file.tensorData(tensor), std::size_t(values.numel()), *type, values.data_ptr<float>());
-        const bool query = tensor.name.find("attn_q.") != std::string::npos;
-        const bool key = tensor.name.find("attn_k.") != std::string::npos;
-        if (config.family != ModelFamily::Qwen2 && (query || key))
-            values = permuteForGgufRope(values, query ? config.heads : config.kvHeads, false);
+        if (const std::int64_t heads = ggufRopeHeads(config, tensor.name))
+            values = permuteForGgufRope(values, heads, false);
         parameter.value().copy_(values.to(dtype));
     }
     model->to(device);
