@@ -9,14 +9,13 @@
 #include "engine/model/Checkpoint.h"
 #include "engine/tokenizer/TokenizerLoader.h"
 #include "engine/train/Lora.h"
+#include "model/ModelFolder.h"
 
 #include <torch/types.h>
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace mtm::core {
 namespace {
@@ -88,32 +87,6 @@ LanguageModel::LanguageModel(std::unique_ptr<Impl> impl)
 
 LanguageModel::~LanguageModel() = default;
 
-namespace {
-
-// The base model a PEFT adapter folder names in adapter_config.json (the app writes the base's folder there).
-QString adapterBase(const QString &adapter)
-{
-    QFile file(adapter + QStringLiteral("/adapter_config.json"));
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(Error::Kind::InvalidInput, Text::tr("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
-    const QString base =
-        QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("base_model_name_or_path")).toString();
-    if (base.isEmpty() || !QFileInfo(base + QStringLiteral("/config.json")).isFile())
-        throw Error(Error::Kind::NotFound,
-                    Text::tr("The adapter %1 was trained on \"%2\", which is not a model folder on this computer. "
-                             "Give the base model's folder as the model and this folder as the adapter.")
-                        .arg(adapter, base));
-    return base;
-}
-
-bool isAdapterFolder(const QString &folder)
-{
-    return QFileInfo(folder + QStringLiteral("/adapter_config.json")).isFile() &&
-           !QFileInfo(folder + QStringLiteral("/config.json")).isFile();
-}
-
-} // namespace
-
 std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const Options &options)
 {
     const bool gguf = folder.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) && QFileInfo(folder).isFile();
@@ -124,7 +97,7 @@ std::unique_ptr<LanguageModel> LanguageModel::open(const QString &folder, const 
                         .arg(folder));
     // An adapter folder stands for its base model with the adapter applied.
     const QString adapter = !options.adapter.isEmpty() ? options.adapter : isAdapterFolder(folder) ? folder : QString();
-    const QString base = options.adapter.isEmpty() && !adapter.isEmpty() ? adapterBase(adapter) : folder;
+    const QString base = options.adapter.isEmpty() && !adapter.isEmpty() ? adapterBaseFolder(adapter) : folder;
     auto impl = std::make_unique<Impl>();
     callEngine([&] {
         impl->device = engine::resolveDevice(options.device.toStdString());

@@ -3,8 +3,12 @@
 #include "EngineCall.h"
 #include "Error.h"
 #include "engine/export/GgufExport.h"
+#include "model/ModelFolder.h"
 
 #include <QCoreApplication>
+
+#include <functional>
+#include <vector>
 
 namespace mtm::core {
 namespace {
@@ -23,16 +27,49 @@ QStringList ggufFileTypes()
             QStringLiteral("q5_k_m"), QStringLiteral("bf16"), QStringLiteral("f32")};
 }
 
-void exportModelToGguf(const QString &folder, const QString &path, const QString &type, const Progress &progress)
+void exportToGguf(const GgufExportRequest &request, const Progress &progress)
 {
-    const auto fileType = engine::ggufFileTypeFromName(type.toStdString());
-    if (!fileType)
+    const bool ownAdapter = request.adapter.isEmpty() && isAdapterFolder(request.model);
+    const QString adapter = ownAdapter ? request.model : request.adapter;
+    const QString model = ownAdapter ? adapterBaseFolder(adapter) : request.model;
+    if (request.gguf.isEmpty() && request.adapterGguf.isEmpty())
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("Say where to write the GGUF model, the GGUF adapter or both."));
+    if (adapter.isEmpty() && (request.merge || !request.adapterGguf.isEmpty()))
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("There is no LoRA adapter to %1: give an adapter folder (a job's qlora_model or "
+                             "lora_model).")
+                        .arg(request.merge ? Text::tr("merge") : Text::tr("write")));
+    if (!adapter.isEmpty() && !request.gguf.isEmpty() && !request.merge && request.adapterGguf.isEmpty())
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("The model file would leave the adapter %1 out: merge the adapter into it, or write "
+                             "the adapter as its own GGUF file beside it.")
+                        .arg(adapter));
+    const auto fileType = engine::ggufFileTypeFromName(request.type.toStdString());
+    if (!request.gguf.isEmpty() && !fileType)
         throw Error(Error::Kind::InvalidInput, Text::tr("'%1' is not a GGUF file type; choose one of: %2.")
-                                                   .arg(type, ggufFileTypes().join(QStringLiteral(", "))));
-    callEngine([&] {
-        engine::exportGguf(folder.toStdString(), path.toStdString(), *fileType,
-                           [&](std::int64_t done, std::int64_t total) { return !progress || progress(done, total); });
-    });
+                                                   .arg(request.type, ggufFileTypes().join(QStringLiteral(", "))));
+
+    // Each file a share of the whole, so that one bar with one time left covers them all.
+    std::vector<std::function<void(const engine::EngineProgress &)>> files;
+    if (!request.gguf.isEmpty())
+        files.emplace_back([&](const engine::EngineProgress &fileProgress) {
+            engine::exportGguf(model.toStdString(), request.gguf.toStdString(), *fileType, fileProgress,
+                               request.merge ? adapter.toStdString() : std::string());
+        });
+    if (!request.adapterGguf.isEmpty())
+        files.emplace_back([&](const engine::EngineProgress &fileProgress) {
+            engine::exportGgufAdapter(adapter.toStdString(), model.toStdString(), request.adapterGguf.toStdString(),
+                                      fileProgress);
+        });
+    const qint64 total = qint64(files.size()) * 1000;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        callEngine([&] {
+            files[i]([&](std::int64_t done, std::int64_t count) {
+                return !progress || progress(qint64(i) * 1000 + (count > 0 ? done * 1000 / count : 0), total);
+            });
+        });
+    }
 }
 
 } // namespace mtm::core

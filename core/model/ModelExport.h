@@ -1,4 +1,5 @@
-// A model folder exported as a GGUF file for llama.cpp, Ollama and LM Studio (engine/export/GgufExport).
+// A model exported as GGUF files for llama.cpp, Ollama and LM Studio (engine/export/GgufExport): the model
+// alone, the model with a LoRA adapter merged into it, or the adapter as a GGUF adapter beside its base.
 #pragma once
 
 #include "Progress.h"
@@ -11,8 +12,20 @@ namespace mtm::core {
 // The file types a GGUF export offers, as users name them: f16, q8_0, q4_k_m, q5_k_m, bf16, f32.
 QStringList ggufFileTypes();
 
-// Writes folder as one GGUF file at path, whole or not at all; progress(tensors done, tensors). Error
-// InvalidInput for an unknown type or a model that cannot be exported, Cancelled when progress said stop.
-void exportModelToGguf(const QString &folder, const QString &path, const QString &type, const Progress &progress);
+struct GgufExportRequest
+{
+    QString model;       // a model folder, or a LoRA adapter folder standing for its base with this adapter
+    QString adapter;     // a LoRA adapter folder to apply to the model; empty: none (or model's own, see above)
+    QString type;        // one of ggufFileTypes(), for the model file
+    QString gguf;        // where to write the model file; empty: not written
+    bool merge = false;  // the model file has the adapter merged into its weights
+    QString adapterGguf; // where to write the adapter alone (float32, applied to the model file); empty: not written
+};
+
+// Writes the files asked for, each whole or not at all; progress(done, total) in thousandths of the whole. Error
+// InvalidInput for a request that does not add up (an adapter file without an adapter, an adapter that is
+// neither merged nor written beside the model), an unknown type or a model or adapter that cannot be exported;
+// Cancelled when progress said stop (the files already written stay).
+void exportToGguf(const GgufExportRequest &request, const Progress &progress);
 
 } // namespace mtm::core

@@ -6,7 +6,10 @@
 #include "engine/model/ModelConfig.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace mtm::core {
 namespace {
@@ -54,6 +57,27 @@ ModelFolderSummary inspectModelFolder(const QString &folder)
             summary.dtype = QStringLiteral("float32");
         return summary;
     });
+}
+
+bool isAdapterFolder(const QString &folder)
+{
+    return QFileInfo(folder + QStringLiteral("/adapter_config.json")).isFile() &&
+           !QFileInfo(folder + QStringLiteral("/config.json")).isFile();
+}
+
+QString adapterBaseFolder(const QString &adapter)
+{
+    QFile file(adapter + QStringLiteral("/adapter_config.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(Error::Kind::InvalidInput, Text::tr("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
+    const QString base =
+        QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("base_model_name_or_path")).toString();
+    if (base.isEmpty() || !QFileInfo(base + QStringLiteral("/config.json")).isFile())
+        throw Error(Error::Kind::NotFound,
+                    Text::tr("The adapter %1 was trained on \"%2\", which is not a model folder on this computer. "
+                             "Give the base model's folder as the model and this folder as the adapter.")
+                        .arg(adapter, base));
+    return base;
 }
 
 } // namespace mtm::core

@@ -442,6 +442,31 @@ private slots:
                                    QStringLiteral("--max-tokens"), QStringLiteral("8")});
         QVERIFY2(answer.exitCode == 0, qPrintable(answer.err));
         QVERIFY2(answer.err.contains(QStringLiteral("with the LoRA adapter lora_model")), qPrintable(answer.err));
+
+        // The trained adapter as GGUF: merged into the model, or beside the base model for Ollama's ADAPTER line.
+        const QString adapter = done.captured(1);
+        const QString merged = m_dir.filePath(QStringLiteral("merged.gguf"));
+        Result exported = run({QStringLiteral("export"), QStringLiteral("--model"), adapter, QStringLiteral("--gguf"),
+                               merged, QStringLiteral("--merge"), QStringLiteral("--type"), QStringLiteral("q8_0")});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        QVERIFY2(exported.out.contains(QStringLiteral("(q8_0, adapter merged, ")), qPrintable(exported.out));
+        const Result fromGguf =
+            run({QStringLiteral("generate"), QStringLiteral("--model"), merged, QStringLiteral("--prompt"),
+                 QStringLiteral("Say hello."), QStringLiteral("--max-tokens"), QStringLiteral("4")});
+        QVERIFY2(fromGguf.exitCode == 0, qPrintable(fromGguf.err));
+        const QString adapterGguf = m_dir.filePath(QStringLiteral("adapter.gguf"));
+        exported = run({QStringLiteral("export"), QStringLiteral("--adapter"), adapter, QStringLiteral("--gguf"),
+                        m_dir.filePath(QStringLiteral("base.gguf")), QStringLiteral("--adapter-gguf"), adapterGguf,
+                        QStringLiteral("--type"), QStringLiteral("f16")});
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+        QVERIFY2(exported.out.contains(QStringLiteral("(LoRA adapter, f32, ")), qPrintable(exported.out));
+        QVERIFY(QFileInfo(adapterGguf).size() > 0 && QFileInfo::exists(m_dir.filePath(QStringLiteral("base.gguf"))));
+        // An adapter neither merged nor written beside the model would be lost: refused, nothing written.
+        const QString lost = m_dir.filePath(QStringLiteral("lost.gguf"));
+        exported = run({QStringLiteral("export"), QStringLiteral("--model"), adapter, QStringLiteral("--gguf"), lost});
+        QCOMPARE(exported.exitCode, 1);
+        QVERIFY2(exported.err.contains(QStringLiteral("would leave the adapter")), qPrintable(exported.err));
+        QVERIFY(!QFileInfo::exists(lost));
     }
 
     void trainExplainsBadJobs()
@@ -497,6 +522,8 @@ private slots:
                                                        QStringLiteral("x.csv"), QStringLiteral("--schema"),
                                                        QStringLiteral("poems")}
                                         << QStringLiteral("unknown schema 'poems'");
+        QTest::newRow("export without a file") << QStringList{QStringLiteral("export")}
+                                               << QStringLiteral("Give --gguf FILE, --adapter-gguf FILE or both.");
     }
 
     void usageErrorsExitWithTwo()

@@ -452,8 +452,9 @@ TEST(DeviceChoice, OneReadingForEveryUseAndNoSilentFallback)
     } catch (const EngineError &error) {
         EXPECT_NE(std::string(error.what()).find("The device \"gpu\" is not one"), std::string::npos);
     }
-    if (!torch::cuda::is_available())
+    if (!torch::cuda::is_available()) {
         EXPECT_THROW(resolveDevice("cuda:1"), EngineError);
+    }
 }
 
 TEST_F(TrainerFixture, SaysWhichGpuItCannotFind)

@@ -9,6 +9,7 @@
 #include "engine/model/Transformer.h"
 #include "engine/quant/GgmlQuant.h"
 #include "engine/tokenizer/TokenizerLoader.h"
+#include "engine/train/Lora.h"
 
 #include <torch/torch.h>
 
@@ -115,6 +116,31 @@ private:
     std::map<std::string, std::unique_ptr<SafetensorsFile>> m_files;
 };
 
+// A float tensor's values in a ggml type, as the file stores them.
+std::string storedBytes(torch::Tensor value, GgmlType type)
+{
+    value = value.to(torch::kFloat32).contiguous();
+    std::string bytes;
+    quantizeValues(value.data_ptr<float>(), std::size_t(value.numel()), type, bytes);
+    return bytes;
+}
+
+// The adapter's matrices checked against the base model they are to be applied to.
+std::shared_ptr<const LoraAdapter> adapterFor(const std::string &adapterFolder, Weights &base,
+                                              const std::string &baseFolder)
+{
+    auto adapter = std::make_shared<const LoraAdapter>(readLoraAdapter(adapterFolder));
+    for (const auto &[name, pair] : adapter->matrices) {
+        const std::vector<std::int64_t> expected = {pair.second.size(0), pair.first.size(1)};
+        if (!base.has(name) || base.shape(name) != expected)
+            throw EngineError("The adapter " + adapterFolder + " does not fit the model " + baseFolder +
+                              ": it adapts '" + name + "' as " + c10::str(c10::IntArrayRef(expected)) +
+                              ", which the model " +
+                              (base.has(name) ? "has as " + c10::str(c10::IntArrayRef(base.shape(name))) : "lacks"));
+    }
+    return adapter;
+}
+
 void addTokenizer(GgufWriter &writer, const Tokenizer &tokenizer, const std::string &folder)
 {
     const Tokenizer::Settings &settings = tokenizer.settings();
@@ -199,18 +225,19 @@ std::string ggufFileTypeName(GgufFileType type)
 }
 
 void exportGguf(const std::string &modelFolder, const std::string &path, GgufFileType type,
-                const EngineProgress &progress)
+                const EngineProgress &progress, const std::string &adapterFolder)
 {
     const ModelConfig config = ModelConfig::fromFile((fs::path(modelFolder) / "config.json").string());
     const auto tokenizer = loadTokenizer(modelFolder);
     auto weights = std::make_shared<Weights>(modelFolder);
+    const auto adapter = adapterFolder.empty() ? nullptr : adapterFor(adapterFolder, *weights, modelFolder);
     const bool qwen = config.family == ModelFamily::Qwen2;
     const std::string arch = ggufArchitecture(config.family);
 
     GgufWriter writer;
     writer.addString("general.architecture", arch);
     writer.addString("general.type", "model");
-    writer.addString("general.name", fs::path(modelFolder).filename().string());
+    writer.addString("general.name", fs::path(path).stem().string());
     writer.addUInt32("general.file_type", fileTypeId(type));
     const bool quantized = type == GgufFileType::Q8_0 || type == GgufFileType::Q4_K_M || type == GgufFileType::Q5_K_M;
     if (quantized)
@@ -248,12 +275,13 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
             matrix ? weightType(type, ggufName, layer, config.layers, tied, dims[0]) : GgmlType::F32;
         writer.addTensor(ggufName, dims, std::uint32_t(stored), [=] {
             torch::Tensor value = weights->load(hfName);
+            if (adapter && adapter->matrices.count(hfName)) { // merged: W + s·B·A
+                const auto &[a, b] = adapter->matrices.at(hfName);
+                value += torch::matmul(b, a) * adapter->settings.scaling();
+            }
             if (permuteHeads > 0)
                 value = permuteForGgufRope(value, permuteHeads, true);
-            value = value.contiguous();
-            std::string bytes;
-            quantizeValues(value.data_ptr<float>(), std::size_t(value.numel()), stored, bytes);
-            return bytes;
+            return storedBytes(value, stored);
         });
     };
 
@@ -274,10 +302,42 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
         plain.ropeScaling = RopeScaling();
         const torch::Tensor factors =
             (ropeInverseFrequencies(plain) / ropeInverseFrequencies(config)).to(torch::kFloat32).contiguous();
-        writer.addTensor("rope_freqs.weight", {std::uint64_t(factors.numel())}, std::uint32_t(GgmlType::F32), [=] {
-            return std::string(reinterpret_cast<const char *>(factors.data_ptr<float>()),
-                               std::size_t(factors.numel()) * sizeof(float));
-        });
+        writer.addTensor("rope_freqs.weight", {std::uint64_t(factors.numel())}, std::uint32_t(GgmlType::F32),
+                         [=] { return storedBytes(factors, GgmlType::F32); });
+    }
+    writer.write(path, progress);
+}
+
+void exportGgufAdapter(const std::string &adapterFolder, const std::string &baseFolder, const std::string &path,
+                       const EngineProgress &progress)
+{
+    const ModelConfig config = ModelConfig::fromFile((fs::path(baseFolder) / "config.json").string());
+    Weights base(baseFolder);
+    const auto adapter = adapterFor(adapterFolder, base, baseFolder);
+    GgufWriter writer;
+    writer.addString("general.architecture", ggufArchitecture(config.family));
+    writer.addString("general.type", "adapter");
+    writer.addString("general.name", fs::path(path).stem().string());
+    writer.addString("adapter.type", "lora");
+    // llama.cpp scales an adapter by alpha / rank; this alpha gives PEFT's scale, rsLoRA's alpha / √rank too.
+    writer.addFloat32("adapter.lora.alpha", float(adapter->settings.scaling() * double(adapter->settings.rank)));
+    // A (rank × in) and B (out × rank) as ggml stores them, in layer order; B's rows permuted like the weight's.
+    for (std::int64_t i = 0; i < config.layers; ++i) {
+        for (const auto &[suffix, ggufSuffix] : ggufLayerTensors()) {
+            const auto found = adapter->matrices.find("model.layers." + std::to_string(i) + "." + suffix);
+            if (found == adapter->matrices.end())
+                continue;
+            const std::string ggufName = "blk." + std::to_string(i) + "." + ggufSuffix;
+            const std::int64_t permuteHeads = ggufRopeHeads(config, ggufName);
+            const torch::Tensor a = found->second.first, b = found->second.second;
+            writer.addTensor(ggufName + ".lora_a", {std::uint64_t(a.size(1)), std::uint64_t(a.size(0))},
+                             std::uint32_t(GgmlType::F32), [a] { return storedBytes(a, GgmlType::F32); });
+            writer.addTensor(ggufName + ".lora_b", {std::uint64_t(b.size(1)), std::uint64_t(b.size(0))},
+                             std::uint32_t(GgmlType::F32), [b, permuteHeads] {
+                                 return storedBytes(permuteHeads > 0 ? permuteForGgufRope(b, permuteHeads, true) : b,
+                                                    GgmlType::F32);
+                             });
+        }
     }
     writer.write(path, progress);
 }

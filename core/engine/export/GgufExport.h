@@ -17,9 +17,16 @@ enum class GgufFileType { F32, F16, BF16, Q8_0, Q4_K_M, Q5_K_M };
 std::optional<GgufFileType> ggufFileTypeFromName(const std::string &name);
 std::string ggufFileTypeName(GgufFileType type); // "Q4_K_M", ...
 
-// Writes modelFolder as a GGUF file at path (whole or not at all). progress(tensors done, tensors) after each
-// tensor. Throws EngineError naming what is not supported or wrong.
+// Writes modelFolder as a GGUF file at path (whole or not at all), with the PEFT LoRA adapter of adapterFolder
+// merged into its weights when one is given. progress(tensors done, tensors) after each tensor. Throws
+// EngineError naming what is not supported or wrong.
 void exportGguf(const std::string &modelFolder, const std::string &path, GgufFileType type,
-                const EngineProgress &progress = {});
+                const EngineProgress &progress = {}, const std::string &adapterFolder = {});
+
+// Writes a PEFT LoRA adapter as a GGUF adapter (general.type "adapter") that llama.cpp applies to the GGUF file of
+// baseFolder (Ollama's ADAPTER): its matrices in float32, renamed and permuted as the base's weights are, and
+// an alpha that gives PEFT's scale (rsLoRA's too). Throws EngineError when the adapter does not fit the base.
+void exportGgufAdapter(const std::string &adapterFolder, const std::string &baseFolder, const std::string &path,
+                       const EngineProgress &progress = {});
 
 } // namespace mtm::engine

@@ -14,11 +14,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace mtm::engine {
 namespace {
 
 const std::string kPeftPrefix = "base_model.model.";
+// The projections an adapter can target.
+const std::vector<std::string> kTargets = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 
 std::string shortName(const std::string &name)
 {
@@ -54,10 +57,8 @@ std::vector<std::pair<std::string, std::shared_ptr<Projection>>> decoderProjecti
 std::vector<torch::Tensor> attachLora(Transformer &model, const LoraSettings &settings, std::uint64_t seed,
                                       std::shared_ptr<at::Generator> dropoutSource)
 {
-    static const std::vector<std::string> known = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                                                   "gate_proj", "up_proj", "down_proj"};
     for (const std::string &target : settings.targets) {
-        if (std::find(known.begin(), known.end(), target) == known.end())
+        if (std::find(kTargets.begin(), kTargets.end(), target) == kTargets.end())
             throw EngineError("LoRA cannot target \"" + target +
                               "\" (choose among q_proj, k_proj, v_proj, o_proj, "
                               "gate_proj, up_proj, down_proj)");
@@ -144,7 +145,7 @@ void saveLoraAdapter(Transformer &model, const LoraSettings &settings, const std
     file.commit();
 }
 
-LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
+LoraAdapter readLoraAdapter(const std::string &directory)
 {
     const std::string configPath = (std::filesystem::path(directory) / "adapter_config.json").string();
     const nlohmann::json config = readJsonFile(configPath);
@@ -166,7 +167,8 @@ LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
                               "; it must be a number from " + shortNumber(lowest) + " to " + shortNumber(highest));
         return value.get<double>();
     };
-    LoraSettings settings;
+    LoraAdapter adapter;
+    LoraSettings &settings = adapter.settings;
     if (!member(config, "r").is_null() && !member(config, "r").is_number_integer())
         throw EngineError(configPath + ": \"r\" is " + jsonExcerpt(member(config, "r")) + ", not a whole number");
     settings.rank = static_cast<std::int64_t>(number("r", double(settings.rank), 1, 4096));
@@ -182,26 +184,70 @@ LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
             settings.targets.push_back(target.get<std::string>());
         }
     }
-    attachLora(model, settings, 0, nullptr);
+
+    // base_model.model.<projection>.lora_A.weight and .lora_B.weight, nothing else.
     const SafetensorsFile weights((std::filesystem::path(directory) / "adapter_model.safetensors").string());
+    const std::string suffixA = ".lora_A.weight", suffixB = ".lora_B.weight";
+    const auto endsWith = [](const std::string &text, const std::string &end) {
+        return text.size() > end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;
+    };
+    for (const SafetensorsEntry &entry : weights.entries()) {
+        const bool isA = endsWith(entry.name, suffixA), isB = endsWith(entry.name, suffixB);
+        const bool inLayers = entry.name.rfind(kPeftPrefix + "model.layers.", 0) == 0;
+        const std::string projection = isA || isB ? entry.name.substr(0, entry.name.size() - suffixA.size()) : "";
+        if (!inLayers || projection.empty() ||
+            std::find(kTargets.begin(), kTargets.end(), shortName(projection)) == kTargets.end())
+            throw EngineError(weights.path() + " holds '" + entry.name +
+                              "', which is not the LoRA A or B matrix of a decoder projection (adapters that train "
+                              "embeddings, norms or whole modules are not supported)");
+        if (entry.shape.size() != 2)
+            throw EngineError(weights.path() + ": '" + entry.name + "' is not a matrix");
+        auto &pair = adapter.matrices[projection.substr(kPeftPrefix.size()) + ".weight"];
+        (isA ? pair.first : pair.second) = weights.load(entry.name).to(torch::kFloat32);
+    }
+    if (adapter.matrices.empty())
+        throw EngineError(weights.path() + " holds no LoRA matrices");
+    for (const auto &[name, pair] : adapter.matrices) {
+        const std::string peftName = kPeftPrefix + name.substr(0, name.size() - 7); // without ".weight"
+        if (!pair.first.defined() || !pair.second.defined())
+            throw EngineError(weights.path() + " has no '" + peftName + (pair.first.defined() ? suffixB : suffixA) +
+                              "' for its other half");
+        if (pair.first.size(0) != settings.rank || pair.second.size(1) != settings.rank)
+            throw EngineError(weights.path() + ": '" + peftName + "' has the rank " +
+                              std::to_string(pair.first.size(0)) + "×" + std::to_string(pair.second.size(1)) +
+                              " but adapter_config.json says r = " + std::to_string(settings.rank));
+    }
+    return adapter;
+}
+
+LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory)
+{
+    const LoraAdapter adapter = readLoraAdapter(directory);
+    attachLora(model, adapter.settings, 0, nullptr);
+    const std::string weightsPath = (std::filesystem::path(directory) / "adapter_model.safetensors").string();
     torch::NoGradGuard noGrad;
+    std::size_t used = 0;
     for (const auto &[name, projection] : decoderProjections(model)) {
         if (!projection->hasAdapter())
             continue;
-        for (const auto &[suffix, matrix] :
-             {std::pair<const char *, std::shared_ptr<WeightMatrix>>{".lora_A.weight", projection->lora_A},
-              {".lora_B.weight", projection->lora_B}}) {
-            const std::string tensorName = kPeftPrefix + name + suffix;
-            if (!weights.find(tensorName))
-                throw EngineError(weights.path() + " has no tensor '" + tensorName + "'");
-            const torch::Tensor value = weights.load(tensorName);
+        const auto found = adapter.matrices.find(name + ".weight");
+        if (found == adapter.matrices.end())
+            throw EngineError(weightsPath + " has no tensor '" + kPeftPrefix + name + ".lora_A.weight'");
+        for (const auto &[value, matrix, suffix] :
+             {std::tuple<torch::Tensor, std::shared_ptr<WeightMatrix>, const char *>{
+                  found->second.first, projection->lora_A, ".lora_A.weight"},
+              {found->second.second, projection->lora_B, ".lora_B.weight"}}) {
             if (value.sizes() != matrix->weight.sizes())
-                throw EngineError(weights.path() + ": '" + tensorName + "' has the shape " + c10::str(value.sizes()) +
-                                  " but the model needs " + c10::str(matrix->weight.sizes()));
+                throw EngineError(weightsPath + ": '" + kPeftPrefix + name + suffix + "' has the shape " +
+                                  c10::str(value.sizes()) + " but the model needs " + c10::str(matrix->weight.sizes()));
             matrix->weight.copy_(value);
         }
+        ++used;
     }
-    return settings;
+    if (used != adapter.matrices.size())
+        throw EngineError(weightsPath + " holds LoRA matrices for projections that adapter_config.json does not "
+                                        "target or the model does not have");
+    return adapter.settings;
 }
 
 } // namespace mtm::engine

@@ -28,6 +28,17 @@ void mergeLora(Transformer &model);
 // adapter_model.safetensors (float32) and adapter_config.json, as PEFT writes them.
 void saveLoraAdapter(Transformer &model, const LoraSettings &settings, const std::string &directory,
                      const std::string &baseModel);
+// A PEFT adapter folder read without a model: its settings and, for each adapted projection by the name of the
+// weight it adapts ("model.layers.0.self_attn.q_proj.weight"), its A (rank × in) and B (out × rank) in float32.
+struct LoraAdapter
+{
+    LoraSettings settings;
+    std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> matrices;
+};
+// Throws EngineError naming the file and what is wrong: a bad setting, a tensor that is not a LoRA matrix of a
+// decoder projection, an A without its B, a rank that is not the config's.
+LoraAdapter readLoraAdapter(const std::string &directory);
+
 // Reads a PEFT adapter folder and attaches it to the model (which must have no adapters yet).
 LoraSettings loadLoraAdapter(Transformer &model, const std::string &directory);
 
