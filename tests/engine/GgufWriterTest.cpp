@@ -28,7 +28,7 @@ TEST(GgufWriter, WritesWhatTheReaderReadsBack)
     writer.addUInt64("big", std::uint64_t(1) << 40);
     writer.addFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
     writer.addBool("tokenizer.ggml.add_bos_token", true);
-    writer.addStrings("tokenizer.ggml.tokens", {"<s>", "a", "\xE2\x96\x81b"});
+    writer.addStrings("tokenizer.ggml.tokens", {"<s>", "a", "\xE2\x96\x81" "b"});
     writer.addInt32s("tokenizer.ggml.token_type", {3, 1, 1});
     writer.addFloat32s("tokenizer.ggml.scores", {0.0f, -1.5f, -2.5f});
     const std::string embedding = floats({1, 2, 3, 4, 5, 6});
@@ -46,7 +46,7 @@ TEST(GgufWriter, WritesWhatTheReaderReadsBack)
     EXPECT_EQ(file.integer("big"), std::int64_t(1) << 40);
     EXPECT_FLOAT_EQ(float(file.real("llama.attention.layer_norm_rms_epsilon")), 1e-5f);
     EXPECT_EQ(file.integer("tokenizer.ggml.add_bos_token"), 1);
-    EXPECT_EQ(file.stringArray("tokenizer.ggml.tokens"), (std::vector<std::string>{"<s>", "a", "\xE2\x96\x81b"}));
+    EXPECT_EQ(file.stringArray("tokenizer.ggml.tokens"), (std::vector<std::string>{"<s>", "a", "\xE2\x96\x81" "b"}));
     EXPECT_EQ(file.integerArray("tokenizer.ggml.token_type"), (std::vector<std::int64_t>{3, 1, 1}));
     EXPECT_EQ(file.realArray("tokenizer.ggml.scores"), (std::vector<double>{0.0, -1.5, -2.5}));
     ASSERT_EQ(file.tensors().size(), 2u);

@@ -1,6 +1,7 @@
 #include "engine/export/GgufExport.h"
 
 #include "engine/EngineError.h"
+#include "engine/ParallelRuns.h"
 #include "engine/io/GgufWriter.h"
 #include "engine/io/Safetensors.h"
 #include "engine/model/Checkpoint.h"
@@ -116,12 +117,21 @@ private:
     std::map<std::string, std::unique_ptr<SafetensorsFile>> m_files;
 };
 
-// A float tensor's values in a ggml type, as the file stores them.
+// A float tensor's values in a ggml type, as the file stores them; quantised on all the engine's threads, each
+// taking at least 64 Ki values.
 std::string storedBytes(torch::Tensor value, GgmlType type)
 {
     value = value.to(torch::kFloat32).contiguous();
-    std::string bytes;
-    quantizeValues(value.data_ptr<float>(), std::size_t(value.numel()), type, bytes);
+    const float *values = value.data_ptr<float>();
+    const std::size_t count = std::size_t(value.numel()), blockSize = ggmlBlockSize(type);
+    const std::size_t blockBytes = ggmlBlockBytes(type);
+    std::string bytes(quantizedBytes(count, type), '\0');
+    auto *data = reinterpret_cast<std::uint8_t *>(bytes.data());
+    parallelRuns(std::int64_t(count / blockSize), std::int64_t(std::max<std::size_t>(1, 65536 / blockSize)),
+                 [&](std::int64_t begin, std::int64_t end) {
+                     quantizeValues(values + std::size_t(begin) * blockSize, std::size_t(end - begin) * blockSize, type,
+                                    data + std::size_t(begin) * blockBytes);
+                 });
     return bytes;
 }
 
@@ -141,7 +151,9 @@ std::shared_ptr<const LoraAdapter> adapterFor(const std::string &adapterFolder, 
     return adapter;
 }
 
-void addTokenizer(GgufWriter &writer, const Tokenizer &tokenizer, const std::string &folder)
+// The tokenizer's keys; the token list padded to the model's vocabulary (its embedding rows), as llama.cpp needs.
+void addTokenizer(GgufWriter &writer, const Tokenizer &tokenizer, std::int64_t vocabularySize,
+                  const std::string &folder)
 {
     const Tokenizer::Settings &settings = tokenizer.settings();
     if (settings.kind != Tokenizer::Kind::ByteLevel || !settings.preTokenizer)
@@ -159,7 +171,10 @@ void addTokenizer(GgufWriter &writer, const Tokenizer &tokenizer, const std::str
         writer.addString("tokenizer.ggml.pre", "qwen2");
         break;
     }
-    const std::int32_t size = tokenizer.vocabularySize();
+    if (vocabularySize < tokenizer.vocabularySize())
+        throw EngineError(folder + ": the tokenizer has " + std::to_string(tokenizer.vocabularySize()) +
+                          " tokens but the model only " + std::to_string(vocabularySize) + " embeddings");
+    const auto size = std::int32_t(vocabularySize);
     std::vector<std::string> tokens(static_cast<std::size_t>(size));
     std::vector<std::int32_t> types(static_cast<std::size_t>(size), 1); // normal
     for (std::int32_t id = 0; id < size; ++id) {
@@ -262,7 +277,7 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
         writer.addString(arch + ".rope.scaling.type", "linear");
         writer.addFloat32(arch + ".rope.scaling.factor", float(config.ropeScaling.factor));
     }
-    addTokenizer(writer, *tokenizer, modelFolder);
+    addTokenizer(writer, *tokenizer, config.vocabSize, modelFolder);
 
     const bool tied = config.tieWordEmbeddings || !weights->has("lm_head.weight");
     const auto addWeight = [&](const std::string &hfName, std::int64_t layer) {

@@ -2,6 +2,7 @@
 
 #include "engine/EngineError.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -41,6 +42,14 @@ MappedFile::~MappedFile()
 {
     if (m_data)
         ::munmap(const_cast<std::uint8_t *>(m_data), m_size);
+}
+
+void MappedFile::release(std::size_t begin, std::size_t end) const
+{
+    const auto page = std::size_t(::sysconf(_SC_PAGESIZE));
+    const std::size_t first = (begin + page - 1) / page * page, last = std::min(end, m_size) / page * page;
+    if (m_data && first < last)
+        ::madvise(const_cast<std::uint8_t *>(m_data) + first, last - first, MADV_DONTNEED);
 }
 
 } // namespace mtm::engine

@@ -18,6 +18,9 @@ public:
     const std::uint8_t *data() const { return m_data; }
     std::size_t size() const { return m_size; }
     const std::string &path() const { return m_path; }
+    // Gives back the pages that lie wholly within [begin, end): read once and copied, they need not stay resident
+    // (reading them again maps them in from the file again). Keeps a model's load from holding the file twice.
+    void release(std::size_t begin, std::size_t end) const;
 
 private:
     std::string m_path;

@@ -194,8 +194,10 @@ torch::Tensor SafetensorsFile::load(const std::string &name) const
         throw EngineError("Tensor '" + name + "' in " + path() + " has the dtype " + entry->dtype +
                           ", which this engine cannot load");
     torch::Tensor tensor = torch::empty(entry->shape, torch::TensorOptions().dtype(info->torchType));
-    if (entry->end > entry->begin)
+    if (entry->end > entry->begin) {
         std::memcpy(tensor.data_ptr(), m_file.data() + m_dataStart + entry->begin, entry->end - entry->begin);
+        m_file.release(m_dataStart + entry->begin, m_dataStart + entry->end); // copied: the file need not stay
+    }
     return tensor;
 }
 

@@ -36,7 +36,8 @@ public:
     const SafetensorsEntry *find(const std::string &name) const;
     const std::map<std::string, std::string> &metadata() const { return m_metadata; }
 
-    // A copy of the tensor on the CPU, in its stored dtype. Throws for unknown names and dtypes LibTorch lacks.
+    // A copy of the tensor on the CPU, in its stored dtype (the file's pages it was read from are given back). Throws
+    // for unknown names and dtypes LibTorch lacks.
     torch::Tensor load(const std::string &name) const;
 
 private:

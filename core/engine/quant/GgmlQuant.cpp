@@ -481,13 +481,24 @@ std::string ggmlTypeName(GgmlType type)
 
 void quantizeValues(const float *values, std::size_t count, GgmlType type, std::string &out)
 {
-    const std::size_t blockSize = ggmlBlockSize(type), blockBytes = ggmlBlockBytes(type);
+    const std::size_t start = out.size();
+    out.resize(start + quantizedBytes(count, type));
+    quantizeValues(values, count, type, reinterpret_cast<std::uint8_t *>(out.data() + start));
+}
+
+std::size_t quantizedBytes(std::size_t count, GgmlType type)
+{
+    const std::size_t blockSize = ggmlBlockSize(type);
     if (count % blockSize != 0)
         throw EngineError(std::to_string(count) + " values do not fill whole " + ggmlTypeName(type) + " blocks of " +
                           std::to_string(blockSize));
-    const std::size_t start = out.size();
-    out.resize(start + count / blockSize * blockBytes);
-    auto *data = reinterpret_cast<std::uint8_t *>(out.data() + start);
+    return count / blockSize * ggmlBlockBytes(type);
+}
+
+void quantizeValues(const float *values, std::size_t count, GgmlType type, std::uint8_t *data)
+{
+    const std::size_t blockSize = ggmlBlockSize(type), blockBytes = ggmlBlockBytes(type);
+    quantizedBytes(count, type); // checks the count
     for (std::size_t b = 0; b < count / blockSize; ++b) {
         const float *x = values + b * blockSize;
         std::uint8_t *block = data + b * blockBytes;

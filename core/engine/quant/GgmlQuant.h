@@ -40,8 +40,11 @@ std::size_t ggmlBlockSize(GgmlType type);
 std::size_t ggmlBlockBytes(GgmlType type);
 std::string ggmlTypeName(GgmlType type); // "Q4_K", ...
 
-// `count` values (a multiple of the block size) to the type's bytes, appended to out; and back.
+// `count` values (a multiple of the block size) to the type's bytes, appended to out or written to data (which
+// holds quantizedBytes(count, type)); and back. Blocks are independent: parts of a row quantise alike apart.
 void quantizeValues(const float *values, std::size_t count, GgmlType type, std::string &out);
+void quantizeValues(const float *values, std::size_t count, GgmlType type, std::uint8_t *data);
+std::size_t quantizedBytes(std::size_t count, GgmlType type); // throws when count fills no whole blocks
 void dequantizeValues(const std::uint8_t *data, std::size_t count, GgmlType type, float *values);
 
 // IEEE half and bfloat16, rounded to nearest even as ggml rounds them.
