@@ -1,5 +1,5 @@
 // Benchmark: GGUF export of the ~100M-parameter Llama (random weights, stored in bfloat16 as most checkpoints
-// are) to F16, Q8_0 and Q4_K_M, on one thread and on all: time, throughput and the peak memory the export adds
+// are) to every file type, on one thread and on all: time, throughput and the peak memory the export adds
 // (resident, file pages of the mapped checkpoint included), beside the model's size in float32. Asserts nothing.
 // Run: build/tests/bench_export
 #include "BenchmarkModels.h"
@@ -42,7 +42,8 @@ int main(int, char **argv)
                 "M params/s", "peak added MiB");
     for (const int threads : {1, 0}) {
         setCpuThreads(threads);
-        for (const GgufFileType type : {GgufFileType::F16, GgufFileType::Q8_0, GgufFileType::Q4_K_M}) {
+        for (const GgufFileType type : {GgufFileType::F32, GgufFileType::F16, GgufFileType::BF16, GgufFileType::Q8_0,
+                                        GgufFileType::Q5_K_M, GgufFileType::Q4_K_M}) {
             const fs::path gguf = folder / (ggufFileTypeName(type) + ".gguf");
             resetPeakResident();
             const std::uint64_t before = residentBytes();

@@ -22,9 +22,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <tuple>
 
 namespace mtm::engine {
 namespace {
@@ -82,23 +85,86 @@ nlohmann::json askLlamaCpp(const fs::path &folder, const nlohmann::json &request
     return nlohmann::json::parse(in);
 }
 
-// A random-weight checkpoint of the family, stored in float16 (so that an F16 file holds exactly its weights),
-// with the starter model's tokenizer; for Qwen2 with Qwen2's pre-tokenizer expression.
-std::string randomCheckpoint(ModelFamily family, const std::string &folder, bool llama3Rope = false)
+// A Llama 2 style tokenizer folder (tokenizer.json: SentencePiece-style BPE with byte fallback) made from the
+// real Llama SentencePiece vocabulary of ../shared/testdata, as Hugging Face's converter makes one: each token
+// that two tokens join into is a merge, ranked by the joined token's score.
+std::string sentencePieceTokenizerFolder(const std::string &folder)
 {
-    ModelConfig config = test::tinyConfig(family);
-    config.vocabSize = 2048;
-    config.slidingWindow.reset(); // llama.cpp's llama architecture has no sliding window (nor its converter)
-    if (llama3Rope) // the three bands of llama3 scaling at these frequencies: kept, smoothed and divided by 8
-        config.ropeScaling = {"llama3", 8.0, 1.0, 4.0, 32};
-    const auto model = test::tinyModel(config, 5);
-    saveTransformer(*model, folder, torch::kFloat16, GenerationConfig());
-    fs::copy_file(kStarter + "/tokenizer_config.json", folder + "/tokenizer_config.json");
-    std::ifstream in(kStarter + "/tokenizer.json");
+    const GgufFile vocabulary(MTM_TESTDATA_DIR "/tokenizers/ggml-vocab-llama-spm.gguf");
+    const std::vector<std::string> tokens = vocabulary.stringArray("tokenizer.ggml.tokens");
+    const std::vector<double> scores = vocabulary.realArray("tokenizer.ggml.scores");
+    const std::vector<std::int64_t> types = vocabulary.integerArray("tokenizer.ggml.token_type");
+    nlohmann::json vocab = nlohmann::json::object(), added = nlohmann::json::array();
+    std::map<std::string, std::size_t> ids;
+    for (std::size_t id = 0; id < tokens.size(); ++id) {
+        vocab[tokens[id]] = id;
+        ids[tokens[id]] = id;
+        if (types[id] == 2 || types[id] == 3)
+            added.push_back({{"id", id}, {"content", tokens[id]}, {"special", true}});
+    }
+    std::vector<std::tuple<double, std::size_t, std::size_t, std::string, std::string>> merges;
+    for (std::size_t id = 0; id < tokens.size(); ++id) {
+        const std::string &token = tokens[id];
+        if (types[id] != 1)
+            continue;
+        for (std::size_t cut = 1; cut < token.size(); ++cut) {
+            if ((static_cast<unsigned char>(token[cut]) & 0xC0) == 0x80)
+                continue; // inside a UTF-8 character
+            const auto left = ids.find(token.substr(0, cut)), right = ids.find(token.substr(cut));
+            if (left != ids.end() && right != ids.end())
+                merges.emplace_back(-scores[id], left->second, right->second, left->first, right->first);
+        }
+    }
+    std::sort(merges.begin(), merges.end());
+    nlohmann::json mergeList = nlohmann::json::array();
+    for (const auto &merge : merges)
+        mergeList.push_back(std::get<3>(merge) + " " + std::get<4>(merge));
+    const nlohmann::json tokenizer = {
+        {"version", "1.0"},
+        {"added_tokens", added},
+        {"normalizer",
+         {{"type", "Sequence"},
+          {"normalizers",
+           {{{"type", "Prepend"}, {"prepend", "\xE2\x96\x81"}},
+            {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", "\xE2\x96\x81"}}}}}},
+        {"pre_tokenizer", nullptr},
+        {"model",
+         {{"type", "BPE"},
+          {"vocab", vocab},
+          {"merges", mergeList},
+          {"byte_fallback", true},
+          {"fuse_unk", true},
+          {"unk_token", "<unk>"}}}};
+    fs::create_directories(folder);
+    std::ofstream(folder + "/tokenizer.json") << tokenizer.dump();
+    std::ofstream(folder + "/tokenizer_config.json")
+        << nlohmann::json({{"add_bos_token", true},
+                           {"add_eos_token", false},
+                           {"bos_token", "<s>"},
+                           {"eos_token", "</s>"},
+                           {"unk_token", "<unk>"}})
+               .dump();
+    return folder;
+}
+
+// A random-weight checkpoint of the family, stored in float16 (so that an F16 file holds exactly its weights),
+// with the tokenizer of tokenizerFolder (by default the starter model's; for Qwen2 with Qwen2's pre-tokenizer).
+std::string randomCheckpoint(ModelFamily family, const std::string &folder, bool llama3Rope = false,
+                             const std::string &tokenizerFolder = kStarter)
+{
+    std::ifstream in(tokenizerFolder + "/tokenizer.json");
     nlohmann::json tokenizer = nlohmann::json::parse(in);
     if (family == ModelFamily::Qwen2)
         tokenizer["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"] =
             preTokenizerPattern(PreTokenizerKind::Qwen2);
+    ModelConfig config = test::tinyConfig(family);
+    config.vocabSize = loadTokenizer(tokenizerFolder)->vocabularySize();
+    config.slidingWindow.reset(); // llama.cpp's llama architecture has no sliding window (nor its converter)
+    if (llama3Rope) // the three bands of llama3 scaling at these frequencies: kept, smoothed and divided by 8
+        config.ropeScaling = {"llama3", 8.0, 1.0, 4.0, 32, {}};
+    const auto model = test::tinyModel(config, 5);
+    saveTransformer(*model, folder, torch::kFloat16, GenerationConfig());
+    fs::copy_file(tokenizerFolder + "/tokenizer_config.json", folder + "/tokenizer_config.json");
     std::ofstream(folder + "/tokenizer.json") << tokenizer.dump();
     return folder;
 }
@@ -140,7 +206,8 @@ std::vector<Choice> engineChoices(Transformer &model, const std::vector<std::int
 TEST(GgufExport, LlamaCppContinuesAndTokenizesEveryFamilyAsTheEngineDoes)
 {
     // F32 and F16 files of the starter model and of random Llama (llama3 RoPE scaling), Mistral and Qwen2 (no Q/K
-    // permutation, q/k/v biases, its own pre-tokenizer) checkpoints.
+    // permutation, q/k/v biases, its own pre-tokenizer) checkpoints, and of a Mistral with Llama's SentencePiece
+    // vocabulary of 32,000 tokens (a "llama" tokenizer in GGUF: scores instead of merges, byte tokens).
     MTM_REQUIRE_LLAMA_CPP(folder);
     test::TemporaryFolder dir;
     const std::vector<std::pair<std::string, std::string>> subjects = {
@@ -148,7 +215,13 @@ TEST(GgufExport, LlamaCppContinuesAndTokenizesEveryFamilyAsTheEngineDoes)
         {"llama", randomCheckpoint(ModelFamily::Llama, dir.file("llama"), true)},
         {"mistral", randomCheckpoint(ModelFamily::Mistral, dir.file("mistral"))},
         {"qwen2", randomCheckpoint(ModelFamily::Qwen2, dir.file("qwen2"))},
+        {"mistral-spm", randomCheckpoint(ModelFamily::Mistral, dir.file("mistral-spm"), false,
+                                         sentencePieceTokenizerFolder(dir.file("spm-tokenizer")))},
     };
+    // The SentencePiece tokenizer.json made from Llama's vocabulary tokenizes as that vocabulary does.
+    EXPECT_EQ(loadTokenizer(dir.file("spm-tokenizer"))->encode(kVariedText),
+              loadTokenizerFromGguf(GgufFile(MTM_TESTDATA_DIR "/tokenizers/ggml-vocab-llama-spm.gguf"))
+                  ->encode(kVariedText));
     for (const auto &[name, source] : subjects) {
         const auto tokenizer = loadTokenizer(source);
         const auto model = loadTransformer(source, torch::kFloat32, torch::kCPU);
@@ -382,6 +455,31 @@ TEST(GgufExport, AnExportedFileOpensAsTheSameModel)
     } catch (const EngineError &error) {
         EXPECT_NE(std::string(error.what()).find("do not match its tensors"), std::string::npos) << error.what();
     }
+}
+
+TEST(GgufExport, ALlama3ScaledFileOpensWithItsRopeFactors)
+{
+    // Llama 3.1/3.2 RoPE scaling lives in GGUF as the rope_freqs tensor; the engine opens such a file with those
+    // factors and gives the folder's logits (up to the factors' float32 rounding).
+    test::TemporaryFolder dir;
+    const std::string folder = randomCheckpoint(ModelFamily::Llama, dir.file("llama"), true);
+    exportGguf(folder, dir.file("llama.gguf"), GgufFileType::F32);
+    const auto original = loadTransformer(folder, torch::kFloat32, torch::kCPU);
+    const auto reopened = loadTransformer(dir.file("llama.gguf"), torch::kFloat32, torch::kCPU);
+    EXPECT_EQ(reopened->config().ropeScaling.type, "factors");
+    ModelConfig unscaled = original->config();
+    unscaled.ropeScaling = RopeScaling();
+    const auto withoutScaling = std::make_shared<Transformer>(unscaled);
+    torch::NoGradGuard noGrad;
+    for (auto &parameter : withoutScaling->named_parameters())
+        parameter.value().copy_(original->named_parameters()[parameter.key()]);
+    // Long enough that the scaled frequencies turn by a different angle at the last positions.
+    const torch::Tensor ids = torch::arange(1, 120, torch::kInt64).unsqueeze(0);
+    const torch::Tensor expected = original->forward(ForwardInputs(ids));
+    const double scale = expected.abs().max().item<double>();
+    EXPECT_LT((reopened->forward(ForwardInputs(ids)) - expected).abs().max().item<double>(), 1e-4 * scale);
+    EXPECT_GT((withoutScaling->forward(ForwardInputs(ids)) - expected).abs().max().item<double>(), 1e-2 * scale)
+        << "the scaling makes no difference the test can see";
 }
 
 // How far a type may move values, as the relative root-mean-square error (the quantisers' own test measures

@@ -151,53 +151,90 @@ std::shared_ptr<const LoraAdapter> adapterFor(const std::string &adapterFolder, 
     return adapter;
 }
 
-// The tokenizer's keys; the token list padded to the model's vocabulary (its embedding rows), as llama.cpp needs.
+// llama.cpp's SentencePiece tokenizer merges the adjacent pair whose joined token scores highest; a Hugging Face
+// BPE model merges by rank. Scores of minus the rank of the first merge that makes each token give the same
+// choices; tokens no merge makes can only come from the text as they are (characters, bytes), and score lowest.
+std::vector<float> scoresFromMerges(const BpeModel &model)
+{
+    std::vector<float> scores(static_cast<std::size_t>(model.size()), -1e9f);
+    const std::vector<std::string> merges = model.merges();
+    for (std::size_t rank = merges.size(); rank-- > 0;) {
+        const std::string &merge = merges[rank];
+        const std::size_t space = merge.find(' ');
+        if (const auto id = model.id(merge.substr(0, space) + merge.substr(space + 1)))
+            scores[std::size_t(*id)] = -float(rank);
+    }
+    return scores;
+}
+
+// The tokenizer's keys: byte-level BPE as "gpt2" with its merges and pre-tokenizer, SentencePiece-style as
+// "llama" with scores; the token list padded to the model's vocabulary (its embedding rows), as llama.cpp needs.
 void addTokenizer(GgufWriter &writer, const Tokenizer &tokenizer, std::int64_t vocabularySize,
                   const std::string &folder)
 {
     const Tokenizer::Settings &settings = tokenizer.settings();
-    if (settings.kind != Tokenizer::Kind::ByteLevel || !settings.preTokenizer)
-        throw EngineError(folder + ": its tokenizer is SentencePiece-style; exporting those to GGUF is not "
-                                   "supported yet (byte-level BPE tokenizers are: Llama 3, Qwen2, GPT-2)");
-    writer.addString("tokenizer.ggml.model", "gpt2");
-    switch (*settings.preTokenizer) {
-    case PreTokenizerKind::Gpt2:
-        writer.addString("tokenizer.ggml.pre", "gpt-2");
-        break;
-    case PreTokenizerKind::Llama3:
-        writer.addString("tokenizer.ggml.pre", "llama-bpe");
-        break;
-    case PreTokenizerKind::Qwen2:
-        writer.addString("tokenizer.ggml.pre", "qwen2");
-        break;
-    }
+    const BpeModel &model = tokenizer.model();
+    const bool sentencePiece = settings.kind == Tokenizer::Kind::SentencePiece;
     if (vocabularySize < tokenizer.vocabularySize())
         throw EngineError(folder + ": the tokenizer has " + std::to_string(tokenizer.vocabularySize()) +
                           " tokens but the model only " + std::to_string(vocabularySize) + " embeddings");
-    const auto size = std::int32_t(vocabularySize);
-    std::vector<std::string> tokens(static_cast<std::size_t>(size));
-    std::vector<std::int32_t> types(static_cast<std::size_t>(size), 1); // normal
-    for (std::int32_t id = 0; id < size; ++id) {
-        std::string piece = id < tokenizer.model().size() ? tokenizer.model().token(id) : std::string();
-        if (piece.empty()) {
-            piece = "[PAD" + std::to_string(id) + "]";
-            types[std::size_t(id)] = 5; // unused
+    enum TokenType { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6 };
+    const auto size = std::size_t(vocabularySize);
+    std::vector<std::string> tokens(size);
+    std::vector<std::int32_t> types(size, Normal);
+    std::vector<float> scores;
+    if (sentencePiece) {
+        scores = model.scores().empty() ? scoresFromMerges(model) : model.scores();
+        scores.resize(size, -1e9f);
+    }
+    for (std::size_t id = 0; id < size; ++id) {
+        tokens[id] = id < std::size_t(model.size()) ? model.token(std::int32_t(id)) : std::string();
+        if (tokens[id].empty()) {
+            tokens[id] = "[PAD" + std::to_string(id) + "]";
+            types[id] = Unused;
+        } else if (sentencePiece && model.fallbackByte(std::int32_t(id)) >= 0) {
+            types[id] = Byte;
         }
-        tokens[std::size_t(id)] = std::move(piece);
     }
     for (const AddedToken &added : tokenizer.addedTokens()) {
         tokens[std::size_t(added.id)] = added.content;
-        types[std::size_t(added.id)] = added.special ? 3 : 4; // control, user-defined
+        types[std::size_t(added.id)] = added.special ? Control : UserDefined;
+        if (sentencePiece)
+            scores[std::size_t(added.id)] = 0;
     }
-    writer.addStrings("tokenizer.ggml.tokens", tokens);
-    writer.addInt32s("tokenizer.ggml.token_type", types);
-    writer.addStrings("tokenizer.ggml.merges", tokenizer.model().merges());
-    if (settings.bos)
-        writer.addUInt32("tokenizer.ggml.bos_token_id", std::uint32_t(*settings.bos));
-    if (settings.eos)
-        writer.addUInt32("tokenizer.ggml.eos_token_id", std::uint32_t(*settings.eos));
-    if (settings.pad)
-        writer.addUInt32("tokenizer.ggml.padding_token_id", std::uint32_t(*settings.pad));
+    if (settings.unknown)
+        types[std::size_t(*settings.unknown)] = Unknown;
+    if (sentencePiece) {
+        writer.addString("tokenizer.ggml.model", "llama");
+        writer.addString("tokenizer.ggml.pre", "default");
+        writer.addStrings("tokenizer.ggml.tokens", tokens);
+        writer.addFloat32s("tokenizer.ggml.scores", scores);
+        writer.addInt32s("tokenizer.ggml.token_type", types);
+        writer.addBool("tokenizer.ggml.add_space_prefix", settings.spacePrefix != Tokenizer::SpacePrefix::None);
+    } else {
+        writer.addString("tokenizer.ggml.model", "gpt2");
+        switch (settings.preTokenizer.value()) {
+        case PreTokenizerKind::Gpt2:
+            writer.addString("tokenizer.ggml.pre", "gpt-2");
+            break;
+        case PreTokenizerKind::Llama3:
+            writer.addString("tokenizer.ggml.pre", "llama-bpe");
+            break;
+        case PreTokenizerKind::Qwen2:
+            writer.addString("tokenizer.ggml.pre", "qwen2");
+            break;
+        }
+        writer.addStrings("tokenizer.ggml.tokens", tokens);
+        writer.addInt32s("tokenizer.ggml.token_type", types);
+        writer.addStrings("tokenizer.ggml.merges", model.merges());
+    }
+    for (const auto &[key, id] : {std::pair<const char *, std::optional<std::int32_t>>{"bos", settings.bos},
+                                  {"eos", settings.eos},
+                                  {"unknown", settings.unknown},
+                                  {"padding", settings.pad}}) {
+        if (id)
+            writer.addUInt32(std::string("tokenizer.ggml.") + key + "_token_id", std::uint32_t(*id));
+    }
     writer.addBool("tokenizer.ggml.add_bos_token", settings.addBos);
     writer.addBool("tokenizer.ggml.add_eos_token", settings.addEos);
     if (!settings.chatTemplate.empty())

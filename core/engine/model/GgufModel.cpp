@@ -7,6 +7,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <map>
 
 namespace mtm::engine {
@@ -116,9 +118,20 @@ ModelConfig modelConfigFromGguf(const GgufFile &file)
         if (tensor.name == "token_embd.weight" && tensor.dims.size() == 2)
             c.vocabSize = std::int64_t(tensor.dims[1]);
         hasOutput = hasOutput || tensor.name == "output.weight";
-        if (tensor.name == "rope_freqs.weight")
-            throw EngineError(file.path() + ": per-frequency RoPE factors (Llama 3.1 style) are not supported when "
-                                            "opening a GGUF file yet; open the model's folder instead");
+        if (tensor.name == "rope_freqs.weight") { // Llama 3.1 style scaling: a factor per frequency
+            if (tensor.type != std::uint32_t(GgmlType::F32) ||
+                tensor.dims != std::vector<std::uint64_t>{std::uint64_t(c.headDim / 2)})
+                throw EngineError(file.path() + ": rope_freqs.weight is not " + std::to_string(c.headDim / 2) +
+                                  " float32 values (one per RoPE frequency)");
+            std::vector<float> factors(std::size_t(c.headDim / 2));
+            std::memcpy(factors.data(), file.tensorData(tensor), factors.size() * sizeof(float));
+            c.ropeScaling.type = "factors";
+            c.ropeScaling.frequencyFactors.assign(factors.begin(), factors.end());
+            for (const double factor : c.ropeScaling.frequencyFactors)
+                if (!(factor > 0) || !std::isfinite(factor))
+                    throw EngineError(file.path() + ": rope_freqs.weight holds " + std::to_string(factor) +
+                                      ", not a positive factor");
+        }
     }
     if (c.vocabSize <= 0)
         throw EngineError(file.path() + " has no token_embd.weight of two dimensions");

@@ -188,6 +188,9 @@ json ModelConfig::toJson() const
         config["attention_bias"] = attentionBias;
         config["mlp_bias"] = mlpBias;
     }
+    if (ropeScaling.type == "factors")
+        throw EngineError("RoPE factors read from a GGUF file have no config.json form: train and save from the "
+                          "model's Hugging Face folder instead");
     if (ropeScaling.type == "llama3")
         config["rope_scaling"] = {{"rope_type", "llama3"},
                                   {"factor", ropeScaling.factor},

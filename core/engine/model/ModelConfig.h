@@ -15,11 +15,12 @@ enum class ModelFamily { Llama, Mistral, Qwen2 };
 
 struct RopeScaling
 {
-    std::string type; // "" (none), "linear" or "llama3"
+    std::string type; // "" (none), "linear", "llama3", or "factors" (from a GGUF file's rope_freqs tensor)
     double factor = 1.0;
     double lowFrequencyFactor = 1.0;
     double highFrequencyFactor = 4.0;
     std::int64_t originalMaxPositions = 8192;
+    std::vector<double> frequencyFactors; // "factors": each inverse frequency divided by its own, headDim / 2
 };
 
 struct ModelConfig

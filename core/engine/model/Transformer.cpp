@@ -218,6 +218,8 @@ torch::Tensor ropeInverseFrequencies(const ModelConfig &config)
         const torch::Tensor smoothed = (1 - smooth) * scaled / scaling.factor + smooth * scaled;
         const torch::Tensor medium = (wavelength >= highWavelength).logical_and(wavelength <= lowWavelength);
         inverse = torch::where(medium, smoothed, scaled);
+    } else if (scaling.type == "factors") {
+        inverse = inverse / torch::tensor(scaling.frequencyFactors, torch::kFloat64);
     }
     return inverse;
 }
