@@ -4,6 +4,7 @@
 // merged model. The llama.cpp parts skip when node, npm or the registry is missing.
 #include "EngineTestSupport.h"
 #include "ModelTestSupport.h"
+#include "TokenizerJsonSupport.h"
 
 #include "engine/EngineError.h"
 #include "engine/export/GgufExport.h"
@@ -119,31 +120,15 @@ std::string sentencePieceTokenizerFolder(const std::string &folder)
     nlohmann::json mergeList = nlohmann::json::array();
     for (const auto &merge : merges)
         mergeList.push_back(std::get<3>(merge) + " " + std::get<4>(merge));
-    const nlohmann::json tokenizer = {
-        {"version", "1.0"},
-        {"added_tokens", added},
-        {"normalizer",
-         {{"type", "Sequence"},
-          {"normalizers",
-           {{{"type", "Prepend"}, {"prepend", "\xE2\x96\x81"}},
-            {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", "\xE2\x96\x81"}}}}}},
-        {"pre_tokenizer", nullptr},
-        {"model",
-         {{"type", "BPE"},
-          {"vocab", vocab},
-          {"merges", mergeList},
-          {"byte_fallback", true},
-          {"fuse_unk", true},
-          {"unk_token", "<unk>"}}}};
+    const nlohmann::json tokenizer = test::sentencePieceTokenizerJson(vocab, mergeList, added);
     fs::create_directories(folder);
     std::ofstream(folder + "/tokenizer.json") << tokenizer.dump();
-    std::ofstream(folder + "/tokenizer_config.json")
-        << nlohmann::json({{"add_bos_token", true},
-                           {"add_eos_token", false},
-                           {"bos_token", "<s>"},
-                           {"eos_token", "</s>"},
-                           {"unk_token", "<unk>"}})
-               .dump();
+    std::ofstream(folder + "/tokenizer_config.json") << nlohmann::json({{"add_bos_token", true},
+                                                                        {"add_eos_token", false},
+                                                                        {"bos_token", "<s>"},
+                                                                        {"eos_token", "</s>"},
+                                                                        {"unk_token", "<unk>"}})
+                                                            .dump();
     return folder;
 }
 
@@ -219,9 +204,9 @@ TEST(GgufExport, LlamaCppContinuesAndTokenizesEveryFamilyAsTheEngineDoes)
                                          sentencePieceTokenizerFolder(dir.file("spm-tokenizer")))},
     };
     // The SentencePiece tokenizer.json made from Llama's vocabulary tokenizes as that vocabulary does.
-    EXPECT_EQ(loadTokenizer(dir.file("spm-tokenizer"))->encode(kVariedText),
-              loadTokenizerFromGguf(GgufFile(MTM_TESTDATA_DIR "/tokenizers/ggml-vocab-llama-spm.gguf"))
-                  ->encode(kVariedText));
+    EXPECT_EQ(
+        loadTokenizer(dir.file("spm-tokenizer"))->encode(kVariedText),
+        loadTokenizerFromGguf(GgufFile(MTM_TESTDATA_DIR "/tokenizers/ggml-vocab-llama-spm.gguf"))->encode(kVariedText));
     for (const auto &[name, source] : subjects) {
         const auto tokenizer = loadTokenizer(source);
         const auto model = loadTransformer(source, torch::kFloat32, torch::kCPU);

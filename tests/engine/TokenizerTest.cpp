@@ -1,6 +1,7 @@
 // Tests of tokenizer behaviour beyond the reference files: tokenizer.json in the SentencePiece style, special
 // tokens, BOS/EOS, streaming decoding, and clear errors for malformed tokenizer files.
 #include "EngineTestSupport.h"
+#include "TokenizerJsonSupport.h"
 
 #include "engine/EngineError.h"
 #include "engine/io/GgufFile.h"
@@ -30,21 +31,10 @@ json sentencePieceTokenizer()
         vocab[token] = next++;
     const json merges = {"\xE2\x96\x81 h", "l l", "\xE2\x96\x81h e",  "ll o", "\xE2\x96\x81he llo",
                          "\xE2\x96\x81 w", "o r", "\xE2\x96\x81w or", "l d",  "\xE2\x96\x81wor ld"};
-    return {
-        {"version", "1.0"},
-        {"added_tokens",
-         {{{"id", 0}, {"content", "<unk>"}, {"special", true}},
-          {{"id", 1}, {"content", "<s>"}, {"special", true}},
-          {{"id", 2}, {"content", "</s>"}, {"special", true}}}},
-        {"normalizer",
-         {{"type", "Sequence"},
-          {"normalizers",
-           {{{"type", "Prepend"}, {"prepend", "\xE2\x96\x81"}},
-            {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", "\xE2\x96\x81"}}}}}},
-        {"pre_tokenizer", nullptr},
-        {"model",
-         {{"type", "BPE"}, {"vocab", vocab}, {"merges", merges}, {"byte_fallback", true}, {"unk_token", "<unk>"}}},
-    };
+    return test::sentencePieceTokenizerJson(vocab, merges,
+                                            {{{"id", 0}, {"content", "<unk>"}, {"special", true}},
+                                             {{"id", 1}, {"content", "<s>"}, {"special", true}},
+                                             {{"id", 2}, {"content", "</s>"}, {"special", true}}});
 }
 
 std::unique_ptr<Tokenizer> writeAndLoad(const test::TemporaryFolder &dir, const json &tokenizer,
