@@ -10,10 +10,12 @@
 #include "ExportCommand.h"
 #include "GenerateCommand.h"
 #include "HelpCommand.h"
+#include "ImportCommand.h"
 #include "InfoCommand.h"
 #include "JobsCancelCommand.h"
 #include "JobsCreateCommand.h"
 #include "JobsDeleteCommand.h"
+#include "JobsDownloadCommand.h"
 #include "JobsListCommand.h"
 #include "JobsResumeCommand.h"
 #include "JobsRunCommand.h"
@@ -50,7 +52,7 @@ std::unique_ptr<mtm::cli::CommandGroup> jobsCommands()
 {
     using namespace mtm::cli;
     auto group = std::make_unique<CommandGroup>(
-        QStringLiteral("jobs"), QStringLiteral("Queue, follow, cancel, resume and delete training jobs"),
+        QStringLiteral("jobs"), QStringLiteral("Queue, follow, cancel, resume, download and delete training jobs"),
         QStringLiteral("Usage: mtm jobs <command> [options]"),
         QStringLiteral("The jobs are the desktop app's: a job queued here shows up in its window, which runs it."));
     group->add(std::make_unique<JobsCreateCommand>());
@@ -59,6 +61,7 @@ std::unique_ptr<mtm::cli::CommandGroup> jobsCommands()
     group->add(std::make_unique<JobsCancelCommand>());
     group->add(std::make_unique<JobsResumeCommand>());
     group->add(std::make_unique<JobsDeleteCommand>());
+    group->add(std::make_unique<JobsDownloadCommand>());
     group->add(std::make_unique<JobsRunCommand>());
     return group;
 }
@@ -77,6 +80,7 @@ int main(int argc, char *argv[])
     commandLine.add(std::make_unique<TokenizeCommand>());
     commandLine.add(std::make_unique<PerplexityCommand>());
     commandLine.add(std::make_unique<ExportCommand>());
+    commandLine.add(std::make_unique<ImportCommand>());
     commandLine.add(std::make_unique<MakeTinyModelCommand>());
     commandLine.add(std::make_unique<TrainTokenizerCommand>());
     commandLine.add(std::make_unique<TrainCommand>());

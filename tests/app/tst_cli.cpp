@@ -467,6 +467,26 @@ private slots:
         QCOMPARE(exported.exitCode, 1);
         QVERIFY2(exported.err.contains(QStringLiteral("would leave the adapter")), qPrintable(exported.err));
         QVERIFY(!QFileInfo::exists(lost));
+
+        // The guide's download: the job's model as model_job_<id>.tar.gz, opened again elsewhere and used.
+        const QString id = QRegularExpression(QStringLiteral("job_(\\d+)")).match(adapter).captured(1);
+        QVERIFY(!id.isEmpty());
+        const QString archive = m_dir.filePath(QStringLiteral("model_job_%1.tar.gz").arg(id));
+        const Result downloaded = run({QStringLiteral("jobs"), QStringLiteral("download"), id, QStringLiteral("--out"),
+                                       archive});
+        QVERIFY2(downloaded.exitCode == 0, qPrintable(downloaded.err));
+        const Result imported = run({QStringLiteral("import"), archive});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        const QString opened = m_dir.filePath(QStringLiteral("data/models/imported/model_job_%1/lora_model").arg(id));
+        QVERIFY2(imported.out.contains(opened), qPrintable(imported.out));
+        const Result fromArchive = run({QStringLiteral("generate"), QStringLiteral("--model"), opened,
+                                        QStringLiteral("--prompt"), QStringLiteral("Say hello."),
+                                        QStringLiteral("--max-tokens"), QStringLiteral("4")});
+        QVERIFY2(fromArchive.exitCode == 0, qPrintable(fromArchive.err));
+        // Opening it again over the first is refused; a job that has not completed has nothing to download.
+        QCOMPARE(run({QStringLiteral("import"), archive}).exitCode, 1);
+        const Result notDone = run({QStringLiteral("jobs"), QStringLiteral("download"), QStringLiteral("999")});
+        QCOMPARE(notDone.exitCode, 1);
     }
 
     void trainExplainsBadJobs()

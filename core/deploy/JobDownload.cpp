@@ -1,0 +1,39 @@
+#include "deploy/JobDownload.h"
+
+#include "Error.h"
+#include "deploy/ModelArchive.h"
+#include "jobs/JobInfo.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(JobDownload)
+};
+
+} // namespace
+
+QString jobArchiveFileName(qint64 jobId)
+{
+    return QStringLiteral("model_job_%1.tar.gz").arg(jobId);
+}
+
+void writeJobArchive(const JobInfo &job, const QString &path, const Progress &progress)
+{
+    if (job.state != JobState::Completed)
+        throw Error(Error::Kind::Conflict, Text::tr("Job %1 is %2: only a completed job's model can be downloaded.")
+                                               .arg(job.id)
+                                               .arg(jobStateId(job.state)));
+    if (!QFileInfo(job.outputFolder()).isDir())
+        throw Error(
+            Error::Kind::NotFound,
+            Text::tr("Job %1's model folder %2 is gone; nothing to download.").arg(job.id).arg(job.outputFolder()));
+    writeModelArchive(job.outputFolder(), path, progress);
+}
+
+} // namespace mtm::core

@@ -1,0 +1,19 @@
+// A completed job's model as the user guide's download: the job's output folder (qlora_model/, lora_model/,
+// standard_model/ or rag_model/) as model_job_<id>.tar.gz. The window, the command line and the REST API share it.
+#pragma once
+
+#include "Progress.h"
+
+#include <QString>
+
+namespace mtm::core {
+
+struct JobInfo;
+
+QString jobArchiveFileName(qint64 jobId); // "model_job_7.tar.gz"
+
+// Writes the archive at path (writeModelArchive: whole or not at all, progress in bytes). Throws Error: Conflict
+// while the job has not completed (saying where it stands), NotFound when its output folder is gone.
+void writeJobArchive(const JobInfo &job, const QString &path, const Progress &progress);
+
+} // namespace mtm::core
