@@ -11,6 +11,16 @@
     </message>
 </context>
 <context>
+    <name>ModelArchive</name>
+    <message numerus="yes">
+        <source>is one of more than %n entries, more than a model holds</source>
+        <translation>
+            <numerusform>is one of more than %n entries, more than a model holds</numerusform>
+            <numerusform>is one of more than %n entries, more than a model holds</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TimeLeft</name>
     <message numerus="yes">
         <source>about %n second(s) left</source>

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "Translations.h"
 #include "data/SampleDataset.h"
+#include "dialogs/FileDialog.h"
 #include "dialogs/MessageBox.h"
 #include "dialogs/NewJobDialog.h"
 #include "jobs/JobCatalog.h"
@@ -163,6 +164,19 @@ private slots:
             QVERIFY2(transcript.trimmed().count(QLatin1Char('\n')) >= 3, qPrintable(transcript)); // an answer
         }
         QVERIFY(m_page->findChild<QLabel *>(QStringLiteral("chatStatus"))->text().contains(QStringLiteral("llama")));
+
+        // Download: the model as a .tar.gz, written in the background; the page says where it went.
+        auto *download = m_page->findChild<QPushButton *>(QStringLiteral("downloadJobButton"));
+        QVERIFY(download->isEnabled());
+        const QString archive = m_dir.filePath(QStringLiteral("model_job_%1.tar.gz").arg(id));
+        ui::FileDialog::setNextFiles({archive});
+        QSignalSpy status(m_page, &ui::Page::statusMessage);
+        QTest::mouseClick(download, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!status.isEmpty(), 20000);
+        QVERIFY2(status.last().at(0).toString().contains(QStringLiteral("Saved the model as")),
+                 qPrintable(status.last().at(0).toString()));
+        QVERIFY(QFileInfo(archive).size() > 0);
+        QTRY_VERIFY(download->isEnabled());
     }
 
     // A job bigger than this machine is refused before it starts: the plan reads the model's config.json and

@@ -2,7 +2,6 @@
 
 #include "AppCore.h"
 #include "BackgroundTask.h"
-#include "TimeLeft.h"
 #include "data/DatasetCatalog.h"
 #include "dialogs/FileDialog.h"
 #include "dialogs/ImportDialog.h"
@@ -13,21 +12,19 @@
 #include "widgets/EmptyStateWidget.h"
 #include "widgets/PageHeader.h"
 #include "widgets/RecordPreview.h"
+#include "widgets/TaskProgressDialog.h"
 
 #include <QDragEnterEvent>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QMimeData>
-#include <QProgressDialog>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace mtm::ui {
@@ -356,24 +353,8 @@ void DatasetsPage::exportSelected()
     // Large datasets take a while: the progress, the time left and Cancel show after half a second.
     auto progress = std::make_shared<TaskProgress>();
     m_exportProgress = progress;
-    auto *dialog = new QProgressDialog(tr("Exporting %1…").arg(dataset.name), tr("Cancel"), 0, 1000, this);
+    auto *dialog = new TaskProgressDialog(tr("Export Dataset"), tr("Exporting %1…").arg(dataset.name), progress, this);
     dialog->setObjectName(QStringLiteral("exportProgress"));
-    dialog->setWindowTitle(tr("Export Dataset"));
-    dialog->setWindowModality(Qt::WindowModal);
-    dialog->setMinimumDuration(500);
-    dialog->setAutoClose(false);
-    dialog->setAutoReset(false);
-    connect(dialog, &QProgressDialog::canceled, dialog, [progress] { progress->cancel(); });
-    auto *timer = new QTimer(dialog);
-    auto *elapsed = new QElapsedTimer;
-    elapsed->start();
-    connect(timer, &QTimer::timeout, dialog, [dialog, progress, elapsed, name = dataset.name] {
-        dialog->setValue(int(progress->fraction() * 1000));
-        const QString left = timeLeft(elapsed->elapsed(), progress->fraction());
-        dialog->setLabelText(left.isEmpty() ? tr("Exporting %1…").arg(name) : tr("Exporting %1 — %2").arg(name, left));
-    });
-    connect(dialog, &QObject::destroyed, dialog, [elapsed] { delete elapsed; });
-    timer->start(100);
     m_exportButton->setEnabled(false);
     const auto finished = [this, dialog] {
         dialog->deleteLater();

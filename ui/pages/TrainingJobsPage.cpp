@@ -1,9 +1,11 @@
 #include "pages/TrainingJobsPage.h"
 
 #include "AppCore.h"
+#include "BackgroundTask.h"
 #include "Error.h"
 #include "TimeLeft.h"
 #include "data/DatasetCatalog.h"
+#include "deploy/JobDownload.h"
 #include "dialogs/FileDialog.h"
 #include "dialogs/MessageBox.h"
 #include "dialogs/NewJobDialog.h"
@@ -15,6 +17,7 @@
 #include "widgets/LossChart.h"
 #include "widgets/PageHeader.h"
 #include "widgets/ProgressDelegate.h"
+#include "widgets/TaskProgressDialog.h"
 
 #include <QCheckBox>
 #include <QDesktopServices>
@@ -126,6 +129,8 @@ TrainingJobsPage::TrainingJobsPage(core::AppCore &core, QWidget *parent)
     m_duplicate = button(tr("Duplicate…"), "duplicateJobButton");
     m_delete = button(tr("Delete…"), "deleteJobButton");
     m_openFolder = button(tr("Open Folder"), "openJobFolderButton");
+    m_download = button(tr("Download…"), "downloadJobButton");
+    m_download->setToolTip(tr("Save the trained model as a .tar.gz archive"));
     m_resume->setToolTip(tr("Continue from the last checkpoint"));
     m_retry->setToolTip(tr("Run again from the beginning, as a new job with the same settings"));
     m_duplicate->setToolTip(tr("A new job with these settings, to change before it starts"));
@@ -146,6 +151,7 @@ TrainingJobsPage::TrainingJobsPage(core::AppCore &core, QWidget *parent)
     });
     connect(m_duplicate, &QPushButton::clicked, this, [this] { openNewJobDialog(selectedJobId()); });
     connect(m_delete, &QPushButton::clicked, this, &TrainingJobsPage::deleteSelected);
+    connect(m_download, &QPushButton::clicked, this, &TrainingJobsPage::downloadSelected);
     connect(m_openFolder, &QPushButton::clicked, this, [this] {
         if (const core::JobInfo *job = selected())
             QDesktopServices::openUrl(QUrl::fromLocalFile(job->directory));
@@ -154,6 +160,7 @@ TrainingJobsPage::TrainingJobsPage(core::AppCore &core, QWidget *parent)
     for (QPushButton *action : {m_cancel, m_resume, m_retry, m_duplicate})
         actions->addWidget(action);
     actions->addStretch();
+    actions->addWidget(m_download);
     actions->addWidget(m_openFolder);
     actions->addWidget(m_delete);
 
@@ -177,6 +184,14 @@ TrainingJobsPage::TrainingJobsPage(core::AppCore &core, QWidget *parent)
     connect(&queue, &core::JobQueue::progressed, this, &TrainingJobsPage::onProgress);
     connect(&queue, &core::JobQueue::logged, this, &TrainingJobsPage::onLog);
     refresh();
+}
+
+TrainingJobsPage::~TrainingJobsPage()
+{
+    // The archive is being written from the job's folder: stop it (no file is left) before the page goes.
+    if (m_downloadProgress)
+        m_downloadProgress->cancel();
+    m_downloading.waitForFinished();
 }
 
 QWidget *TrainingJobsPage::createDetails()
@@ -343,8 +358,9 @@ void TrainingJobsPage::updateActions()
                                  state == core::JobState::Cancelled));
     m_retry->setEnabled(job && !active);
     m_duplicate->setEnabled(job != nullptr);
-    m_delete->setEnabled(job && state != core::JobState::Running);
+    m_delete->setEnabled(job && state != core::JobState::Running && !m_downloading.isRunning());
     m_openFolder->setEnabled(job && QFileInfo::exists(job->directory));
+    m_download->setEnabled(job && state == core::JobState::Completed && !m_downloading.isRunning());
 }
 
 void TrainingJobsPage::showFigures(const engine::TrainingProgress &progress)
@@ -505,6 +521,43 @@ void TrainingJobsPage::deleteSelected()
     } catch (const core::Error &error) {
         MessageBox::warning(this, tr("Cannot Delete"), error.message());
     }
+}
+
+void TrainingJobsPage::downloadSelected()
+{
+    const core::JobInfo *selectedJob = selected();
+    if (!selectedJob || m_downloading.isRunning())
+        return;
+    const core::JobInfo job = *selectedJob; // a copy: the table may change while the file dialog is open
+    const QString target = FileDialog::saveFile(this, tr("Download Model"), core::jobArchiveFileName(job.id),
+                                                tr("Compressed archives (*.tar.gz)"));
+    if (target.isEmpty())
+        return;
+    auto progress = std::make_shared<TaskProgress>();
+    m_downloadProgress = progress;
+    auto *dialog = new TaskProgressDialog(tr("Download Model"), tr("Writing %1…").arg(QFileInfo(target).fileName()),
+                                          progress, this);
+    dialog->setObjectName(QStringLiteral("downloadProgress"));
+    const auto finished = [this, dialog] {
+        dialog->deleteLater();
+        updateActions();
+    };
+    m_downloading = runInBackground(
+        this, [job, target, report = TaskProgress::reportTo(progress)] { core::writeJobArchive(job, target, report); },
+        [this, finished, target] {
+            finished();
+            emit statusMessage(
+                tr("Saved the model as %1 (%2).")
+                    .arg(QDir::toNativeSeparators(target), QLocale().formattedDataSize(QFileInfo(target).size())));
+        },
+        [this, finished](const core::Error &error) {
+            finished();
+            if (error.isCancelled())
+                emit statusMessage(error.message());
+            else
+                MessageBox::warning(this, tr("Cannot Download"), error.message());
+        });
+    updateActions();
 }
 
 void TrainingJobsPage::exportChart()

@@ -1,10 +1,14 @@
 // The Training Jobs page: the jobs with their state, progress, loss and time left; New Job; for the selected job
 // its live loss chart, figures (speed, memory, time), log, settings and — when it has ended — a summary; Cancel,
-// Resume, Retry, Duplicate, Delete and Open Folder.
+// Resume, Retry, Duplicate, Delete, Open Folder and Download (the model as model_job_<id>.tar.gz).
 #pragma once
 
 #include "engine/train/TrainingProgress.h"
 #include "pages/Page.h"
+
+#include <QFuture>
+
+#include <memory>
 
 class QCheckBox;
 class QLabel;
@@ -22,6 +26,7 @@ struct JobInfo;
 namespace mtm::ui {
 
 class JobChat;
+class TaskProgress;
 class JobTableModel;
 class LossChart;
 
@@ -30,6 +35,7 @@ class TrainingJobsPage : public Page
     Q_OBJECT
 public:
     explicit TrainingJobsPage(core::AppCore &core, QWidget *parent = nullptr);
+    ~TrainingJobsPage() override; // stops and waits for a download still being written
 
     void refresh() override;
     void selectJob(qint64 id);
@@ -50,6 +56,7 @@ private:
     void fillCompareMenu();
     void cancelSelected();
     void deleteSelected();
+    void downloadSelected();
     void exportChart();
     void exportLosses();
 
@@ -71,6 +78,9 @@ private:
     QPushButton *m_duplicate;
     QPushButton *m_delete;
     QPushButton *m_openFolder;
+    QPushButton *m_download;
+    QFuture<void> m_downloading;
+    std::shared_ptr<TaskProgress> m_downloadProgress;
     qint64 m_shownJob = 0;     // whose chart and log are shown
     int m_shownState = -1;     // its state then: a job that ends is drawn again from every stored step
     qint64 m_shownLogLine = 0; // the last log line shown, for jobs run by another process
