@@ -186,6 +186,69 @@ std::vector<std::string> ChatTemplate::stopTokens() const
     return {m_eos};
 }
 
+namespace {
+
+// Text as a Go string literal, so that template text of any kind ({{, quotes, new lines) stays text.
+std::string goString(const std::string &text)
+{
+    std::string quoted = "\"";
+    for (const char c : text) {
+        if (c == '\\' || c == '"')
+            quoted += '\\';
+        if (c == '\n')
+            quoted += "\\n";
+        else
+            quoted += c;
+    }
+    return quoted + "\"";
+}
+
+} // namespace
+
+std::string ChatTemplate::ollamaTemplate() const
+{
+    // Ollama's .Messages holds the system message too (first, when there is one); `index .Messages 0` is it.
+    const std::string firstIsSystem = "(eq (index $.Messages 0).Role \"system\")";
+    const std::string eos = "{{ " + goString(m_eos) + " }}";
+    switch (m_format) {
+    case ChatFormat::Llama3:
+        return "{{ range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>"
+               "{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n";
+    case ChatFormat::Llama31:
+        return "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: " +
+               m_dateString + "\n\n{{ if " + firstIsSystem +
+               " }}{{ (index .Messages 0).Content }}{{ end }}<|eot_id|>"
+               "{{ range $i, $m := .Messages }}{{ if or $i (ne $m.Role \"system\") }}"
+               "<|start_header_id|>{{ $m.Role }}<|end_header_id|>\n\n{{ $m.Content }}<|eot_id|>{{ end }}{{ end }}"
+               "<|start_header_id|>assistant<|end_header_id|>\n\n";
+    case ChatFormat::ChatMl:
+        return (m_defaultSystem.empty() ? std::string()
+                                        : "{{ if not " + firstIsSystem + " }}<|im_start|>system\n{{ " +
+                                              goString(m_defaultSystem) + " }}<|im_end|>\n{{ end }}") +
+               "{{ range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end "
+               "}}<|im_start|>assistant\n";
+    case ChatFormat::Mistral:
+        // The system message goes into the last message, when that is the user's.
+        return "{{ range $i, $m := .Messages }}{{ if eq $m.Role \"user\" }}[INST]{{ if and (eq (len (slice $.Messages "
+               "$i)) 1) " +
+               firstIsSystem + " }}{{ (index $.Messages 0).Content }}\n\n{{ end }}{{ $m.Content }}[/INST]" +
+               "{{ else if eq $m.Role \"assistant\" }}{{ $m.Content }}" + eos + "{{ end }}{{ end }}";
+    case ChatFormat::Gemma:
+        return "{{ range .Messages }}{{ if eq .Role \"assistant\" }}<start_of_turn>model\n{{ .Content }}<end_of_turn>\n"
+               "{{ else }}<start_of_turn>{{ .Role }}\n{{ .Content }}<end_of_turn>\n{{ end }}{{ end }}"
+               "<start_of_turn>model\n";
+    case ChatFormat::Phi3:
+        return "{{ range .Messages }}{{ if or (ne .Role \"system\") .Content }}<|{{ .Role }}|>\n{{ .Content }}<|end|>\n"
+               "{{ end }}{{ end }}<|assistant|>\n";
+    case ChatFormat::Alpaca:
+        break;
+    }
+    return "{{ if " + firstIsSystem + " }}{{ (index .Messages 0).Content }}{{ else }}{{ " + goString(kAlpacaSystem) +
+           " }}{{ end }}\n\n{{ range $i, $m := .Messages }}{{ if eq $m.Role \"user\" }}### Instruction:\n"
+           "{{ $m.Content }}\n\n### Response:\n{{ else if eq $m.Role \"assistant\" }}{{ $m.Content }}" +
+           eos + "\n\n{{ else if $i }}{{ $m.Content }}\n\n{{ end }}{{ end }}";
+}
+
 RenderedChat ChatTemplate::render(const std::vector<ChatMessage> &messages, bool addGenerationPrompt) const
 {
     checkRoles(messages);

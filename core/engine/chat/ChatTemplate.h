@@ -51,6 +51,12 @@ public:
     // The texts that end the assistant's turn: generation stops at these tokens.
     std::vector<std::string> stopTokens() const;
 
+    // The same format in Ollama's template language (Go text/template over .Messages, each with .Role and
+    // .Content): for a conversation it renders render(messages, true) without the BOS token, which the runtime
+    // adds itself. Message text is not trimmed (Go templates cannot), so conversations whose messages begin or
+    // end with white space render without the trimming Llama 3 and Gemma do.
+    std::string ollamaTemplate() const;
+
     ChatFormat format() const { return m_format; }
     // ChatML's system message when the conversation has none (Qwen2.5: "You are Qwen, created by ...").
     void setDefaultSystem(std::string text) { m_defaultSystem = std::move(text); }
