@@ -7,6 +7,7 @@
 #include "DatasetsListCommand.h"
 #include "DatasetsRenameCommand.h"
 #include "DatasetsShowCommand.h"
+#include "DeployModelfileCommand.h"
 #include "ExportCommand.h"
 #include "GenerateCommand.h"
 #include "HelpCommand.h"
@@ -48,6 +49,16 @@ std::unique_ptr<mtm::cli::CommandGroup> datasetsCommands()
     return group;
 }
 
+std::unique_ptr<mtm::cli::CommandGroup> deployCommands()
+{
+    using namespace mtm::cli;
+    auto group =
+        std::make_unique<CommandGroup>(QStringLiteral("deploy"), QStringLiteral("Ship a trained model to Ollama"),
+                                       QStringLiteral("Usage: mtm deploy <command> [options]"));
+    group->add(std::make_unique<DeployModelfileCommand>());
+    return group;
+}
+
 std::unique_ptr<mtm::cli::CommandGroup> jobsCommands()
 {
     using namespace mtm::cli;
@@ -80,6 +91,7 @@ int main(int argc, char *argv[])
     commandLine.add(std::make_unique<TokenizeCommand>());
     commandLine.add(std::make_unique<PerplexityCommand>());
     commandLine.add(std::make_unique<ExportCommand>());
+    commandLine.add(deployCommands());
     commandLine.add(std::make_unique<ImportCommand>());
     commandLine.add(std::make_unique<MakeTinyModelCommand>());
     commandLine.add(std::make_unique<TrainTokenizerCommand>());

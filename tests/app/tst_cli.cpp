@@ -472,21 +472,48 @@ private slots:
         const QString id = QRegularExpression(QStringLiteral("job_(\\d+)")).match(adapter).captured(1);
         QVERIFY(!id.isEmpty());
         const QString archive = m_dir.filePath(QStringLiteral("model_job_%1.tar.gz").arg(id));
-        const Result downloaded = run({QStringLiteral("jobs"), QStringLiteral("download"), id, QStringLiteral("--out"),
-                                       archive});
+        const Result downloaded =
+            run({QStringLiteral("jobs"), QStringLiteral("download"), id, QStringLiteral("--out"), archive});
         QVERIFY2(downloaded.exitCode == 0, qPrintable(downloaded.err));
         const Result imported = run({QStringLiteral("import"), archive});
         QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
         const QString opened = m_dir.filePath(QStringLiteral("data/models/imported/model_job_%1/lora_model").arg(id));
         QVERIFY2(imported.out.contains(opened), qPrintable(imported.out));
-        const Result fromArchive = run({QStringLiteral("generate"), QStringLiteral("--model"), opened,
-                                        QStringLiteral("--prompt"), QStringLiteral("Say hello."),
-                                        QStringLiteral("--max-tokens"), QStringLiteral("4")});
+        const Result fromArchive =
+            run({QStringLiteral("generate"), QStringLiteral("--model"), opened, QStringLiteral("--prompt"),
+                 QStringLiteral("Say hello."), QStringLiteral("--max-tokens"), QStringLiteral("4")});
         QVERIFY2(fromArchive.exitCode == 0, qPrintable(fromArchive.err));
         // Opening it again over the first is refused; a job that has not completed has nothing to download.
         QCOMPARE(run({QStringLiteral("import"), archive}).exitCode, 1);
         const Result notDone = run({QStringLiteral("jobs"), QStringLiteral("download"), QStringLiteral("999")});
         QCOMPARE(notDone.exitCode, 1);
+
+        // The files `ollama create` takes: a merged model and its Modelfile, or base, adapter and Modelfile.
+        const QString mergedFiles = m_dir.filePath(QStringLiteral("ollama-merged"));
+        Result files = run({QStringLiteral("deploy"), QStringLiteral("modelfile"), QStringLiteral("--job"), id,
+                            QStringLiteral("--type"), QStringLiteral("f16"), QStringLiteral("--out"), mergedFiles});
+        QVERIFY2(files.exitCode == 0, qPrintable(files.err));
+        QVERIFY2(files.out.contains(QStringLiteral("ollama create")), qPrintable(files.out));
+        QVERIFY(QFileInfo(mergedFiles + QStringLiteral("/model-f16.gguf")).size() > 0);
+        QFile modelfile(mergedFiles + QStringLiteral("/Modelfile"));
+        QVERIFY(modelfile.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(modelfile.readAll());
+        QVERIFY2(text.contains(QStringLiteral("\nFROM ./model-f16.gguf\n")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("\nPARAMETER stop \"<|eot_id|>\"\n")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("ADAPTER")), qPrintable(text));
+        const QString split = m_dir.filePath(QStringLiteral("ollama-adapter"));
+        files = run({QStringLiteral("deploy"), QStringLiteral("modelfile"), QStringLiteral("--job"), id,
+                     QStringLiteral("--adapter-route"), QStringLiteral("--type"), QStringLiteral("f16"),
+                     QStringLiteral("--system"), QStringLiteral("Answer briefly."), QStringLiteral("--out"), split});
+        QVERIFY2(files.exitCode == 0, qPrintable(files.err));
+        for (const char *name : {"base-f16.gguf", "adapter.gguf", "Modelfile"})
+            QVERIFY2(QFileInfo(split + QLatin1Char('/') + QLatin1String(name)).size() > 0, name);
+        QFile splitModelfile(split + QStringLiteral("/Modelfile"));
+        QVERIFY(splitModelfile.open(QIODevice::ReadOnly));
+        const QString splitText = QString::fromUtf8(splitModelfile.readAll());
+        QVERIFY2(splitText.contains(QStringLiteral("\nFROM ./base-f16.gguf\n")), qPrintable(splitText));
+        QVERIFY2(splitText.contains(QStringLiteral("\nADAPTER ./adapter.gguf\n")), qPrintable(splitText));
+        QVERIFY2(splitText.contains(QStringLiteral("\nSYSTEM \"\"\"Answer briefly.\"\"\"\n")), qPrintable(splitText));
     }
 
     void trainExplainsBadJobs()

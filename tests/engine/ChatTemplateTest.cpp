@@ -128,7 +128,7 @@ TEST(ChatTemplate, OllamasTemplateRendersWhatTheModelWasTrainedOn)
 {
     // Rendered by a strict interpreter of Go's text/template (tests/common/GoTemplate.h) as Ollama executes a
     // TEMPLATE: every format, conversations with and without a system message, one turn and several, content
-    // that looks like template syntax. The BOS token is the runtime's to add, so it is not in the template.
+    // that looks like template syntax; the BOS token left to the runtime when it adds one, in the template if not.
     const std::string tricky = "What is {{ .System }} plus \"3\"?\nThink {{- twice -}}.";
     const std::vector<std::vector<ChatMessage>> conversations = {
         {{"user", "Hello!"}},
@@ -140,25 +140,28 @@ TEST(ChatTemplate, OllamasTemplateRendersWhatTheModelWasTrainedOn)
     for (const ChatFormat format : {ChatFormat::Llama3, ChatFormat::Llama31, ChatFormat::ChatMl, ChatFormat::Mistral,
                                     ChatFormat::Gemma, ChatFormat::Phi3, ChatFormat::Alpaca}) {
         for (const bool defaultSystem : {false, true}) {
-            ChatTemplate chat(format, "<s>", "</s>");
-            if (defaultSystem && format != ChatFormat::ChatMl)
-                continue;
-            if (defaultSystem)
-                chat.setDefaultSystem("You are Qwen, a \"helpful\" assistant.");
-            const test::GoTemplate ollama(chat.ollamaTemplate());
-            for (const std::vector<ChatMessage> &conversation : conversations) {
-                const bool hasSystem = conversation.front().role == "system";
-                if (format == ChatFormat::Gemma && hasSystem)
-                    continue; // Gemma's template refuses system messages, and the Modelfile gives it none
-                std::string expected = chat.render(conversation, true).text;
-                if (expected.rfind("<s>", 0) == 0)
-                    expected.erase(0, 3);
-                std::vector<test::GoMessage> messages;
-                for (const ChatMessage &message : conversation)
-                    messages.push_back({message.role, message.content});
-                EXPECT_EQ(ollama.render(messages), expected)
-                    << ChatTemplate::formatId(format) << " with " << conversation.size() << " messages"
-                    << (defaultSystem ? ", a default system message" : "");
+            for (const bool runtimeAddsBos : {true, false}) {
+                ChatTemplate chat(format, "<s>", "</s>");
+                if (defaultSystem && format != ChatFormat::ChatMl)
+                    continue;
+                if (defaultSystem)
+                    chat.setDefaultSystem("You are Qwen, a \"helpful\" assistant.");
+                const test::GoTemplate ollama(chat.ollamaTemplate(runtimeAddsBos));
+                for (const std::vector<ChatMessage> &conversation : conversations) {
+                    const bool hasSystem = conversation.front().role == "system";
+                    if (format == ChatFormat::Gemma && hasSystem)
+                        continue; // Gemma's template refuses system messages, and the Modelfile gives it none
+                    std::string expected = chat.render(conversation, true).text;
+                    if (runtimeAddsBos && expected.rfind("<s>", 0) == 0)
+                        expected.erase(0, 3);
+                    std::vector<test::GoMessage> messages;
+                    for (const ChatMessage &message : conversation)
+                        messages.push_back({message.role, message.content});
+                    EXPECT_EQ(ollama.render(messages), expected)
+                        << ChatTemplate::formatId(format) << " with " << conversation.size() << " messages"
+                        << (runtimeAddsBos ? "" : ", BOS in the template")
+                        << (defaultSystem ? ", a default system message" : "");
+                }
             }
         }
     }

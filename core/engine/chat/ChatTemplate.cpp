@@ -205,7 +205,14 @@ std::string goString(const std::string &text)
 
 } // namespace
 
-std::string ChatTemplate::ollamaTemplate() const
+std::string ChatTemplate::ollamaTemplate(bool runtimeAddsBos) const
+{
+    const bool startsWithBos = m_format != ChatFormat::ChatMl && m_format != ChatFormat::Phi3;
+    const std::string bos = startsWithBos && !runtimeAddsBos && !m_bos.empty() ? "{{ " + goString(m_bos) + " }}" : "";
+    return bos + ollamaTemplateBody();
+}
+
+std::string ChatTemplate::ollamaTemplateBody() const
 {
     // Ollama's .Messages holds the system message too (first, when there is one); `index .Messages 0` is it.
     const std::string firstIsSystem = "(eq (index $.Messages 0).Role \"system\")";

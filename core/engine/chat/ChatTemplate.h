@@ -52,10 +52,10 @@ public:
     std::vector<std::string> stopTokens() const;
 
     // The same format in Ollama's template language (Go text/template over .Messages, each with .Role and
-    // .Content): for a conversation it renders render(messages, true) without the BOS token, which the runtime
-    // adds itself. Message text is not trimmed (Go templates cannot), so conversations whose messages begin or
-    // end with white space render without the trimming Llama 3 and Gemma do.
-    std::string ollamaTemplate() const;
+    // .Content): for a conversation it renders render(messages, true) — without the BOS token when the runtime
+    // adds one itself (the GGUF's add_bos_token). Message text is not trimmed (Go templates cannot), so
+    // conversations whose messages begin or end with white space render without the trimming Llama 3 and Gemma do.
+    std::string ollamaTemplate(bool runtimeAddsBos) const;
 
     ChatFormat format() const { return m_format; }
     // ChatML's system message when the conversation has none (Qwen2.5: "You are Qwen, created by ...").
@@ -64,6 +64,8 @@ public:
     void setDateString(std::string date) { m_dateString = std::move(date); }
 
 private:
+    std::string ollamaTemplateBody() const; // without the BOS token
+
     ChatFormat m_format;
     std::string m_bos;
     std::string m_eos;

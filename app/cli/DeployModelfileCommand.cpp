@@ -1,0 +1,60 @@
+#include "DeployModelfileCommand.h"
+
+#include "AppCore.h"
+#include "CtrlC.h"
+#include "ProgressLine.h"
+#include "deploy/OllamaFiles.h"
+#include "jobs/JobCatalog.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace mtm::cli {
+
+DeployModelfileCommand::DeployModelfileCommand()
+    : ParsedCommand(QStringLiteral("modelfile"),
+                    QStringLiteral("Write a job's model and a Modelfile for `ollama create`"))
+{
+    setDescription(QStringLiteral(
+        "Exports the completed job's model as GGUF — merged with its adapter by default, or with --adapter-route as "
+        "the base model and a GGUF adapter — and writes a Modelfile beside it: FROM, ADAPTER, the chat template the "
+        "model was trained with in Ollama's template language, its stop markers, sampling defaults and num_ctx, "
+        "each after a comment saying why. Then `ollama create NAME -f <folder>/Modelfile` creates the model."));
+    addOptions({m_job, m_type, m_adapter, m_base, m_system, m_out});
+}
+
+int DeployModelfileCommand::execute(const QCommandLineParser &parser, CliContext &context)
+{
+    if (!parser.isSet(m_job))
+        return usageError(QStringLiteral("--job is required."), context);
+    if (parser.isSet(m_base) && !parser.isSet(m_adapter))
+        return usageError(QStringLiteral("--base goes with --adapter-route."), context);
+    bool valid = false;
+    const qint64 id = parser.value(m_job).toLongLong(&valid);
+    if (!valid || id <= 0)
+        return usageError(QStringLiteral("--job takes a job's id, a whole number."), context);
+    const core::JobInfo job = context.core().jobs().require(id);
+    core::OllamaFilesRequest request;
+    request.folder = parser.isSet(m_out) ? parser.value(m_out) : job.directory + QStringLiteral("/ollama");
+    request.type = parser.value(m_type);
+    request.route = parser.isSet(m_adapter) ? core::OllamaRoute::Adapter : core::OllamaRoute::Merged;
+    request.baseOllamaName = parser.value(m_base);
+    request.system = parser.value(m_system);
+    core::OllamaFiles files;
+    {
+        const CtrlC ctrlC;
+        ProgressLine progress(QStringLiteral("Exporting job %1's model").arg(id));
+        files = core::writeOllamaFiles(job, request, [&](qint64 done, qint64 total) {
+            progress.update(done, total);
+            return !CtrlC::pressed();
+        });
+    }
+    for (const QString &file : {files.modelFile, files.adapterFile, files.modelfile})
+        if (!file.isEmpty())
+            context.out << "Wrote " << QDir::toNativeSeparators(file) << '\n';
+    context.out << "Create the model with:\n  ollama create my-model -f "
+                << QDir::toNativeSeparators(QFileInfo(files.modelfile).absoluteFilePath()) << '\n';
+    return Success;
+}
+
+} // namespace mtm::cli
