@@ -1,0 +1,65 @@
+// Ollama's REST API as deploying needs it (../shared/reference/formats.md §2): the server's version, blobs
+// uploaded only when the server lacks them, a model created with its streamed status, and a chat answer. The
+// calls block (run them off the UI thread: the window's background tasks and the command line do); every one has
+// a time limit for a server that stalls, and every failure is an Error that says what the server said.
+#pragma once
+
+#include "Progress.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+
+namespace mtm::core {
+
+// The server as Ollama's own command line finds it: hostOption (a --host value), else OLLAMA_HOST, else the
+// address in Settings; "host", "host:port", "http://host[:port]" and "https://…" forms as Ollama reads them
+// (port 11434 unless a scheme is given, then 80 or 443). Throws Error (InvalidInput) for one it cannot read.
+QUrl ollamaServer(const QString &hostOption, const QString &settingsUrl);
+
+// "sha256:<64 hex digits>" of a file, read in pieces; progress(bytes, file size). Throws Error (Io, Cancelled).
+QString sha256Digest(const QString &path, const Progress &progress = {});
+
+class OllamaClient
+{
+public:
+    // timeoutMs: how long a call may go without the server sending or taking a byte.
+    explicit OllamaClient(QUrl server, int timeoutMs = 30000);
+    ~OllamaClient();
+
+    const QUrl &server() const { return m_server; }
+
+    QString version();                   // GET /api/version
+    bool hasBlob(const QString &digest); // HEAD /api/blobs/<digest>
+    // POST /api/blobs/<digest>, the file streamed; progress(bytes sent, bytes). The server checks the digest.
+    void uploadBlob(const QString &path, const QString &digest, const Progress &progress);
+    // POST /api/create, following its NDJSON status lines; onStatus(status, completed, total) returns false to stop.
+    using StatusCallback = std::function<bool(const QString &status, qint64 completed, qint64 total)>;
+    void create(const QJsonObject &request, const StatusCallback &onStatus);
+    // POST /api/chat without streaming: the answer's text.
+    QString chat(const QString &model, const QJsonArray &messages, const QJsonObject &options);
+
+private:
+    struct Answer
+    {
+        int status = 0;
+        QByteArray body;
+    };
+    QNetworkRequest request(const QString &path) const;
+    // Waits for the reply; throws Error for a transport failure, a timeout or an HTTP error status.
+    Answer finish(QNetworkReply *reply, const QString &what, const std::function<bool()> &keepGoing = {});
+
+    QUrl m_server;
+    int m_timeoutMs;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+};
+
+} // namespace mtm::core
