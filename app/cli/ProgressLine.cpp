@@ -21,8 +21,21 @@ ProgressLine::~ProgressLine()
         std::fprintf(stderr, "\n");
 }
 
+void ProgressLine::setLabel(const QString &label)
+{
+    m_label = label;
+    if (!m_enabled) {
+        std::fprintf(stderr, "%s\n", qPrintable(label));
+        return;
+    }
+    m_lastDrawMs = -1000; // shown at once
+    update(m_done, m_total);
+}
+
 void ProgressLine::update(qint64 done, qint64 total)
 {
+    m_done = done;
+    m_total = total;
     if (!m_enabled || total <= 0)
         return;
     const qint64 now = m_started.elapsed();

@@ -8,6 +8,7 @@
 #include "DatasetsRenameCommand.h"
 #include "DatasetsShowCommand.h"
 #include "DeployModelfileCommand.h"
+#include "DeployOllamaCommand.h"
 #include "ExportCommand.h"
 #include "GenerateCommand.h"
 #include "HelpCommand.h"
@@ -55,6 +56,7 @@ std::unique_ptr<mtm::cli::CommandGroup> deployCommands()
     auto group =
         std::make_unique<CommandGroup>(QStringLiteral("deploy"), QStringLiteral("Ship a trained model to Ollama"),
                                        QStringLiteral("Usage: mtm deploy <command> [options]"));
+    group->add(std::make_unique<DeployOllamaCommand>());
     group->add(std::make_unique<DeployModelfileCommand>());
     return group;
 }

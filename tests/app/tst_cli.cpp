@@ -13,6 +13,8 @@
 
 #include <sys/resource.h>
 
+#include "common/FakeOllama.h"
+#include "common/GoTemplate.h"
 #include "common/TestFiles.h"
 
 class TestCli : public QObject
@@ -514,6 +516,55 @@ private slots:
         QVERIFY2(splitText.contains(QStringLiteral("\nFROM ./base-f16.gguf\n")), qPrintable(splitText));
         QVERIFY2(splitText.contains(QStringLiteral("\nADAPTER ./adapter.gguf\n")), qPrintable(splitText));
         QVERIFY2(splitText.contains(QStringLiteral("\nSYSTEM \"\"\"Answer briefly.\"\"\"\n")), qPrintable(splitText));
+
+        // Deploy to Ollama (a strict stand-in server): created from the uploaded GGUF with the trained template.
+        using mtm::test::FakeOllama;
+        FakeOllama server(m_dir.filePath(QStringLiteral("ollama-blobs")), {});
+        const QStringList deploy = {
+            QStringLiteral("deploy"), QStringLiteral("ollama"),     QStringLiteral("--job"),  id,
+            QStringLiteral("--type"), QStringLiteral("f16"),        QStringLiteral("--host"), server.url(),
+            QStringLiteral("--name"), QStringLiteral("starter-faq")};
+        Result deployed = run(deploy);
+        QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+        QVERIFY2(deployed.out.contains(QStringLiteral("Created starter-faq in Ollama 0.12.3")),
+                 qPrintable(deployed.out));
+        QVERIFY2(deployed.out.contains(QStringLiteral("1 file(s) uploaded")), qPrintable(deployed.out));
+        QVERIFY2(deployed.out.contains(QStringLiteral("Ollama: Hello from the fake Ollama.")),
+                 qPrintable(deployed.out));
+        QVERIFY2(deployed.out.contains(QStringLiteral("engine: ")), qPrintable(deployed.out));
+        const QJsonObject create = server.lastCreate();
+        const QString digest =
+            create.value(QStringLiteral("files")).toObject().value(QStringLiteral("model-f16.gguf")).toString();
+        QFile sent(server.blobFile(digest)),
+            local(QFileInfo(adapter).absolutePath() + QStringLiteral("/ollama/model-f16.gguf"));
+        QVERIFY(sent.open(QIODevice::ReadOnly) && local.open(QIODevice::ReadOnly));
+        QVERIFY(sent.readAll() == local.readAll());
+        // The template renders a conversation as the model's llama3 chat template does (BOS: the runtime's).
+        const mtm::test::GoTemplate rendered(create.value(QStringLiteral("template")).toString().toStdString());
+        QCOMPARE(QString::fromStdString(rendered.render({{"user", "What is 4 plus 5?"}})),
+                 QStringLiteral("<|start_header_id|>user<|end_header_id|>\n\nWhat is 4 plus 5?<|eot_id|>"
+                                "<|start_header_id|>assistant<|end_header_id|>\n\n"));
+        const QJsonObject parameters = create.value(QStringLiteral("parameters")).toObject();
+        QCOMPARE(parameters.value(QStringLiteral("stop")).toArray().first().toString(), QStringLiteral("<|eot_id|>"));
+        QCOMPARE(server.lastChat()
+                     .value(QStringLiteral("options"))
+                     .toObject()
+                     .value(QStringLiteral("repeat_penalty"))
+                     .toInt(),
+                 1);
+        // Again: the server has the file, so nothing is uploaded.
+        deployed = run(deploy);
+        QVERIFY2(deployed.out.contains(QStringLiteral("no file uploaded")), qPrintable(deployed.out));
+
+        // A server that refuses base + adapter models: the message points to the merged route.
+        FakeOllama::Options refusing;
+        refusing.refuseAdapters = true;
+        FakeOllama strict(m_dir.filePath(QStringLiteral("ollama-blobs-2")), refusing);
+        deployed = run({QStringLiteral("deploy"), QStringLiteral("ollama"), QStringLiteral("--job"), id,
+                        QStringLiteral("--adapter-route"), QStringLiteral("--type"), QStringLiteral("f16"),
+                        QStringLiteral("--host"), strict.url()});
+        QCOMPARE(deployed.exitCode, 1);
+        QVERIFY2(deployed.err.contains(QStringLiteral("Deploy the merged model instead")), qPrintable(deployed.err));
     }
 
     void trainExplainsBadJobs()
