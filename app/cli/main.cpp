@@ -7,6 +7,7 @@
 #include "DatasetsListCommand.h"
 #include "DatasetsRenameCommand.h"
 #include "DatasetsShowCommand.h"
+#include "DeployLmStudioCommand.h"
 #include "DeployModelfileCommand.h"
 #include "DeployOllamaCommand.h"
 #include "ExportCommand.h"
@@ -53,11 +54,12 @@ std::unique_ptr<mtm::cli::CommandGroup> datasetsCommands()
 std::unique_ptr<mtm::cli::CommandGroup> deployCommands()
 {
     using namespace mtm::cli;
-    auto group =
-        std::make_unique<CommandGroup>(QStringLiteral("deploy"), QStringLiteral("Ship a trained model to Ollama"),
-                                       QStringLiteral("Usage: mtm deploy <command> [options]"));
+    auto group = std::make_unique<CommandGroup>(QStringLiteral("deploy"),
+                                                QStringLiteral("Ship a trained model to Ollama or LM Studio"),
+                                                QStringLiteral("Usage: mtm deploy <command> [options]"));
     group->add(std::make_unique<DeployOllamaCommand>());
     group->add(std::make_unique<DeployModelfileCommand>());
+    group->add(std::make_unique<DeployLmStudioCommand>());
     return group;
 }
 

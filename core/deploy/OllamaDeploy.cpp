@@ -1,6 +1,7 @@
 #include "deploy/OllamaDeploy.h"
 
 #include "Error.h"
+#include "deploy/DeploymentName.h"
 #include "deploy/OllamaClient.h"
 #include "jobs/JobInfo.h"
 #include "model/LanguageModel.h"
@@ -8,7 +9,6 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QVersionNumber>
 
 namespace mtm::core {
@@ -33,14 +33,6 @@ Progress stepProgress(const Progress &progress, qint64 from, qint64 width)
 
 } // namespace
 
-QString ollamaModelName(const JobInfo &job)
-{
-    QString name = job.request.name.toLower();
-    name.replace(QRegularExpression(QStringLiteral("[^a-z0-9._-]+")), QStringLiteral("-"));
-    name.remove(QRegularExpression(QStringLiteral("^[-._]+|[-._]+$")));
-    return name.isEmpty() ? QStringLiteral("job-%1").arg(job.id) : name.left(60);
-}
-
 bool ollamaVersionIsRecentEnough(const QString &version)
 {
     const QVersionNumber number = QVersionNumber::fromString(version);
@@ -55,7 +47,7 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
             onStep(text);
     };
     OllamaDeployResult result;
-    result.model = request.name.isEmpty() ? ollamaModelName(job) : request.name;
+    result.model = request.name.isEmpty() ? deploymentName(job) : request.name;
     OllamaClient client(request.server, request.timeoutMs);
 
     step(Text::tr("Checking Ollama at %1…").arg(request.server.toString()));

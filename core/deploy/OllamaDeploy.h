@@ -20,7 +20,7 @@ struct JobInfo;
 struct OllamaDeployRequest
 {
     QUrl server;  // ollamaServer()
-    QString name; // the model's name in Ollama ("support-bot"); empty: ollamaModelName(job)
+    QString name; // the model's name in Ollama ("support-bot"); empty: deploymentName(job)
     OllamaFilesRequest files;
     QString question = QStringLiteral("Say hello in one short sentence.");
     int answerTokens = 48; // the longest test answer, in tokens
@@ -36,9 +36,6 @@ struct OllamaDeployResult
     QString ollamaAnswer; // Ollama's answer to the question
     QString engineAnswer; // the engine's, with the same greedy settings
 };
-
-// A name Ollama accepts, from the job's name: "Support bot v2" → "support-bot-v2" (job-<id> when nothing is left).
-QString ollamaModelName(const JobInfo &job);
 
 // The oldest Ollama that creates models from uploaded files (/api/create with "files"): 0.5.5.
 bool ollamaVersionIsRecentEnough(const QString &version);

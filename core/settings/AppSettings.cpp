@@ -2,6 +2,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -44,7 +48,26 @@ QString AppSettings::defaultOllamaUrl()
 
 QString AppSettings::defaultLmStudioModelsDirectory()
 {
-    return QDir::homePath() + QStringLiteral("/.lmstudio/models");
+    // As LM Studio's own command line finds it: its home is the folder ~/.lmstudio-home-pointer names, else
+    // ~/.cache/lm-studio when that exists, else ~/.lmstudio; the models are in the downloadsFolder of the home's
+    // settings.json, else in its models/.
+    const QDir home = QDir::home();
+    QString lmStudioHome;
+    QFile pointer(home.filePath(QStringLiteral(".lmstudio-home-pointer")));
+    if (pointer.open(QIODevice::ReadOnly))
+        lmStudioHome = QString::fromUtf8(pointer.readAll()).trimmed();
+    if (lmStudioHome.isEmpty())
+        lmStudioHome = QFileInfo(home.filePath(QStringLiteral(".cache/lm-studio"))).isDir()
+                           ? home.filePath(QStringLiteral(".cache/lm-studio"))
+                           : home.filePath(QStringLiteral(".lmstudio"));
+    QFile settings(lmStudioHome + QStringLiteral("/settings.json"));
+    if (settings.open(QIODevice::ReadOnly)) {
+        const QString downloads =
+            QJsonDocument::fromJson(settings.readAll()).object().value(QStringLiteral("downloadsFolder")).toString();
+        if (!downloads.isEmpty())
+            return QDir::cleanPath(downloads);
+    }
+    return QDir::cleanPath(lmStudioHome + QStringLiteral("/models"));
 }
 
 QString AppSettings::filePath() const

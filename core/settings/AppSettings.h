@@ -17,7 +17,7 @@ public:
 
     static QString defaultFilePath();
     static QString defaultOllamaUrl();
-    static QString defaultLmStudioModelsDirectory();
+    static QString defaultLmStudioModelsDirectory(); // found as LM Studio's command line finds it
 
     QString filePath() const;
 

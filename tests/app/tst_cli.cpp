@@ -13,9 +13,12 @@
 
 #include <sys/resource.h>
 
+#include "Error.h"
 #include "common/FakeOllama.h"
 #include "common/GoTemplate.h"
 #include "common/TestFiles.h"
+#include "deploy/LmStudioInstall.h"
+#include "jobs/JobInfo.h"
 
 class TestCli : public QObject
 {
@@ -565,6 +568,42 @@ private slots:
                         QStringLiteral("--host"), strict.url()});
         QCOMPARE(deployed.exitCode, 1);
         QVERIFY2(deployed.err.contains(QStringLiteral("Deploy the merged model instead")), qPrintable(deployed.err));
+
+        // Install into LM Studio: <models>/<publisher>/<model>/<model>-<TYPE>.gguf; kept unless replaced.
+        const QString models = m_dir.filePath(QStringLiteral("lmstudio-models"));
+        const QStringList install = {
+            QStringLiteral("deploy"), QStringLiteral("lmstudio"), QStringLiteral("--job"),    id,
+            QStringLiteral("--type"), QStringLiteral("q8_0"),     QStringLiteral("--models"), models};
+        Result installed = run(install);
+        QVERIFY2(installed.exitCode == 0, qPrintable(installed.err));
+        const QString file =
+            models + QStringLiteral("/model-training-manager/starter-model-lora/starter-model-lora-Q8_0.gguf");
+        QVERIFY2(QFileInfo(file).size() > 0, qPrintable(installed.out));
+        QCOMPARE(QDir(QFileInfo(file).absolutePath()).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{QFileInfo(file).fileName()});
+        installed = run(install);
+        QCOMPARE(installed.exitCode, 1);
+        QVERIFY2(installed.err.contains(QStringLiteral("LM Studio already has")), qPrintable(installed.err));
+        QCOMPARE(run(install + QStringList{QStringLiteral("--replace")}).exitCode, 0);
+        // A disk without room for the file and what is to stay free: refused before anything is written.
+        using namespace mtm;
+        core::JobInfo finished;
+        finished.id = id.toLongLong();
+        finished.state = core::JobState::Completed;
+        finished.directory = QFileInfo(adapter).absolutePath();
+        finished.request.type = core::TrainingType::Lora;
+        finished.request.name = QStringLiteral("No room");
+        core::LmStudioInstallRequest roomless;
+        roomless.modelsFolder = models;
+        roomless.keepFree = qint64(1) << 60;
+        try {
+            core::installIntoLmStudio(finished, roomless, {});
+            QFAIL("installed without room");
+        } catch (const core::Error &error) {
+            QCOMPARE(error.kind(), core::Error::Kind::Io);
+            QVERIFY2(error.message().contains(QStringLiteral("to stay free")), qPrintable(error.message()));
+        }
+        QVERIFY(!QFileInfo::exists(models + QStringLiteral("/model-training-manager/no-room")));
     }
 
     void trainExplainsBadJobs()

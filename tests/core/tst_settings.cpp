@@ -23,11 +23,35 @@ private slots:
 
     void cleanup() { qunsetenv(DataDirectory::environmentVariable()); }
 
+    void lmStudiosModelsFolderIsFoundAsItsCommandLineFindsIt()
+    {
+        const QByteArray realHome = qgetenv("HOME");
+        const QString home = m_dir.filePath(QStringLiteral("home"));
+        QVERIFY(QDir().mkpath(home));
+        qputenv("HOME", home.toUtf8());
+        const auto write = [](const QString &path, const QByteArray &bytes) {
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        };
+        // Nothing installed: ~/.lmstudio/models; a ~/.cache/lm-studio: its models; the home pointer wins over both.
+        QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), home + QStringLiteral("/.lmstudio/models"));
+        QVERIFY(QDir().mkpath(home + QStringLiteral("/.cache/lm-studio")));
+        QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), home + QStringLiteral("/.cache/lm-studio/models"));
+        write(home + QStringLiteral("/.lmstudio-home-pointer"), (home + QStringLiteral("/elsewhere\n")).toUtf8());
+        QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), home + QStringLiteral("/elsewhere/models"));
+        // Its settings.json may move the models.
+        write(home + QStringLiteral("/elsewhere/settings.json"), "{\"downloadsFolder\": \"/data/llms/\"}");
+        QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), QStringLiteral("/data/llms"));
+        qputenv("HOME", realHome);
+    }
+
     void hasUsefulDefaults()
     {
         AppSettings settings(m_dir.filePath(QStringLiteral("defaults.ini")));
         QCOMPARE(settings.ollamaUrl(), QStringLiteral("http://localhost:11434"));
-        QCOMPARE(settings.lmStudioModelsDirectory(), QDir::homePath() + QStringLiteral("/.lmstudio/models"));
+        QCOMPARE(settings.lmStudioModelsDirectory(), AppSettings::defaultLmStudioModelsDirectory());
         QCOMPARE(settings.cpuThreads(), 0);
         QVERIFY(settings.dataDirectory().isEmpty());
         QVERIFY(settings.lastPage().isEmpty());

@@ -1,0 +1,55 @@
+#include "DeployLmStudioCommand.h"
+
+#include "AppCore.h"
+#include "CtrlC.h"
+#include "ProgressLine.h"
+#include "deploy/LmStudioInstall.h"
+#include "jobs/JobCatalog.h"
+#include "settings/AppSettings.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+
+namespace mtm::cli {
+
+DeployLmStudioCommand::DeployLmStudioCommand()
+    : ParsedCommand(QStringLiteral("lmstudio"), QStringLiteral("Install a job's model into LM Studio"))
+{
+    setDescription(QStringLiteral(
+        "Writes the completed job's model as one GGUF file — the adapter merged in, since LM Studio cannot apply a "
+        "LoRA adapter itself — into LM Studio's models folder as <publisher>/<model>/<model>-<TYPE>.gguf, after "
+        "checking the disk has room. A file already there is kept unless --replace is given."));
+    addOptions({m_job, m_type, m_name, m_models, m_replace});
+}
+
+int DeployLmStudioCommand::execute(const QCommandLineParser &parser, CliContext &context)
+{
+    if (!parser.isSet(m_job))
+        return usageError(QStringLiteral("--job is required."), context);
+    bool valid = false;
+    const qint64 id = parser.value(m_job).toLongLong(&valid);
+    if (!valid || id <= 0)
+        return usageError(QStringLiteral("--job takes a job's id, a whole number."), context);
+    const core::JobInfo job = context.core().jobs().require(id);
+    core::LmStudioInstallRequest request;
+    request.modelsFolder =
+        parser.isSet(m_models) ? parser.value(m_models) : context.core().settings().lmStudioModelsDirectory();
+    request.model = parser.value(m_name);
+    request.type = parser.value(m_type);
+    request.replace = parser.isSet(m_replace);
+    QString file;
+    {
+        const CtrlC ctrlC;
+        ProgressLine progress(QStringLiteral("Writing job %1's model for LM Studio").arg(id));
+        file = core::installIntoLmStudio(job, request, [&](qint64 done, qint64 total) {
+            progress.update(done, total);
+            return !CtrlC::pressed();
+        });
+    }
+    context.out << "Installed " << QDir::toNativeSeparators(file) << " ("
+                << QLocale().formattedDataSize(QFileInfo(file).size()) << "). LM Studio lists it under My Models.\n";
+    return Success;
+}
+
+} // namespace mtm::cli

@@ -1,0 +1,85 @@
+#include "deploy/LmStudioInstall.h"
+
+#include "Error.h"
+#include "deploy/DeploymentName.h"
+#include "jobs/JobInfo.h"
+#include "model/ModelExport.h"
+#include "model/ModelFolder.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QStorageInfo>
+
+namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(LmStudioInstall)
+};
+
+// Bits a weight takes in a GGUF of the type, rounded up (the K mixes keep some tensors at 6 bits).
+double bitsPerWeight(const QString &type)
+{
+    const QString lower = type.toLower();
+    if (lower == QLatin1String("f32"))
+        return 32;
+    if (lower == QLatin1String("f16") || lower == QLatin1String("bf16"))
+        return 16;
+    if (lower == QLatin1String("q8_0"))
+        return 8.5;
+    if (lower == QLatin1String("q5_k_m"))
+        return 5.9;
+    return 5.1; // q4_k_m
+}
+
+} // namespace
+
+QString lmStudioFile(const JobInfo &job, const LmStudioInstallRequest &request)
+{
+    const QString model = request.model.isEmpty() ? deploymentName(job) : request.model;
+    return QDir(request.modelsFolder)
+        .filePath(request.publisher + QLatin1Char('/') + model + QLatin1Char('/') + model + QLatin1Char('-') +
+                  request.type.toUpper() + QStringLiteral(".gguf"));
+}
+
+QString installIntoLmStudio(const JobInfo &job, const LmStudioInstallRequest &request, const Progress &progress)
+{
+    if (job.state != JobState::Completed)
+        throw Error(Error::Kind::Conflict, Text::tr("Job %1 is %2: only a completed job's model can be installed.")
+                                               .arg(job.id)
+                                               .arg(jobStateId(job.state)));
+    const QString target = lmStudioFile(job, request);
+    if (QFileInfo::exists(target) && !request.replace)
+        throw Error(Error::Kind::Conflict,
+                    Text::tr("LM Studio already has %1. Replace it, or give the model another name.").arg(target));
+    const QString output = job.outputFolder();
+    const QString weights = isAdapterFolder(output) ? adapterBaseFolder(output) : output;
+    const qint64 needed =
+        qint64(double(inspectModelFolder(weights).parameters) * bitsPerWeight(request.type) / 8) + (16 << 20);
+    // The disk is asked before anything is created on it: through the nearest folder that exists.
+    QFileInfo existing(QFileInfo(target).absolutePath());
+    while (!existing.exists() && !existing.isRoot())
+        existing = QFileInfo(existing.absolutePath());
+    const QStorageInfo disk(existing.absoluteFilePath());
+    if (disk.bytesAvailable() < needed + request.keepFree)
+        throw Error(Error::Kind::Io,
+                    Text::tr("The model needs about %1, and %2 has %3 free (of which %4 are to stay free).")
+                        .arg(QLocale().formattedDataSize(needed), disk.rootPath(),
+                             QLocale().formattedDataSize(disk.bytesAvailable()),
+                             QLocale().formattedDataSize(request.keepFree)));
+    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
+        throw Error(Error::Kind::Io, Text::tr("Cannot create the folder %1.").arg(QFileInfo(target).absolutePath()));
+    GgufExportRequest exportRequest;
+    exportRequest.model = output;
+    exportRequest.type = request.type;
+    exportRequest.gguf = target;
+    exportRequest.merge = isAdapterFolder(output);
+    exportToGguf(exportRequest, progress);
+    return target;
+}
+
+} // namespace mtm::core
