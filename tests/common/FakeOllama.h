@@ -1,7 +1,8 @@
 // A strict stand-in for an Ollama server, for tests: HTTP/1.1 on 127.0.0.1 on a thread of its own, implementing
 // the endpoints deploying uses as ../shared/reference/formats.md §2 documents them — version, blobs (HEAD, and
 // POST with the digest verified against the bytes received), create (relative paths that name uploaded blobs only,
-// NDJSON status lines sent one by one) and chat — and refusing anything else with Ollama's error bodies. It can
+// NDJSON status lines sent one by one), chat and generate (not streamed) — and refusing anything else with
+// Ollama's error bodies. It can
 // also answer every request with an error, or take a request and never answer (a stalled server).
 #pragma once
 
@@ -206,6 +207,19 @@ private:
             return reply(socket, 200,
                          QJsonDocument(QJsonObject{{QStringLiteral("model"), chat.value(QStringLiteral("model"))},
                                                    {QStringLiteral("message"), message},
+                                                   {QStringLiteral("done"), true}})
+                             .toJson(QJsonDocument::Compact));
+        }
+        if (request.method == "POST" && request.path == "/api/generate") {
+            const QJsonObject generate = QJsonDocument::fromJson(request.body).object();
+            if (generate.value(QStringLiteral("model")).toString() !=
+                lastCreate().value(QStringLiteral("model")).toString())
+                return reply(socket, 404,
+                             error(QStringLiteral("model \"%1\" not found, try pulling it first")
+                                       .arg(generate.value(QStringLiteral("model")).toString())));
+            return reply(socket, 200,
+                         QJsonDocument(QJsonObject{{QStringLiteral("model"), generate.value(QStringLiteral("model"))},
+                                                   {QStringLiteral("response"), m_options.answer},
                                                    {QStringLiteral("done"), true}})
                              .toJson(QJsonDocument::Compact));
         }
