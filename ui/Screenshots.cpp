@@ -124,6 +124,20 @@ QStringList saveScreenshots(MainWindow &window, const QString &directory)
         }
         details->setCurrentIndex(0);
     }
+    // The Deployment page's other targets for a completed job.
+    window.showPage(MainWindow::PageId::Deployment);
+    auto *deployment = window.page(MainWindow::PageId::Deployment);
+    if (auto *targets = deployment->findChild<QTabWidget *>(QStringLiteral("deploymentTargets"));
+        targets && !deployment->isShowingEmptyState()) {
+        const QStringList names = {QStringLiteral("deployment-lmstudio.png"), QStringLiteral("deployment-archive.png"),
+                                   QStringLiteral("deployment-code.png")};
+        for (int tab = 1; tab <= 3; ++tab) {
+            targets->setCurrentIndex(tab);
+            written << save(window, dir, names[tab - 1]);
+        }
+        targets->setCurrentIndex(0);
+    }
+    window.showPage(MainWindow::PageId::TrainingJobs);
     jobs->openNewJobDialog();
     settle(20); // the base model is checked in the background
     if (auto *dialog = jobs->findChild<QDialog *>(QStringLiteral("newJobDialog"))) {

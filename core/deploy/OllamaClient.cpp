@@ -116,9 +116,9 @@ OllamaClient::Answer OllamaClient::finish(QNetworkReply *reply, const QString &w
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer poll;
-    if (keepGoing) {
+    if (keepGoing || m_keepGoing) {
         QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-            if (!keepGoing()) {
+            if ((keepGoing && !keepGoing()) || (m_keepGoing && !m_keepGoing())) {
                 cancelled = true;
                 reply->abort();
             }
@@ -167,17 +167,15 @@ QString OllamaClient::version()
 
 bool OllamaClient::hasBlob(const QString &digest)
 {
-    QNetworkReply *reply = m_network->head(request(QStringLiteral("/api/blobs/") + digest));
-    std::unique_ptr<QNetworkReply> owner(reply);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec();
-    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 404)
-        return false;
-    owner.release();
-    finish(reply, Text::tr("looking for a file it may have")); // throws for anything but 200
-    return true;
+    try {
+        finish(m_network->head(request(QStringLiteral("/api/blobs/") + digest)),
+               Text::tr("looking for a file it may have"));
+        return true;
+    } catch (const Error &error) {
+        if (error.kind() == Error::Kind::InvalidInput && error.message().contains(QStringLiteral("(HTTP 404)")))
+            return false;
+        throw;
+    }
 }
 
 void OllamaClient::uploadBlob(const QString &path, const QString &digest, const Progress &progress)

@@ -36,6 +36,8 @@ public:
     ~OllamaClient();
 
     const QUrl &server() const { return m_server; }
+    // Asked ten times a second during every call: returning false stops the call (Error of kind Cancelled).
+    void setKeepGoing(std::function<bool()> keepGoing) { m_keepGoing = std::move(keepGoing); }
 
     QString version();                   // GET /api/version
     bool hasBlob(const QString &digest); // HEAD /api/blobs/<digest>
@@ -59,6 +61,7 @@ private:
 
     QUrl m_server;
     int m_timeoutMs;
+    std::function<bool()> m_keepGoing;
     std::unique_ptr<QNetworkAccessManager> m_network;
 };
 

@@ -49,6 +49,12 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
     OllamaDeployResult result;
     result.model = request.name.isEmpty() ? deploymentName(job) : request.name;
     OllamaClient client(request.server, request.timeoutMs);
+    qint64 reached = 0; // thousandths done, for a cancel asked while the server is busy
+    client.setKeepGoing([&] { return !progress || progress(reached, 1000); });
+    const Progress tracked = [&](qint64 done, qint64 total) {
+        reached = total > 0 ? done * 1000 / total : reached;
+        return !progress || progress(done, total);
+    };
 
     step(Text::tr("Checking Ollama at %1…").arg(request.server.toString()));
     result.serverVersion = client.version();
@@ -59,7 +65,7 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
                         .arg(result.serverVersion, request.server.toString()));
 
     step(Text::tr("Writing the GGUF files…"));
-    result.files = writeOllamaFiles(job, request.files, stepProgress(progress, 0, kExport));
+    result.files = writeOllamaFiles(job, request.files, stepProgress(tracked, 0, kExport));
 
     // Each file by its digest; uploaded only when the server does not have it yet.
     QJsonObject files, adapters;
@@ -71,12 +77,12 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
         const QString name = QFileInfo(paths[i]).fileName();
         step(Text::tr("Checking %1…").arg(name));
         const QString digest =
-            sha256Digest(paths[i], stepProgress(progress, kExport + kHash * i / paths.size(), kHash / paths.size()));
+            sha256Digest(paths[i], stepProgress(tracked, kExport + kHash * i / paths.size(), kHash / paths.size()));
         if (!client.hasBlob(digest)) {
             step(Text::tr("Uploading %1…").arg(name));
             client.uploadBlob(
                 paths[i], digest,
-                stepProgress(progress, kExport + kHash + kUpload * i / paths.size(), kUpload / paths.size()));
+                stepProgress(tracked, kExport + kHash + kUpload * i / paths.size(), kUpload / paths.size()));
             result.uploaded << paths[i];
         }
         (paths[i] == result.files.adapterFile ? adapters : files).insert(name, digest);
@@ -102,7 +108,7 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
     try {
         client.create(create, [&](const QString &status, qint64, qint64) {
             step(Text::tr("Ollama: %1").arg(status));
-            return !progress || progress(kExport + kHash + kUpload, 1000);
+            return tracked(kExport + kHash + kUpload, 1000);
         });
     } catch (const Error &error) {
         if (adapters.isEmpty() || error.kind() != Error::Kind::InvalidInput)

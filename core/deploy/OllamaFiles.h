@@ -28,11 +28,15 @@ struct OllamaFilesRequest
 
 struct OllamaFiles
 {
-    QString modelFile;   // the GGUF model file (absent when FROM names an Ollama model)
+    QString modelFile;   // the GGUF model file (empty when FROM names an Ollama model)
     QString adapterFile; // the GGUF adapter (Adapter route)
     QString modelfile;   // the Modelfile
     OllamaRecipe recipe; // what the Modelfile says, for /api/create
 };
+
+// Where the request's files go and the recipe that names them (FROM, ADAPTER, SYSTEM), without writing anything:
+// what the Deployment page previews.
+OllamaFiles placeOllamaFiles(const JobInfo &job, OllamaRecipe recipe, const OllamaFilesRequest &request);
 
 // Writes the files; progress(done, total) over the export. Throws Error: Conflict for a job that has not completed
 // or an Adapter route for a job without an adapter (a full fine-tune), and what the export or the recipe throws.

@@ -7,6 +7,7 @@
 #include "engine/model/ModelConfig.h"
 #include "engine/tokenizer/Tokenizer.h"
 #include "engine/tokenizer/TokenizerLoader.h"
+#include "jobs/JobInfo.h"
 #include "model/ModelFolder.h"
 
 #include <QCoreApplication>
@@ -76,12 +77,31 @@ OllamaRecipe ollamaRecipeFor(const QString &modelFolder, const QString &chatForm
     return recipe;
 }
 
+OllamaRecipe ollamaRecipeFor(const JobInfo &job)
+{
+    const auto &trained = job.request.settings.chatFormat;
+    return ollamaRecipeFor(job.outputFolder(),
+                           trained ? QString::fromStdString(engine::ChatTemplate::formatId(*trained)) : QString(),
+                           int(job.request.settings.maxSequenceLength));
+}
+
 QString modelfileText(const OllamaRecipe &recipe)
 {
     QString text =
         Text::tr("# A Modelfile for Ollama, written by Model Training Manager. Each line says why it is here.\n");
+    // Each reason as comment lines of at most about 100 characters, then the instruction.
     const auto section = [&](const QString &why, const QString &lines) {
-        text += QStringLiteral("\n# ") + why + QLatin1Char('\n') + lines + QLatin1Char('\n');
+        QString comment = QStringLiteral("\n#");
+        int width = 1;
+        for (const QString &word : why.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (width > 1 && width + 1 + word.size() > 100) {
+                comment += QStringLiteral("\n#");
+                width = 1;
+            }
+            comment += QLatin1Char(' ') + word;
+            width += 1 + int(word.size());
+        }
+        text += comment + QLatin1Char('\n') + lines + QLatin1Char('\n');
     };
     section(recipe.fromWhy.isEmpty() ? Text::tr("The model.") : recipe.fromWhy, QStringLiteral("FROM ") + recipe.from);
     if (!recipe.adapter.isEmpty())

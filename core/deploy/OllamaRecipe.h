@@ -9,6 +9,8 @@
 
 namespace mtm::core {
 
+struct JobInfo;
+
 struct OllamaRecipe
 {
     QString from;         // FROM: a GGUF file beside the Modelfile, or the Ollama name of the base model
@@ -29,6 +31,8 @@ struct OllamaRecipe
 // tokenizer files — for the chat format given by id (empty: the one its chat template implements) and a model
 // trained on sequences of up to trainedLength tokens (0: unknown). Throws Error saying what is wrong with the folder.
 OllamaRecipe ollamaRecipeFor(const QString &modelFolder, const QString &chatFormat, int trainedLength);
+// The recipe of a job's output, in the chat format and for the sequence length it was trained with.
+OllamaRecipe ollamaRecipeFor(const JobInfo &job);
 
 // The Modelfile: FROM, ADAPTER, TEMPLATE, PARAMETER and SYSTEM lines, each after a comment saying why. Throws
 // Error (InvalidInput) for a system message or template that a Modelfile cannot hold ("""…""" inside).

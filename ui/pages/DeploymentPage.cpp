@@ -1,56 +1,582 @@
 #include "pages/DeploymentPage.h"
 
 #include "AppCore.h"
+#include "BackgroundTask.h"
+#include "deploy/CodeSnippets.h"
+#include "deploy/DeploymentName.h"
+#include "deploy/JobDownload.h"
+#include "deploy/LmStudioInstall.h"
+#include "deploy/OllamaClient.h"
+#include "deploy/OllamaDeploy.h"
+#include "dialogs/FileDialog.h"
+#include "dialogs/MessageBox.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/JobQueue.h"
+#include "model/ModelExport.h"
+#include "settings/AppSettings.h"
 #include "widgets/EmptyStateWidget.h"
 #include "widgets/PageHeader.h"
+#include "widgets/TaskProgressDialog.h"
 
-#include <QListView>
+#include <QApplication>
+#include <QButtonGroup>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QRadioButton>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QVBoxLayout>
 
 namespace mtm::ui {
+namespace {
+
+QComboBox *typeChoice(QWidget *parent, const QString &name)
+{
+    auto *choice = new QComboBox(parent);
+    choice->setObjectName(name);
+    const QStringList descriptions = {DeploymentPage::tr("Q4_K_M — the usual choice: under a third of F16"),
+                                      DeploymentPage::tr("Q5_K_M — a little larger, a little closer to F16"),
+                                      DeploymentPage::tr("Q8_0 — almost no loss, half of F16"),
+                                      DeploymentPage::tr("F16 — the reference")};
+    const QStringList types = {QStringLiteral("q4_k_m"), QStringLiteral("q5_k_m"), QStringLiteral("q8_0"),
+                               QStringLiteral("f16")};
+    for (int i = 0; i < types.size(); ++i)
+        choice->addItem(descriptions[i], types[i]);
+    return choice;
+}
+
+QPlainTextEdit *codeView(QWidget *parent, const QString &name)
+{
+    auto *view = new QPlainTextEdit(parent);
+    view->setObjectName(name);
+    view->setReadOnly(true);
+    view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    return view;
+}
+
+} // namespace
 
 DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     : Page(parent)
-    , m_jobs(core.jobs())
-    , m_models(new QListView(this))
+    , m_core(core)
+    , m_models(new QListWidget(this))
+    , m_summary(new QLabel(this))
     , m_targets(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("deploymentPage"));
-
     auto *header = new PageHeader(tr("Deployment"),
-                                  tr("Package a trained model, write it as GGUF, and install it into Ollama or "
-                                     "LM Studio."),
+                                  tr("Create a trained model in Ollama, install it into LM Studio, download it, or "
+                                     "call it from code."),
                                   this);
-
     auto *empty = new EmptyStateWidget(
         QStringLiteral(":/icons/deployment.svg"), tr("Nothing to deploy yet"),
-        tr("When a training job completes, its model appears here, ready to download as a .tar.gz archive, "
-           "to create in Ollama, or to copy into LM Studio's models folder."),
+        tr("When a training job completes, its model appears here, ready to create in Ollama, to copy into LM "
+           "Studio's models folder, or to download as a .tar.gz archive."),
         this);
     empty->setObjectName(QStringLiteral("deploymentEmptyState"));
 
     m_models->setObjectName(QStringLiteral("deployableModels"));
+    m_models->setMinimumWidth(220);
+    m_models->setWordWrap(true);
+    m_models->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    connect(m_models, &QListWidget::currentRowChanged, this, [this] { showSelected(); });
+    m_summary->setObjectName(QStringLiteral("deploymentSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_targets->setObjectName(QStringLiteral("deploymentTargets"));
-    for (const QString &target : {tr("Ollama"), tr("LM Studio"), tr("Archive"), tr("Code")})
-        m_targets->addTab(new QWidget(m_targets), target);
+    m_targets->addTab(createOllamaTab(), tr("Ollama"));
+    m_targets->addTab(createLmStudioTab(), tr("LM Studio"));
+    m_targets->addTab(createArchiveTab(), tr("Archive"));
+    m_targets->addTab(createCodeTab(), tr("Code"));
 
+    auto *details = new QWidget(this);
+    auto *detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(m_summary);
+    detailsLayout->addWidget(m_targets, 1);
     auto *content = new QSplitter(Qt::Horizontal, this);
     content->setObjectName(QStringLiteral("deploymentContent"));
     content->addWidget(m_models);
-    content->addWidget(m_targets);
+    content->addWidget(details);
     content->setStretchFactor(0, 1);
     content->setStretchFactor(1, 3);
-
     setUp(header, empty, content);
 
+    connect(&m_core.queue(), &core::JobQueue::jobsChanged, this, &DeploymentPage::refresh);
     refresh();
+}
+
+DeploymentPage::~DeploymentPage()
+{
+    if (m_progress)
+        m_progress->cancel();
+    m_work.waitForFinished();
+}
+
+QWidget *DeploymentPage::createOllamaTab()
+{
+    auto *tab = new QWidget(m_targets);
+    m_ollamaType = typeChoice(tab, QStringLiteral("ollamaType"));
+    m_merged = new QRadioButton(tr("Merged: one file with the adapter merged in (every Ollama version takes it)"), tab);
+    m_merged->setObjectName(QStringLiteral("ollamaMerged"));
+    m_merged->setChecked(true);
+    m_adapterRoute = new QRadioButton(tr("Base + adapter: the base model and the LoRA adapter as two files"), tab);
+    m_adapterRoute->setObjectName(QStringLiteral("ollamaAdapterRoute"));
+    auto *routes = new QButtonGroup(tab);
+    routes->addButton(m_merged);
+    routes->addButton(m_adapterRoute);
+    m_ollamaName = new QLineEdit(tab);
+    m_ollamaName->setObjectName(QStringLiteral("ollamaName"));
+    m_system = new QLineEdit(tab);
+    m_system->setObjectName(QStringLiteral("ollamaSystem"));
+    m_system->setPlaceholderText(tr("None"));
+    m_ollamaServer = new QLabel(tab);
+    m_ollamaServer->setObjectName(QStringLiteral("ollamaServer"));
+    m_modelfile = codeView(tab, QStringLiteral("modelfilePreview"));
+    m_deploy = new QPushButton(tr("Deploy to Ollama"), tab);
+    m_deploy->setObjectName(QStringLiteral("deployOllamaButton"));
+    m_copyCommands = new QPushButton(tr("Copy Commands"), tab);
+    m_copyCommands->setObjectName(QStringLiteral("copyOllamaCommands"));
+    m_copyCommands->setToolTip(tr("The commands that create the same model from a terminal"));
+    m_answers = new QLabel(tab);
+    m_answers->setObjectName(QStringLiteral("ollamaAnswers"));
+    m_answers->setWordWrap(true);
+    m_answers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    for (QComboBox *combo : {m_ollamaType})
+        connect(combo, &QComboBox::currentIndexChanged, this, &DeploymentPage::updateModelfile);
+    for (QRadioButton *button : {m_merged, m_adapterRoute})
+        connect(button, &QRadioButton::toggled, this, &DeploymentPage::updateModelfile);
+    connect(m_system, &QLineEdit::textChanged, this, &DeploymentPage::updateModelfile);
+    connect(m_deploy, &QPushButton::clicked, this, &DeploymentPage::deployToOllama);
+    connect(m_copyCommands, &QPushButton::clicked, this, &DeploymentPage::copyCommands);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Model name:"), m_ollamaName);
+    form->addRow(tr("Type:"), m_ollamaType);
+    form->addRow(tr("Files:"), m_merged);
+    form->addRow(QString(), m_adapterRoute);
+    form->addRow(tr("System message:"), m_system);
+    form->addRow(tr("Server:"), m_ollamaServer);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_deploy);
+    buttons->addWidget(m_copyCommands);
+    buttons->addStretch();
+    auto *layout = new QVBoxLayout(tab);
+    layout->addLayout(form);
+    layout->addWidget(new QLabel(tr("The Modelfile the model is created from:"), tab));
+    layout->addWidget(m_modelfile, 1);
+    layout->addLayout(buttons);
+    layout->addWidget(m_answers);
+    return tab;
+}
+
+QWidget *DeploymentPage::createLmStudioTab()
+{
+    auto *tab = new QWidget(m_targets);
+    m_lmStudioType = typeChoice(tab, QStringLiteral("lmStudioType"));
+    m_lmStudioTarget = new QLabel(tab);
+    m_lmStudioTarget->setObjectName(QStringLiteral("lmStudioTarget"));
+    m_lmStudioTarget->setWordWrap(true);
+    m_lmStudioTarget->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_install = new QPushButton(tr("Install into LM Studio"), tab);
+    m_install->setObjectName(QStringLiteral("installLmStudioButton"));
+    connect(m_lmStudioType, &QComboBox::currentIndexChanged, this, &DeploymentPage::showSelected);
+    connect(m_install, &QPushButton::clicked, this, [this] { installIntoLmStudio(); });
+    auto *note = new QLabel(tr("LM Studio loads merged models only: it cannot apply a LoRA adapter of its own, so the "
+                               "adapter is merged into the file. The models folder is LM Studio's own, or the one "
+                               "in Settings."),
+                            tab);
+    note->setWordWrap(true);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Type:"), m_lmStudioType);
+    form->addRow(tr("File:"), m_lmStudioTarget);
+    auto *layout = new QVBoxLayout(tab);
+    layout->addWidget(note);
+    layout->addLayout(form);
+    layout->addWidget(m_install, 0, Qt::AlignLeft);
+    layout->addStretch();
+    return tab;
+}
+
+QWidget *DeploymentPage::createArchiveTab()
+{
+    auto *tab = new QWidget(m_targets);
+    m_download = new QPushButton(tr("Download .tar.gz…"), tab);
+    m_download->setObjectName(QStringLiteral("deploymentDownloadButton"));
+    connect(m_download, &QPushButton::clicked, this, &DeploymentPage::download);
+    auto *note = new QLabel(tr("The job's model folder as one archive, for another computer or a Python "
+                               "environment: tar -xzf model_job_<id>.tar.gz opens it, and mtm import opens it "
+                               "safely."),
+                            tab);
+    note->setWordWrap(true);
+    auto *layout = new QVBoxLayout(tab);
+    layout->addWidget(note);
+    layout->addWidget(m_download, 0, Qt::AlignLeft);
+    layout->addStretch();
+    return tab;
+}
+
+QWidget *DeploymentPage::createCodeTab()
+{
+    auto *tab = new QWidget(m_targets);
+    m_snippetChoice = new QComboBox(tab);
+    m_snippetChoice->setObjectName(QStringLiteral("snippetChoice"));
+    m_snippet = codeView(tab, QStringLiteral("snippet"));
+    auto *copy = new QPushButton(tr("Copy"), tab);
+    copy->setObjectName(QStringLiteral("copySnippet"));
+    connect(m_snippetChoice, &QComboBox::currentIndexChanged, this, &DeploymentPage::showSnippet);
+    connect(copy, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_snippet->toPlainText());
+        emit statusMessage(tr("Copied the snippet."));
+    });
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_snippetChoice, 1);
+    top->addWidget(copy);
+    auto *layout = new QVBoxLayout(tab);
+    layout->addLayout(top);
+    layout->addWidget(m_snippet, 1);
+    return tab;
 }
 
 void DeploymentPage::refresh()
 {
-    showEmptyState(m_jobs.count(core::JobState::Completed) == 0);
+    const qint64 keep = selectedJobId();
+    const QSignalBlocker blocker(m_models);
+    m_models->clear();
+    for (const core::JobInfo &job : m_core.jobs().list()) {
+        if (job.state != core::JobState::Completed || job.request.type == core::TrainingType::Rag)
+            continue;
+        auto *item =
+            new QListWidgetItem(tr("%1\n%2, %3")
+                                    .arg(job.request.name, core::trainingTypeTitle(job.request.type),
+                                         QLocale().toString(job.finishedAt.toLocalTime(), QLocale::ShortFormat)),
+                                m_models);
+        item->setData(Qt::UserRole, job.id);
+        if (job.id == keep)
+            m_models->setCurrentItem(item);
+    }
+    if (!m_models->currentItem() && m_models->count() > 0)
+        m_models->setCurrentRow(0);
+    showEmptyState(m_models->count() == 0);
+    // The same job still selected keeps what its tabs show (an answer, the choices made).
+    if (selectedJobId() != keep || keep == 0)
+        showSelected();
+}
+
+void DeploymentPage::selectJob(qint64 id)
+{
+    for (int row = 0; row < m_models->count(); ++row)
+        if (m_models->item(row)->data(Qt::UserRole).toLongLong() == id)
+            m_models->setCurrentRow(row);
+}
+
+qint64 DeploymentPage::selectedJobId() const
+{
+    return m_models->currentItem() ? m_models->currentItem()->data(Qt::UserRole).toLongLong() : 0;
+}
+
+QString DeploymentPage::modelfilePreview() const
+{
+    return m_modelfile->toPlainText();
+}
+
+std::optional<core::JobInfo> DeploymentPage::selectedJob() const
+{
+    const qint64 id = selectedJobId();
+    if (id == 0)
+        return std::nullopt;
+    try {
+        return m_core.jobs().require(id);
+    } catch (const core::Error &) {
+        return std::nullopt;
+    }
+}
+
+void DeploymentPage::showSelected()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    m_recipe.reset();
+    m_answers->clear();
+    if (!job) {
+        m_summary->clear();
+        updateActions();
+        return;
+    }
+    const bool adapter = job->request.type != core::TrainingType::Standard;
+    m_adapterRoute->setEnabled(adapter);
+    if (!adapter)
+        m_merged->setChecked(true);
+    m_summary->setText(tr("<b>%1</b> — %2 of %3 · %4")
+                           .arg(job->request.name.toHtmlEscaped(), core::trainingTypeTitle(job->request.type),
+                                job->request.modelName.toHtmlEscaped(),
+                                QDir::toNativeSeparators(job->outputFolder()).toHtmlEscaped()));
+    m_ollamaName->setText(core::deploymentName(*job));
+    try {
+        m_ollamaServer->setText(core::ollamaServer({}, m_core.settings().ollamaUrl()).toString() +
+                                tr(" (Settings, or OLLAMA_HOST)"));
+    } catch (const core::Error &error) {
+        m_ollamaServer->setText(error.message());
+    }
+    core::LmStudioInstallRequest lmStudio;
+    lmStudio.modelsFolder = m_core.settings().lmStudioModelsDirectory();
+    lmStudio.type = m_lmStudioType->currentData().toString();
+    m_lmStudioTarget->setText(QDir::toNativeSeparators(core::lmStudioFile(*job, lmStudio)));
+    // The recipe reads the model's tokenizer: off the UI thread for a large one.
+    const qint64 id = job->id;
+    m_modelfile->setPlainText(tr("Reading the model's chat template…"));
+    runInBackground(
+        this, [job = *job] { return core::ollamaRecipeFor(job); },
+        [this, id](core::OllamaRecipe recipe) {
+            if (selectedJobId() != id)
+                return;
+            m_recipe = std::move(recipe);
+            updateModelfile();
+        },
+        [this, id](const core::Error &error) {
+            if (selectedJobId() == id)
+                m_modelfile->setPlainText(error.message());
+        });
+    m_snippetChoice->blockSignals(true);
+    m_snippetChoice->clear();
+    m_snippetChoice->blockSignals(false);
+    showSnippet();
+    updateActions();
+}
+
+core::OllamaFilesRequest DeploymentPage::filesRequest(const core::JobInfo &job) const
+{
+    core::OllamaFilesRequest request;
+    request.folder = job.directory + QStringLiteral("/ollama");
+    request.type = m_ollamaType->currentData().toString();
+    request.route = m_merged->isChecked() ? core::OllamaRoute::Merged : core::OllamaRoute::Adapter;
+    request.system = m_system->text();
+    return request;
+}
+
+void DeploymentPage::updateModelfile()
+{
+    if (!m_recipe)
+        return;
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job)
+        return;
+    const core::OllamaRecipe recipe = core::placeOllamaFiles(*job, *m_recipe, filesRequest(*job)).recipe;
+    try {
+        m_modelfile->setPlainText(core::modelfileText(recipe));
+    } catch (const core::Error &error) {
+        m_modelfile->setPlainText(error.message());
+    }
+    showSnippet();
+    updateActions();
+}
+
+void DeploymentPage::showSnippet()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job) {
+        m_snippet->clear();
+        return;
+    }
+    core::SnippetTarget target;
+    try {
+        target.ollama = core::ollamaServer({}, m_core.settings().ollamaUrl());
+    } catch (const core::Error &) {
+        target.ollama = QUrl(core::AppSettings::defaultOllamaUrl());
+    }
+    target.ollamaModel = m_ollamaName->text();
+    target.lmStudioModel = core::deploymentName(*job);
+    const QVector<core::CodeSnippet> snippets = core::codeSnippets(target);
+    if (m_snippetChoice->count() != snippets.size()) {
+        const QSignalBlocker blocker(m_snippetChoice);
+        m_snippetChoice->clear();
+        for (const core::CodeSnippet &snippet : snippets)
+            m_snippetChoice->addItem(snippet.title);
+    }
+    m_snippet->setPlainText(snippets.value(m_snippetChoice->currentIndex()).code);
+}
+
+void DeploymentPage::updateActions()
+{
+    const bool ready = selectedJobId() != 0 && !m_busy;
+    for (QPushButton *button : {m_deploy, m_install, m_download})
+        button->setEnabled(ready);
+    m_copyCommands->setEnabled(ready && m_recipe.has_value());
+}
+
+template <typename Work, typename OnDone, typename OnError>
+void DeploymentPage::runWithProgress(const QString &title, const QString &label, Work work, OnDone onDone,
+                                     OnError onError)
+{
+    auto progress = std::make_shared<TaskProgress>();
+    m_progress = progress;
+    auto *dialog = new TaskProgressDialog(title, label, progress, this);
+    dialog->setObjectName(QStringLiteral("deploymentProgress"));
+    QPointer<TaskProgressDialog> guard(dialog);
+    // Steps are told from the work's thread; the dialog shows them on its own.
+    const auto onStep = [guard](const QString &step) {
+        QMetaObject::invokeMethod(qApp, [guard, step] {
+            if (guard)
+                guard->setLabel(step);
+        });
+    };
+    m_busy = true;
+    m_work = runInBackground(
+        this, [work, report = TaskProgress::reportTo(progress), onStep] { return work(report, onStep); },
+        [this, dialog, onDone](auto result) {
+            dialog->deleteLater();
+            m_busy = false;
+            updateActions();
+            onDone(std::move(result));
+        },
+        [this, dialog, onError](const core::Error &error) {
+            dialog->deleteLater();
+            m_busy = false;
+            updateActions();
+            if (error.isCancelled())
+                emit statusMessage(error.message());
+            else
+                onError(error);
+        });
+    updateActions();
+}
+
+void DeploymentPage::deployToOllama()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job || m_busy)
+        return;
+    core::OllamaDeployRequest request;
+    try {
+        request.server = core::ollamaServer({}, m_core.settings().ollamaUrl());
+    } catch (const core::Error &error) {
+        MessageBox::warning(this, tr("Cannot Deploy"), error.message());
+        return;
+    }
+    request.name = m_ollamaName->text().trimmed();
+    request.files = filesRequest(*job);
+    const bool adapterRoute = request.files.route == core::OllamaRoute::Adapter;
+    runWithProgress(
+        tr("Deploy to Ollama"), tr("Deploying %1…").arg(job->request.name),
+        [job = *job, request](const core::Progress &progress, const std::function<void(const QString &)> &onStep) {
+            return core::deployToOllama(job, request, progress, onStep);
+        },
+        [this](core::OllamaDeployResult result) {
+            const bool same = result.ollamaAnswer.trimmed() == result.engineAnswer.trimmed();
+            m_answers->setText(
+                tr("<b>Created %1</b> in Ollama %2. Asked the same question, greedy:<br>"
+                   "<b>Ollama:</b> %3<br><b>This app:</b> %4<br>%5")
+                    .arg(result.model.toHtmlEscaped(), result.serverVersion.toHtmlEscaped(),
+                         result.ollamaAnswer.trimmed().toHtmlEscaped(), result.engineAnswer.trimmed().toHtmlEscaped(),
+                         same ? tr("The answers are the same.")
+                              : tr("The answers differ: the quantised weights or Ollama's arithmetic can "
+                                   "change a greedy choice; a type with more bits keeps them closer.")));
+            emit statusMessage(tr("Created %1 in Ollama: ollama run %1").arg(result.model));
+        },
+        [this, adapterRoute](const core::Error &error) {
+            // A server that refuses base + adapter models: the merged route, in one click.
+            if (adapterRoute && error.kind() == core::Error::Kind::InvalidInput &&
+                MessageBox::ask(this, QMessageBox::Warning, tr("Cannot Deploy"),
+                                error.message() + tr("\n\nDeploy the merged model now?"),
+                                QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes,
+                                {{QMessageBox::Yes, tr("Deploy Merged")}}) == QMessageBox::Yes) {
+                m_merged->setChecked(true);
+                deployToOllama();
+                return;
+            }
+            if (!adapterRoute || error.kind() != core::Error::Kind::InvalidInput)
+                MessageBox::warning(this, tr("Cannot Deploy"), error.message());
+        });
+}
+
+void DeploymentPage::installIntoLmStudio(bool replace)
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job || m_busy)
+        return;
+    core::LmStudioInstallRequest request;
+    request.modelsFolder = m_core.settings().lmStudioModelsDirectory();
+    request.type = m_lmStudioType->currentData().toString();
+    request.replace = replace;
+    const QString target = core::lmStudioFile(*job, request);
+    if (!replace && QFileInfo::exists(target)) {
+        if (MessageBox::ask(
+                this, QMessageBox::Question, tr("Replace the Model?"),
+                tr("LM Studio already has %1. Replace it with this job's model?").arg(QDir::toNativeSeparators(target)),
+                QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                {{QMessageBox::Yes, tr("Replace")}}) != QMessageBox::Yes)
+            return;
+        request.replace = true;
+    }
+    runWithProgress(
+        tr("Install into LM Studio"), tr("Writing %1…").arg(QFileInfo(target).fileName()),
+        [job = *job, request](const core::Progress &progress, const std::function<void(const QString &)> &) {
+            return core::installIntoLmStudio(job, request, progress);
+        },
+        [this](QString file) {
+            emit statusMessage(
+                tr("Installed %1: LM Studio lists it under My Models.").arg(QDir::toNativeSeparators(file)));
+        },
+        [this](const core::Error &error) { MessageBox::warning(this, tr("Cannot Install"), error.message()); });
+}
+
+void DeploymentPage::download()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job || m_busy)
+        return;
+    const QString target = FileDialog::saveFile(this, tr("Download Model"), core::jobArchiveFileName(job->id),
+                                                tr("Compressed archives (*.tar.gz)"));
+    if (target.isEmpty())
+        return;
+    runWithProgress(
+        tr("Download Model"), tr("Writing %1…").arg(QFileInfo(target).fileName()),
+        [job = *job, target](const core::Progress &progress, const std::function<void(const QString &)> &) {
+            core::writeJobArchive(job, target, progress);
+            return target;
+        },
+        [this](QString file) {
+            emit statusMessage(
+                tr("Saved the model as %1 (%2).")
+                    .arg(QDir::toNativeSeparators(file), QLocale().formattedDataSize(QFileInfo(file).size())));
+        },
+        [this](const core::Error &error) { MessageBox::warning(this, tr("Cannot Download"), error.message()); });
+}
+
+void DeploymentPage::copyCommands()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job)
+        return;
+    const QString folder = QDir::toNativeSeparators(job->directory + QStringLiteral("/ollama"));
+    QString commands = tr("# Write the GGUF files and this Modelfile, then create the model:\n");
+    const auto quoted = [](QString text) {
+        return QLatin1Char('\'') + text.replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
+    };
+    commands +=
+        QStringLiteral("mtm deploy modelfile --job %1 --type %2%3%4\n")
+            .arg(job->id)
+            .arg(m_ollamaType->currentData().toString(),
+                 m_merged->isChecked() ? QString() : QStringLiteral(" --adapter-route"),
+                 m_system->text().isEmpty() ? QString() : QStringLiteral(" --system ") + quoted(m_system->text()));
+    commands += QStringLiteral("ollama create %1 -f %2/Modelfile\n").arg(m_ollamaName->text(), folder);
+    commands += QStringLiteral("ollama run %1\n\n").arg(m_ollamaName->text());
+    commands += m_modelfile->toPlainText();
+    QApplication::clipboard()->setText(commands);
+    emit statusMessage(tr("Copied the commands and the Modelfile."));
 }
 
 } // namespace mtm::ui

@@ -1,30 +1,93 @@
-// The Deployment page: trained models, and the ways to ship them (archive, GGUF, Ollama, LM Studio, code).
+// The Deployment page: the completed jobs' models, and the ways to ship the selected one — created in Ollama
+// (merged, or base + adapter) with the Modelfile it is made from shown line by line, installed into LM Studio,
+// downloaded as a .tar.gz, or called from code. Every export, upload and install runs in the background with
+// its progress, time left and Cancel.
 #pragma once
 
+#include "deploy/OllamaFiles.h"
 #include "pages/Page.h"
 
-class QListView;
+#include <QFuture>
+
+#include <memory>
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QRadioButton;
 class QTabWidget;
 
 namespace mtm::core {
 class AppCore;
-class JobCatalog;
+struct JobInfo;
 } // namespace mtm::core
 
 namespace mtm::ui {
+
+class TaskProgress;
 
 class DeploymentPage : public Page
 {
     Q_OBJECT
 public:
     explicit DeploymentPage(core::AppCore &core, QWidget *parent = nullptr);
+    ~DeploymentPage() override; // stops and waits for work still running
 
     void refresh() override;
+    void selectJob(qint64 id);
+    qint64 selectedJobId() const; // 0 when none
+    QString modelfilePreview() const;
+    bool isBusy() const { return m_busy; } // until the work's result or error has been shown
+
+    void deployToOllama();
+    void installIntoLmStudio(bool replace = false);
 
 private:
-    const core::JobCatalog &m_jobs;
-    QListView *m_models;
+    QWidget *createOllamaTab();
+    QWidget *createLmStudioTab();
+    QWidget *createArchiveTab();
+    QWidget *createCodeTab();
+    std::optional<core::JobInfo> selectedJob() const;
+    void showSelected();
+    core::OllamaFilesRequest filesRequest(const core::JobInfo &job) const; // as the Ollama tab says
+    void updateModelfile();
+    void showSnippet();
+    void copyCommands();
+    void download();
+    // Runs work(progress, onStep) in the background behind a progress dialog; then onDone(result), or onError for
+    // a failure that is not a cancel.
+    template <typename Work, typename OnDone, typename OnError>
+    void runWithProgress(const QString &title, const QString &label, Work work, OnDone onDone, OnError onError);
+    void updateActions();
+
+    core::AppCore &m_core;
+    QListWidget *m_models;
+    QLabel *m_summary;
     QTabWidget *m_targets;
+    QComboBox *m_ollamaType;
+    QRadioButton *m_merged;
+    QRadioButton *m_adapterRoute;
+    QLineEdit *m_ollamaName;
+    QLineEdit *m_system;
+    QLabel *m_ollamaServer;
+    QPlainTextEdit *m_modelfile;
+    QPushButton *m_deploy;
+    QPushButton *m_copyCommands;
+    QLabel *m_answers;
+    QComboBox *m_lmStudioType;
+    QLabel *m_lmStudioTarget;
+    QPushButton *m_install;
+    QPushButton *m_download;
+    QComboBox *m_snippetChoice;
+    QPlainTextEdit *m_snippet;
+    std::optional<core::OllamaRecipe> m_recipe; // of the selected job, for the preview
+    QFuture<void> m_work;
+    bool m_busy = false;
+    std::shared_ptr<TaskProgress> m_progress;
 };
 
 } // namespace mtm::ui

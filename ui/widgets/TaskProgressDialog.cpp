@@ -25,6 +25,12 @@ TaskProgressDialog::TaskProgressDialog(const QString &title, const QString &labe
     timer->start(100);
 }
 
+void TaskProgressDialog::setLabel(const QString &label)
+{
+    m_label = label;
+    update();
+}
+
 void TaskProgressDialog::update()
 {
     setValue(int(m_progress->fraction() * 1000));

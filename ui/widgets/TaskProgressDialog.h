@@ -20,6 +20,9 @@ public:
     TaskProgressDialog(const QString &title, const QString &label, std::shared_ptr<TaskProgress> progress,
                        QWidget *parent);
 
+    // A new step of the work ("Uploading model-q4_k_m.gguf…").
+    void setLabel(const QString &label);
+
 private:
     void update();
 
