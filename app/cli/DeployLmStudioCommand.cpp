@@ -25,13 +25,10 @@ DeployLmStudioCommand::DeployLmStudioCommand()
 
 int DeployLmStudioCommand::execute(const QCommandLineParser &parser, CliContext &context)
 {
-    if (!parser.isSet(m_job))
-        return usageError(QStringLiteral("--job is required."), context);
-    bool valid = false;
-    const qint64 id = parser.value(m_job).toLongLong(&valid);
-    if (!valid || id <= 0)
-        return usageError(QStringLiteral("--job takes a job's id, a whole number."), context);
-    const core::JobInfo job = context.core().jobs().require(id);
+    const auto id = jobId(parser, m_job, context);
+    if (!id)
+        return UsageError;
+    const core::JobInfo job = context.core().jobs().require(*id);
     core::LmStudioInstallRequest request;
     request.modelsFolder =
         parser.isSet(m_models) ? parser.value(m_models) : context.core().settings().lmStudioModelsDirectory();
@@ -41,7 +38,7 @@ int DeployLmStudioCommand::execute(const QCommandLineParser &parser, CliContext 
     QString file;
     {
         const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Writing job %1's model for LM Studio").arg(id));
+        ProgressLine progress(QStringLiteral("Writing job %1's model for LM Studio").arg(*id));
         file = core::installIntoLmStudio(job, request, [&](qint64 done, qint64 total) {
             progress.update(done, total);
             return !CtrlC::pressed();

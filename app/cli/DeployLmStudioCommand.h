@@ -1,6 +1,7 @@
 // `mtm deploy lmstudio --job ID`: a completed job's model, merged, written into LM Studio's models folder.
 #pragma once
 
+#include "DeployOptions.h"
 #include "ParsedCommand.h"
 
 namespace mtm::cli {
@@ -15,12 +16,8 @@ protected:
     int execute(const QCommandLineParser &parser, CliContext &context) override;
 
 private:
-    const QCommandLineOption m_job{QStringLiteral("job"), QStringLiteral("The completed job's id."),
-                                   QStringLiteral("ID")};
-    const QCommandLineOption m_type{QStringLiteral("type"),
-                                    QStringLiteral("The GGUF type: f16, q8_0, q4_k_m, q5_k_m, bf16 or f32 (default "
-                                                   "q4_k_m)."),
-                                    QStringLiteral("TYPE"), QStringLiteral("q4_k_m")};
+    const QCommandLineOption m_job = jobOption();
+    const QCommandLineOption m_type = ggufTypeOption();
     const QCommandLineOption m_name{QStringLiteral("name"),
                                     QStringLiteral("The model's folder name (default: from the job's name)."),
                                     QStringLiteral("NAME")};

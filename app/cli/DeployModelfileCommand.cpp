@@ -20,30 +20,24 @@ DeployModelfileCommand::DeployModelfileCommand()
         "the base model and a GGUF adapter — and writes a Modelfile beside it: FROM, ADAPTER, the chat template the "
         "model was trained with in Ollama's template language, its stop markers, sampling defaults and num_ctx, "
         "each after a comment saying why. Then `ollama create NAME -f <folder>/Modelfile` creates the model."));
-    addOptions({m_job, m_type, m_adapter, m_base, m_system, m_out});
+    addOptions({m_job, m_type, m_files.adapterRoute, m_files.base, m_files.system, m_out});
 }
 
 int DeployModelfileCommand::execute(const QCommandLineParser &parser, CliContext &context)
 {
-    if (!parser.isSet(m_job))
-        return usageError(QStringLiteral("--job is required."), context);
-    if (parser.isSet(m_base) && !parser.isSet(m_adapter))
-        return usageError(QStringLiteral("--base goes with --adapter-route."), context);
-    bool valid = false;
-    const qint64 id = parser.value(m_job).toLongLong(&valid);
-    if (!valid || id <= 0)
-        return usageError(QStringLiteral("--job takes a job's id, a whole number."), context);
-    const core::JobInfo job = context.core().jobs().require(id);
-    core::OllamaFilesRequest request;
-    request.folder = parser.isSet(m_out) ? parser.value(m_out) : job.directory + QStringLiteral("/ollama");
-    request.type = parser.value(m_type);
-    request.route = parser.isSet(m_adapter) ? core::OllamaRoute::Adapter : core::OllamaRoute::Merged;
-    request.baseOllamaName = parser.value(m_base);
-    request.system = parser.value(m_system);
+    if (const QString problem = m_files.problem(parser); !problem.isEmpty())
+        return usageError(problem, context);
+    const auto id = jobId(parser, m_job, context);
+    if (!id)
+        return UsageError;
+    const core::JobInfo job = context.core().jobs().require(*id);
+    const core::OllamaFilesRequest request =
+        m_files.request(parser, parser.isSet(m_out) ? parser.value(m_out) : job.directory + QStringLiteral("/ollama"),
+                        parser.value(m_type));
     core::OllamaFiles files;
     {
         const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Exporting job %1's model").arg(id));
+        ProgressLine progress(QStringLiteral("Exporting job %1's model").arg(*id));
         files = core::writeOllamaFiles(job, request, [&](qint64 done, qint64 total) {
             progress.update(done, total);
             return !CtrlC::pressed();

@@ -21,34 +21,27 @@ DeployOllamaCommand::DeployOllamaCommand()
         "parameters the model was trained with, then asks it a test question and prints its answer beside the "
         "engine's (both greedy, no repetition penalty). The files and a Modelfile stay in the job's folder, "
         "under ollama/."));
-    addOptions({m_job, m_name, m_type, m_adapter, m_base, m_system, m_host, m_question});
+    addOptions({m_job, m_name, m_type, m_files.adapterRoute, m_files.base, m_files.system, m_host, m_question});
 }
 
 int DeployOllamaCommand::execute(const QCommandLineParser &parser, CliContext &context)
 {
-    if (!parser.isSet(m_job))
-        return usageError(QStringLiteral("--job is required."), context);
-    if (parser.isSet(m_base) && !parser.isSet(m_adapter))
-        return usageError(QStringLiteral("--base goes with --adapter-route."), context);
-    bool valid = false;
-    const qint64 id = parser.value(m_job).toLongLong(&valid);
-    if (!valid || id <= 0)
-        return usageError(QStringLiteral("--job takes a job's id, a whole number."), context);
-    const core::JobInfo job = context.core().jobs().require(id);
+    if (const QString problem = m_files.problem(parser); !problem.isEmpty())
+        return usageError(problem, context);
+    const auto id = jobId(parser, m_job, context);
+    if (!id)
+        return UsageError;
+    const core::JobInfo job = context.core().jobs().require(*id);
     core::OllamaDeployRequest request;
     request.server = core::ollamaServer(parser.value(m_host), context.core().settings().ollamaUrl());
     request.name = parser.value(m_name);
-    request.files.folder = job.directory + QStringLiteral("/ollama");
-    request.files.type = parser.value(m_type);
-    request.files.route = parser.isSet(m_adapter) ? core::OllamaRoute::Adapter : core::OllamaRoute::Merged;
-    request.files.baseOllamaName = parser.value(m_base);
-    request.files.system = parser.value(m_system);
+    request.files = m_files.request(parser, job.directory + QStringLiteral("/ollama"), parser.value(m_type));
     if (parser.isSet(m_question))
         request.question = parser.value(m_question);
     core::OllamaDeployResult result;
     {
         const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Deploying job %1").arg(id));
+        ProgressLine progress(QStringLiteral("Deploying job %1").arg(*id));
         result = core::deployToOllama(
             job, request,
             [&](qint64 done, qint64 total) {

@@ -81,6 +81,21 @@ std::optional<qint64> ParsedCommand::jobId(const QCommandLineParser &parser, int
     return std::nullopt;
 }
 
+std::optional<qint64> ParsedCommand::jobId(const QCommandLineParser &parser, const QCommandLineOption &option,
+                                           CliContext &context) const
+{
+    if (!parser.isSet(option)) {
+        usageError(QStringLiteral("--%1 is required.").arg(option.names().first()), context);
+        return std::nullopt;
+    }
+    bool ok = false;
+    const qint64 id = parser.value(option).toLongLong(&ok);
+    if (ok && id > 0)
+        return id;
+    usageError(QStringLiteral("'%1' is not a job id ('mtm jobs list' shows them).").arg(parser.value(option)), context);
+    return std::nullopt;
+}
+
 int ParsedCommand::usageError(const QString &message, CliContext &context) const
 {
     context.err << m_typed << ": " << message << '\n';

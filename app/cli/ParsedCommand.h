@@ -37,6 +37,9 @@ protected:
                                        double minimum, double maximum, CliContext &context) const;
     // The positional argument at index as a job id (a whole number above 0); on failure says why and returns nothing.
     std::optional<qint64> jobId(const QCommandLineParser &parser, int index, CliContext &context) const;
+    // The same for an option (--job ID), which must be given.
+    std::optional<qint64> jobId(const QCommandLineParser &parser, const QCommandLineOption &option,
+                                CliContext &context) const;
     // "mtm datasets import: " + message, on standard error; returns UsageError.
     int usageError(const QString &message, CliContext &context) const;
 

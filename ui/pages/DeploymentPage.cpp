@@ -46,6 +46,8 @@ QComboBox *typeChoice(QWidget *parent, const QString &name)
 {
     auto *choice = new QComboBox(parent);
     choice->setObjectName(name);
+    choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon); // the window may be narrow
+    choice->setMinimumContentsLength(16);
     const QStringList descriptions = {DeploymentPage::tr("Q4_K_M — the usual choice: under a third of F16"),
                                       DeploymentPage::tr("Q5_K_M — a little larger, a little closer to F16"),
                                       DeploymentPage::tr("Q8_0 — almost no loss, half of F16"),
@@ -89,7 +91,7 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     empty->setObjectName(QStringLiteral("deploymentEmptyState"));
 
     m_models->setObjectName(QStringLiteral("deployableModels"));
-    m_models->setMinimumWidth(220);
+    m_models->setMinimumWidth(160);
     m_models->setWordWrap(true);
     m_models->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_models, &QListWidget::currentRowChanged, this, [this] { showSelected(); });
@@ -130,11 +132,14 @@ QWidget *DeploymentPage::createOllamaTab()
 {
     auto *tab = new QWidget(m_targets);
     m_ollamaType = typeChoice(tab, QStringLiteral("ollamaType"));
-    m_merged = new QRadioButton(tr("Merged: one file with the adapter merged in (every Ollama version takes it)"), tab);
+    m_merged = new QRadioButton(tr("Merged: one file (every Ollama version takes it)"), tab);
     m_merged->setObjectName(QStringLiteral("ollamaMerged"));
+    m_merged->setToolTip(tr("The adapter merged into the base model's weights: one GGUF file"));
     m_merged->setChecked(true);
-    m_adapterRoute = new QRadioButton(tr("Base + adapter: the base model and the LoRA adapter as two files"), tab);
+    m_adapterRoute = new QRadioButton(tr("Base + adapter: two files"), tab);
     m_adapterRoute->setObjectName(QStringLiteral("ollamaAdapterRoute"));
+    m_adapterRoute->setToolTip(tr("The base model and the LoRA adapter as two GGUF files (FROM and ADAPTER); some "
+                                  "Ollama versions refuse adapters"));
     auto *routes = new QButtonGroup(tab);
     routes->addButton(m_merged);
     routes->addButton(m_adapterRoute);
@@ -235,6 +240,8 @@ QWidget *DeploymentPage::createCodeTab()
     auto *tab = new QWidget(m_targets);
     m_snippetChoice = new QComboBox(tab);
     m_snippetChoice->setObjectName(QStringLiteral("snippetChoice"));
+    m_snippetChoice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_snippetChoice->setMinimumContentsLength(16);
     m_snippet = codeView(tab, QStringLiteral("snippet"));
     auto *copy = new QPushButton(tr("Copy"), tab);
     copy->setObjectName(QStringLiteral("copySnippet"));
