@@ -7,6 +7,7 @@
 #include "DatasetsListCommand.h"
 #include "DatasetsRenameCommand.h"
 #include "DatasetsShowCommand.h"
+#include "DeployCheckCommand.h"
 #include "DeployLmStudioCommand.h"
 #include "DeployModelfileCommand.h"
 #include "DeployOllamaCommand.h"
@@ -57,6 +58,7 @@ std::unique_ptr<mtm::cli::CommandGroup> deployCommands()
     auto group = std::make_unique<CommandGroup>(QStringLiteral("deploy"),
                                                 QStringLiteral("Ship a trained model to Ollama or LM Studio"),
                                                 QStringLiteral("Usage: mtm deploy <command> [options]"));
+    group->add(std::make_unique<DeployCheckCommand>());
     group->add(std::make_unique<DeployOllamaCommand>());
     group->add(std::make_unique<DeployModelfileCommand>());
     group->add(std::make_unique<DeployLmStudioCommand>());

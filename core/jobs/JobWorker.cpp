@@ -3,6 +3,7 @@
 #include "AppCore.h"
 #include "Error.h"
 #include "jobs/FineTuneRun.h"
+#include "store/Store.h"
 #include "system/CpuThreads.h"
 
 #include <QCoreApplication>
@@ -70,6 +71,9 @@ void JobWorker::run()
         // The store cannot be written: the job stays running there and is found interrupted at the next start.
         Q_EMIT logged(m_job.id, failure.message());
     }
+    // This thread's database connection is closed here, while the app is surely alive: a QThread counts as
+    // finished before its thread-local objects are destroyed, so the app could be gone by then.
+    m_core.store().closeThisThreadsConnection();
     Q_EMIT progressed(m_job.id, m_last);
     Q_EMIT finished(m_job.id);
 }

@@ -30,12 +30,15 @@ constexpr int kBusyTimeoutMs = 10000;
 
 std::atomic<int> s_nextStoreId{1};
 
-// Closes the connections a thread opened when that thread ends.
+// Closes the connections a thread opened when that thread ends — unless the application is gone by then (a
+// thread may end after main() returned, when Qt's list of connections no longer exists: nothing is left to close).
 struct ThreadConnections
 {
     QStringList names;
     ~ThreadConnections()
     {
+        if (!QCoreApplication::instance())
+            return;
         for (const QString &name : names)
             QSqlDatabase::removeDatabase(name);
     }

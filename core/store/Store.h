@@ -40,10 +40,13 @@ public:
     // Renames a damaged database (and its -wal/-shm files) out of the way; returns the new name. Throws.
     static QString moveAside(const QString &filePath);
 
+    // Closes the calling thread's connection now (it is opened again when needed). Threads that end while the app
+    // may be closing call it last: their connections would otherwise be closed when the thread's objects go.
+    void closeThisThreadsConnection() const;
+
 private:
     void checkExistingFile() const;
     void migrate();
-    void closeThisThreadsConnection() const;
 
     int m_id;
     QString m_filePath;

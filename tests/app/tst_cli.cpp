@@ -569,6 +569,20 @@ private slots:
         QCOMPARE(deployed.exitCode, 1);
         QVERIFY2(deployed.err.contains(QStringLiteral("Deploy the merged model instead")), qPrintable(deployed.err));
 
+        // The quality check: the fine-tune lowered the held-out loss, and Q8_0 keeps it within 2%.
+        const Result checked = run({QStringLiteral("deploy"), QStringLiteral("check"), QStringLiteral("--job"), id,
+                                    QStringLiteral("--type"), QStringLiteral("q8_0")});
+        QVERIFY2(checked.exitCode == 0, qPrintable(checked.err));
+        const QRegularExpressionMatch losses =
+            QRegularExpression(
+                QStringLiteral("base model +([0-9.]+)\\n +fine-tuned +([0-9.]+).*\\n +GGUF at Q8_0 +([0-9.]+)"))
+                .match(checked.out);
+        QVERIFY2(losses.hasMatch(), qPrintable(checked.out));
+        const double base = losses.captured(1).toDouble(), tuned = losses.captured(2).toDouble(),
+                     quantised = losses.captured(3).toDouble();
+        QVERIFY2(tuned < base, qPrintable(checked.out));
+        QVERIFY2(std::abs(quantised - tuned) < 0.02 * tuned, qPrintable(checked.out));
+
         // Install into LM Studio: <models>/<publisher>/<model>/<model>-<TYPE>.gguf; kept unless replaced.
         const QString models = m_dir.filePath(QStringLiteral("lmstudio-models"));
         const QStringList install = {

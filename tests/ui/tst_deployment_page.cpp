@@ -22,6 +22,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -144,6 +145,21 @@ private slots:
         QVERIFY(create.value(QStringLiteral("files")).toObject().contains(QStringLiteral("model-f16.gguf")));
         QVERIFY(QFileInfo::exists(m_core->jobs().require(m_job).directory + QStringLiteral("/ollama/Modelfile")));
         screenshot(QStringLiteral("deployment-ollama-answers.png"));
+    }
+
+    void theQualityCheckShowsTheThreeLosses()
+    {
+        QTest::mouseClick(child<QPushButton>("checkQualityButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy(), 120000);
+        const QString text = child<QLabel>("qualityCheck")->text();
+        QVERIFY2(text.contains(QStringLiteral("Held-out loss")) && text.contains(QStringLiteral("GGUF at F16")),
+                 qPrintable(text));
+        // This job's "fine-tuned" model is its base (the starter model copied): the same loss, and F16 keeps it.
+        const QRegularExpressionMatch losses =
+            QRegularExpression(QStringLiteral("base model ([0-9.]+) · fine-tuned ([0-9.]+)")).match(text);
+        QVERIFY2(losses.hasMatch(), qPrintable(text));
+        QCOMPARE(losses.captured(1), losses.captured(2));
+        screenshot(QStringLiteral("deployment-quality.png"));
     }
 
     void aServerThatIsDownIsExplained()

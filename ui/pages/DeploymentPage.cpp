@@ -8,6 +8,7 @@
 #include "deploy/LmStudioInstall.h"
 #include "deploy/OllamaClient.h"
 #include "deploy/OllamaDeploy.h"
+#include "deploy/QualityCheck.h"
 #include "dialogs/FileDialog.h"
 #include "dialogs/MessageBox.h"
 #include "jobs/JobCatalog.h"
@@ -156,6 +157,13 @@ QWidget *DeploymentPage::createOllamaTab()
     m_copyCommands = new QPushButton(tr("Copy Commands"), tab);
     m_copyCommands->setObjectName(QStringLiteral("copyOllamaCommands"));
     m_copyCommands->setToolTip(tr("The commands that create the same model from a terminal"));
+    m_check = new QPushButton(tr("Check Quality"), tab);
+    m_check->setObjectName(QStringLiteral("checkQualityButton"));
+    m_check->setToolTip(tr("Score the job's held-out records with the base, the fine-tuned and the GGUF model"));
+    m_quality = new QLabel(tab);
+    m_quality->setObjectName(QStringLiteral("qualityCheck"));
+    m_quality->setWordWrap(true);
+    m_quality->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_answers = new QLabel(tab);
     m_answers->setObjectName(QStringLiteral("ollamaAnswers"));
     m_answers->setWordWrap(true);
@@ -168,6 +176,7 @@ QWidget *DeploymentPage::createOllamaTab()
     connect(m_system, &QLineEdit::textChanged, this, &DeploymentPage::updateModelfile);
     connect(m_deploy, &QPushButton::clicked, this, &DeploymentPage::deployToOllama);
     connect(m_copyCommands, &QPushButton::clicked, this, &DeploymentPage::copyCommands);
+    connect(m_check, &QPushButton::clicked, this, &DeploymentPage::checkQuality);
 
     auto *form = new QFormLayout;
     form->addRow(tr("Model name:"), m_ollamaName);
@@ -180,11 +189,13 @@ QWidget *DeploymentPage::createOllamaTab()
     buttons->addWidget(m_deploy);
     buttons->addWidget(m_copyCommands);
     buttons->addStretch();
+    buttons->addWidget(m_check);
     auto *layout = new QVBoxLayout(tab);
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("The Modelfile the model is created from:"), tab));
     layout->addWidget(m_modelfile, 1);
     layout->addLayout(buttons);
+    layout->addWidget(m_quality);
     layout->addWidget(m_answers);
     return tab;
 }
@@ -318,6 +329,7 @@ void DeploymentPage::showSelected()
     const std::optional<core::JobInfo> job = selectedJob();
     m_recipe.reset();
     m_answers->clear();
+    m_quality->clear();
     if (!job) {
         m_summary->clear();
         updateActions();
@@ -419,7 +431,7 @@ void DeploymentPage::showSnippet()
 void DeploymentPage::updateActions()
 {
     const bool ready = selectedJobId() != 0 && !m_busy;
-    for (QPushButton *button : {m_deploy, m_install, m_download})
+    for (QPushButton *button : {m_deploy, m_install, m_download, m_check})
         button->setEnabled(ready);
     m_copyCommands->setEnabled(ready && m_recipe.has_value());
 }
@@ -507,6 +519,31 @@ void DeploymentPage::deployToOllama()
             if (!adapterRoute || error.kind() != core::Error::Kind::InvalidInput)
                 MessageBox::warning(this, tr("Cannot Deploy"), error.message());
         });
+}
+
+void DeploymentPage::checkQuality()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job || m_busy)
+        return;
+    const QString type = m_ollamaType->currentData().toString();
+    const QString gguf = job->directory + QStringLiteral("/ollama/model-%1.gguf").arg(type);
+    runWithProgress(
+        tr("Check Quality"), tr("Scoring the held-out records…"),
+        [&core = m_core, job = *job, type, gguf](const core::Progress &progress,
+                                                 const std::function<void(const QString &)> &) {
+            return core::checkQuality(core, job, type, gguf, progress);
+        },
+        [this](core::QualityCheck check) {
+            m_quality->setText(tr("<b>Held-out loss</b> on %1 records the job did not train on — base model %2 · "
+                                  "fine-tuned %3 (%4) · GGUF at %5 %6 (%7 from the fine-tuned model)")
+                                   .arg(check.examples)
+                                   .arg(QString::number(check.base, 'f', 4), QString::number(check.fineTuned, 'f', 4),
+                                        core::relativeChange(check.fineTuned, check.base), check.type.toUpper(),
+                                        QString::number(check.gguf, 'f', 4),
+                                        core::relativeChange(check.gguf, check.fineTuned)));
+        },
+        [this](const core::Error &error) { MessageBox::warning(this, tr("Cannot Check"), error.message()); });
 }
 
 void DeploymentPage::installIntoLmStudio(bool replace)

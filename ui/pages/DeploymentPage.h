@@ -44,6 +44,7 @@ public:
     bool isBusy() const { return m_busy; } // until the work's result or error has been shown
 
     void deployToOllama();
+    void checkQuality();
     void installIntoLmStudio(bool replace = false);
 
 private:
@@ -77,6 +78,8 @@ private:
     QPlainTextEdit *m_modelfile;
     QPushButton *m_deploy;
     QPushButton *m_copyCommands;
+    QPushButton *m_check;
+    QLabel *m_quality;
     QLabel *m_answers;
     QComboBox *m_lmStudioType;
     QLabel *m_lmStudioTarget;
