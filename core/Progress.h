@@ -11,4 +11,12 @@ namespace mtm::core {
 
 using Progress = std::function<bool(qint64 done, qint64 total)>;
 
+// A step of a longer operation: the step's progress(done, total) reported as [from, from + width) of `whole`.
+inline Progress progressShare(const Progress &progress, qint64 from, qint64 width, qint64 whole = 1000)
+{
+    return [=](qint64 done, qint64 total) {
+        return !progress || progress(from + (total > 0 ? done * width / total : 0), whole);
+    };
+}
+
 } // namespace mtm::core

@@ -1,7 +1,6 @@
 #include "DeployCheckCommand.h"
 
 #include "AppCore.h"
-#include "CtrlC.h"
 #include "ProgressLine.h"
 #include "deploy/QualityCheck.h"
 #include "jobs/JobCatalog.h"
@@ -29,14 +28,10 @@ int DeployCheckCommand::execute(const QCommandLineParser &parser, CliContext &co
     const QString type = parser.value(m_type).toLower();
     core::QualityCheck check;
     {
-        const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Checking job %1's models").arg(*id));
-        check = core::checkQuality(context.core(), job, type,
-                                   job.directory + QStringLiteral("/ollama/model-%1.gguf").arg(type),
-                                   [&](qint64 done, qint64 total) {
-                                       progress.update(done, total);
-                                       return !CtrlC::pressed();
-                                   });
+        TerminalProgress progress(QStringLiteral("Checking job %1's models").arg(*id));
+        check =
+            core::checkQuality(context.core(), job, type,
+                               job.directory + QStringLiteral("/ollama/model-%1.gguf").arg(type), progress.report());
     }
     context.out << "Held-out loss on " << check.examples << " examples of job " << *id << ":\n"
                 << "  base model      " << QString::number(check.base, 'f', 4) << '\n'

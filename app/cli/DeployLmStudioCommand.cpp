@@ -1,7 +1,6 @@
 #include "DeployLmStudioCommand.h"
 
 #include "AppCore.h"
-#include "CtrlC.h"
 #include "ProgressLine.h"
 #include "deploy/LmStudioInstall.h"
 #include "jobs/JobCatalog.h"
@@ -37,12 +36,8 @@ int DeployLmStudioCommand::execute(const QCommandLineParser &parser, CliContext 
     request.replace = parser.isSet(m_replace);
     QString file;
     {
-        const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Writing job %1's model for LM Studio").arg(*id));
-        file = core::installIntoLmStudio(job, request, [&](qint64 done, qint64 total) {
-            progress.update(done, total);
-            return !CtrlC::pressed();
-        });
+        TerminalProgress progress(QStringLiteral("Writing job %1's model for LM Studio").arg(*id));
+        file = core::installIntoLmStudio(job, request, progress.report());
     }
     context.out << "Installed " << QDir::toNativeSeparators(file) << " ("
                 << QLocale().formattedDataSize(QFileInfo(file).size()) << "). LM Studio lists it under My Models.\n";

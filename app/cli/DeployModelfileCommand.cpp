@@ -1,7 +1,6 @@
 #include "DeployModelfileCommand.h"
 
 #include "AppCore.h"
-#include "CtrlC.h"
 #include "ProgressLine.h"
 #include "deploy/OllamaFiles.h"
 #include "jobs/JobCatalog.h"
@@ -36,12 +35,8 @@ int DeployModelfileCommand::execute(const QCommandLineParser &parser, CliContext
                         parser.value(m_type));
     core::OllamaFiles files;
     {
-        const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Exporting job %1's model").arg(*id));
-        files = core::writeOllamaFiles(job, request, [&](qint64 done, qint64 total) {
-            progress.update(done, total);
-            return !CtrlC::pressed();
-        });
+        TerminalProgress progress(QStringLiteral("Exporting job %1's model").arg(*id));
+        files = core::writeOllamaFiles(job, request, progress.report());
     }
     for (const QString &file : {files.modelFile, files.adapterFile, files.modelfile})
         if (!file.isEmpty())

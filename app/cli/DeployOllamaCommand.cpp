@@ -1,7 +1,6 @@
 #include "DeployOllamaCommand.h"
 
 #include "AppCore.h"
-#include "CtrlC.h"
 #include "ProgressLine.h"
 #include "deploy/OllamaClient.h"
 #include "deploy/OllamaDeploy.h"
@@ -40,15 +39,9 @@ int DeployOllamaCommand::execute(const QCommandLineParser &parser, CliContext &c
         request.question = parser.value(m_question);
     core::OllamaDeployResult result;
     {
-        const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Deploying job %1").arg(*id));
-        result = core::deployToOllama(
-            job, request,
-            [&](qint64 done, qint64 total) {
-                progress.update(done, total);
-                return !CtrlC::pressed();
-            },
-            [&](const QString &step) { progress.setLabel(step); });
+        TerminalProgress progress(QStringLiteral("Deploying job %1").arg(*id));
+        result = core::deployToOllama(job, request, progress.report(),
+                                      [&](const QString &step) { progress.setLabel(step); });
     }
     QTextStream &out = context.out;
     out << "Created " << result.model << " in Ollama " << result.serverVersion << " at " << request.server.toString()

@@ -1,6 +1,5 @@
 #include "ExportCommand.h"
 
-#include "CtrlC.h"
 #include "ProgressLine.h"
 #include "model/ModelExport.h"
 
@@ -33,17 +32,13 @@ int ExportCommand::execute(const QCommandLineParser &parser, CliContext &context
     request.merge = parser.isSet(m_merge);
     request.adapterGguf = parser.value(m_adapterGguf);
     {
-        const CtrlC ctrlC;
         QStringList names;
         for (const QString &target : {request.gguf, request.adapterGguf}) {
             if (!target.isEmpty())
                 names << QFileInfo(target).fileName();
         }
-        ProgressLine progress(QStringLiteral("Writing %1").arg(names.join(QStringLiteral(" and "))));
-        core::exportToGguf(request, [&](qint64 done, qint64 total) {
-            progress.update(done, total);
-            return !CtrlC::pressed();
-        });
+        TerminalProgress progress(QStringLiteral("Writing %1").arg(names.join(QStringLiteral(" and "))));
+        core::exportToGguf(request, progress.report());
     }
     if (!request.gguf.isEmpty())
         context.out << "Wrote " << request.gguf << " (" << request.type.toLower()

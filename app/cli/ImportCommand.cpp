@@ -1,7 +1,6 @@
 #include "ImportCommand.h"
 
 #include "AppCore.h"
-#include "CtrlC.h"
 #include "ProgressLine.h"
 #include "deploy/ModelArchive.h"
 #include "settings/DataDirectory.h"
@@ -34,12 +33,8 @@ int ImportCommand::execute(const QCommandLineParser &parser, CliContext &context
                                ? parser.value(m_to)
                                : context.core().dataDirectory().modelsDirectory() + QStringLiteral("/imported/") + name;
     {
-        const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Opening %1").arg(QFileInfo(archive).fileName()));
-        core::extractModelArchive(archive, target, [&](qint64 done, qint64 total) {
-            progress.update(done, total);
-            return !CtrlC::pressed();
-        });
+        TerminalProgress progress(QStringLiteral("Opening %1").arg(QFileInfo(archive).fileName()));
+        core::extractModelArchive(archive, target, progress.report());
     }
     // A job's archive holds one folder (lora_model/, ...): that is the model to use.
     const QStringList inside = QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);

@@ -1,7 +1,6 @@
 #include "JobsDownloadCommand.h"
 
 #include "AppCore.h"
-#include "CtrlC.h"
 #include "ProgressLine.h"
 #include "deploy/JobDownload.h"
 #include "jobs/JobCatalog.h"
@@ -30,12 +29,8 @@ int JobsDownloadCommand::execute(const QCommandLineParser &parser, CliContext &c
     const core::JobInfo job = context.core().jobs().require(*id);
     const QString path = parser.isSet(m_out) ? parser.value(m_out) : core::jobArchiveFileName(job.id);
     {
-        const CtrlC ctrlC;
-        ProgressLine progress(QStringLiteral("Writing %1").arg(QFileInfo(path).fileName()));
-        core::writeJobArchive(job, path, [&](qint64 done, qint64 total) {
-            progress.update(done, total);
-            return !CtrlC::pressed();
-        });
+        TerminalProgress progress(QStringLiteral("Writing %1").arg(QFileInfo(path).fileName()));
+        core::writeJobArchive(job, path, progress.report());
     }
     context.out << "Wrote " << path << " (" << QLocale().formattedDataSize(QFileInfo(path).size()) << ").\n";
     return Success;

@@ -2,6 +2,9 @@
 // only when standard error is a terminal.
 #pragma once
 
+#include "CtrlC.h"
+#include "Progress.h"
+
 #include <QElapsedTimer>
 #include <QString>
 
@@ -24,6 +27,29 @@ private:
     QElapsedTimer m_started;
     qint64 m_lastDrawMs = -1000;
     bool m_drawn = false;
+};
+
+// Long work a command runs: a progress line follows it and Ctrl+C asks it to stop. report() is the core::Progress
+// to hand to the work.
+class TerminalProgress
+{
+public:
+    explicit TerminalProgress(QString label)
+        : m_line(std::move(label))
+    {}
+
+    core::Progress report()
+    {
+        return [this](qint64 done, qint64 total) {
+            m_line.update(done, total);
+            return !CtrlC::pressed();
+        };
+    }
+    void setLabel(const QString &label) { m_line.setLabel(label); }
+
+private:
+    CtrlC m_ctrlC; // listening until after the line has ended
+    ProgressLine m_line;
 };
 
 } // namespace mtm::cli

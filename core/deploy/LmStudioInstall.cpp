@@ -57,9 +57,9 @@ QString installIntoLmStudio(const JobInfo &job, const LmStudioInstallRequest &re
         throw Error(Error::Kind::Conflict,
                     Text::tr("LM Studio already has %1. Replace it, or give the model another name.").arg(target));
     const QString output = job.outputFolder();
-    const QString weights = isAdapterFolder(output) ? adapterBaseFolder(output) : output;
     const qint64 needed =
-        qint64(double(inspectModelFolder(weights).parameters) * bitsPerWeight(request.type) / 8) + (16 << 20);
+        qint64(double(inspectModelFolder(baseModelFolderOf(output)).parameters) * bitsPerWeight(request.type) / 8) +
+        (16 << 20);
     // The disk is asked before anything is created on it: through the nearest folder that exists.
     QFileInfo existing(QFileInfo(target).absolutePath());
     while (!existing.exists() && !existing.isRoot())

@@ -23,14 +23,6 @@ struct Text
 // The share of the whole each step takes, in thousandths.
 constexpr qint64 kExport = 600, kHash = 100, kUpload = 250, kCreate = 25;
 
-// A share of the whole for one step: progress(done of total) maps into [from, from + width).
-Progress stepProgress(const Progress &progress, qint64 from, qint64 width)
-{
-    return [=](qint64 done, qint64 total) {
-        return !progress || progress(from + (total > 0 ? done * width / total : 0), 1000);
-    };
-}
-
 } // namespace
 
 bool ollamaVersionIsRecentEnough(const QString &version)
@@ -65,7 +57,7 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
                         .arg(result.serverVersion, request.server.toString()));
 
     step(Text::tr("Writing the GGUF files…"));
-    result.files = writeOllamaFiles(job, request.files, stepProgress(tracked, 0, kExport));
+    result.files = writeOllamaFiles(job, request.files, progressShare(tracked, 0, kExport));
 
     // Each file by its digest; uploaded only when the server does not have it yet.
     QJsonObject files, adapters;
@@ -77,12 +69,12 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
         const QString name = QFileInfo(paths[i]).fileName();
         step(Text::tr("Checking %1…").arg(name));
         const QString digest =
-            sha256Digest(paths[i], stepProgress(tracked, kExport + kHash * i / paths.size(), kHash / paths.size()));
+            sha256Digest(paths[i], progressShare(tracked, kExport + kHash * i / paths.size(), kHash / paths.size()));
         if (!client.hasBlob(digest)) {
             step(Text::tr("Uploading %1…").arg(name));
             client.uploadBlob(
                 paths[i], digest,
-                stepProgress(tracked, kExport + kHash + kUpload * i / paths.size(), kUpload / paths.size()));
+                progressShare(tracked, kExport + kHash + kUpload * i / paths.size(), kUpload / paths.size()));
             result.uploaded << paths[i];
         }
         (paths[i] == result.files.adapterFile ? adapters : files).insert(name, digest);

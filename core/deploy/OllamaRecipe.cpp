@@ -39,7 +39,7 @@ QString tripleQuoted(const QString &value, const QString &what)
 OllamaRecipe ollamaRecipeFor(const QString &modelFolder, const QString &chatFormat, int trainedLength)
 {
     // An adapter folder carries its tokenizer files; its settings (config.json, generation_config.json) are its base's.
-    const QString settingsFolder = isAdapterFolder(modelFolder) ? adapterBaseFolder(modelFolder) : modelFolder;
+    const QString settingsFolder = baseModelFolderOf(modelFolder);
     const QString tokenizerFolder =
         QFileInfo::exists(modelFolder + QStringLiteral("/tokenizer.json")) ? modelFolder : settingsFolder;
     std::optional<engine::ChatFormat> format;

@@ -25,14 +25,6 @@ struct Text
     Q_DECLARE_TR_FUNCTIONS(QualityCheck)
 };
 
-// progress(done of total) as [from, from + width) thousandths of the whole.
-engine::EngineProgress share(const Progress &progress, qint64 from, qint64 width)
-{
-    return [=](std::int64_t done, std::int64_t total) {
-        return !progress || progress(from + (total > 0 ? done * width / total : 0), 1000);
-    };
-}
-
 } // namespace
 
 QString relativeChange(double value, double from)
@@ -61,7 +53,7 @@ QualityCheck checkQuality(const AppCore &core, const JobInfo &job, const QString
         request.type = check.type;
         request.gguf = ggufFile;
         request.merge = adapter;
-        exportToGguf(request, [&](qint64 done, qint64 total) { return share(progress, 0, 400)(done, total); });
+        exportToGguf(request, progressShare(progress, 0, 400));
     }
     callEngine([&] {
         const engine::HeldOutExamples heldOut = engine::heldOutExamples(config);
@@ -71,16 +63,16 @@ QualityCheck checkQuality(const AppCore &core, const JobInfo &job, const QString
                             .arg(job.id));
         check.examples = qint64(heldOut.examples.size());
         auto model = engine::loadTransformer(config.baseModel, torch::kFloat32, torch::kCPU);
-        check.base = engine::heldOutLoss(*model, heldOut, config.batchSize, share(progress, 400, 200));
+        check.base = engine::heldOutLoss(*model, heldOut, config.batchSize, progressShare(progress, 400, 200));
         if (adapter) { // the adapter merged in float32, as the deployed file has it
             engine::loadLoraAdapter(*model, output.toStdString());
             engine::mergeLora(*model);
         } else {
             model = engine::loadTransformer(output.toStdString(), torch::kFloat32, torch::kCPU);
         }
-        check.fineTuned = engine::heldOutLoss(*model, heldOut, config.batchSize, share(progress, 600, 200));
+        check.fineTuned = engine::heldOutLoss(*model, heldOut, config.batchSize, progressShare(progress, 600, 200));
         model = engine::loadTransformer(ggufFile.toStdString(), torch::kFloat32, torch::kCPU);
-        check.gguf = engine::heldOutLoss(*model, heldOut, config.batchSize, share(progress, 800, 200));
+        check.gguf = engine::heldOutLoss(*model, heldOut, config.batchSize, progressShare(progress, 800, 200));
     });
     return check;
 }

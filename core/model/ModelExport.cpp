@@ -62,13 +62,9 @@ void exportToGguf(const GgufExportRequest &request, const Progress &progress)
             engine::exportGgufAdapter(adapter.toStdString(), model.toStdString(), request.adapterGguf.toStdString(),
                                       fileProgress);
         });
-    const qint64 total = qint64(files.size()) * 1000;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        callEngine([&] {
-            files[i]([&](std::int64_t done, std::int64_t count) {
-                return !progress || progress(qint64(i) * 1000 + (count > 0 ? done * 1000 / count : 0), total);
-            });
-        });
+        const Progress share = progressShare(progress, qint64(i) * 1000, 1000, qint64(files.size()) * 1000);
+        callEngine([&] { files[i]([&](std::int64_t done, std::int64_t total) { return share(done, total); }); });
     }
 }
 

@@ -80,4 +80,9 @@ QString adapterBaseFolder(const QString &adapter)
     return base;
 }
 
+QString baseModelFolderOf(const QString &folder)
+{
+    return isAdapterFolder(folder) ? adapterBaseFolder(folder) : folder;
+}
+
 } // namespace mtm::core

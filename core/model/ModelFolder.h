@@ -24,5 +24,7 @@ bool isAdapterFolder(const QString &folder);
 // The base model folder an adapter folder names in adapter_config.json (the app writes the base's folder there).
 // Throws Error when it names no model folder on this computer.
 QString adapterBaseFolder(const QString &adapter);
+// The model folder whose settings and weights a folder stands on: the folder itself, or an adapter folder's base.
+QString baseModelFolderOf(const QString &folder);
 
 } // namespace mtm::core

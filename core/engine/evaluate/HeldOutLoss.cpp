@@ -19,7 +19,7 @@ HeldOutExamples heldOutExamples(const TrainingConfig &config)
     const ChatTemplate chat = ChatTemplate::forTokenizer(*tokenizer, config.chatFormat);
     HeldOutExamples heldOut;
     heldOut.examples = buildTrainingData(config, *tokenizer, chat).eval;
-    heldOut.padId = tokenizer->settings().pad.value_or(tokenizer->settings().eos.value_or(0));
+    heldOut.padId = paddingId(*tokenizer);
     return heldOut;
 }
 

@@ -375,11 +375,11 @@ void exportGgufAdapter(const std::string &adapterFolder, const std::string &base
     writer.addFloat32("adapter.lora.alpha", float(adapter->settings.scaling() * double(adapter->settings.rank)));
     // A (rank × in) and B (out × rank) as ggml stores them, in layer order; B's rows permuted like the weight's.
     for (std::int64_t i = 0; i < config.layers; ++i) {
-        for (const auto &[suffix, ggufSuffix] : ggufLayerTensors()) {
-            const auto found = adapter->matrices.find("model.layers." + std::to_string(i) + "." + suffix);
+        for (const auto &layerTensor : ggufLayerTensors()) {
+            const auto found = adapter->matrices.find("model.layers." + std::to_string(i) + "." + layerTensor.first);
             if (found == adapter->matrices.end())
                 continue;
-            const std::string ggufName = "blk." + std::to_string(i) + "." + ggufSuffix;
+            const std::string ggufName = ggufTensorName(found->first).value();
             const std::int64_t permuteHeads = ggufRopeHeads(config, ggufName);
             const torch::Tensor a = found->second.first, b = found->second.second;
             writer.addTensor(ggufName + ".lora_a", {std::uint64_t(a.size(1)), std::uint64_t(a.size(0))},

@@ -88,6 +88,11 @@ SftData buildTrainingData(const TrainingConfig &config, const Tokenizer &tokeniz
     return buildSftData(config.records, tokenizer, chat, options);
 }
 
+std::int32_t paddingId(const Tokenizer &tokenizer)
+{
+    return tokenizer.settings().pad.value_or(tokenizer.settings().eos.value_or(0));
+}
+
 TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<void(const std::string &)> &onMessage)
 {
     const auto say = [&](const std::string &text) {
@@ -101,8 +106,7 @@ TrainingSetup prepareTraining(const TrainingConfig &config, const std::function<
     say("Reading the tokenizer of " + config.baseModel);
     setup.tokenizer = loadTokenizer(config.baseModel);
     setup.chat = ChatTemplate::forTokenizer(*setup.tokenizer, config.chatFormat);
-    const Tokenizer::Settings &tokens = setup.tokenizer->settings();
-    setup.padId = tokens.pad.value_or(tokens.eos.value_or(0));
+    setup.padId = paddingId(*setup.tokenizer);
 
     say("Tokenizing " + config.records);
     setup.data = buildTrainingData(config, *setup.tokenizer, *setup.chat);

@@ -46,6 +46,8 @@ torch::Dtype trainingDtype(const TrainingConfig &config, const torch::Device &de
 
 // The job's examples, tokenised with its tokenizer and chat template (the trainer's and the plan's one way).
 SftData buildTrainingData(const TrainingConfig &config, const Tokenizer &tokenizer, const ChatTemplate &chat);
+// The id padded positions hold: the tokenizer's padding token, else its EOS, else 0.
+std::int32_t paddingId(const Tokenizer &tokenizer);
 
 // Why a run with identity `now` cannot resume one with identity `then`, or nothing when it can.
 std::optional<std::string> resumeMismatch(const nlohmann::json &then, const nlohmann::json &now);
