@@ -19,7 +19,8 @@ DeployModelfileCommand::DeployModelfileCommand()
         "the base model and a GGUF adapter — and writes a Modelfile beside it: FROM, ADAPTER, the chat template the "
         "model was trained with in Ollama's template language, its stop markers, sampling defaults and num_ctx, "
         "each after a comment saying why. Then `ollama create NAME -f <folder>/Modelfile` creates the model."));
-    addOptions({m_job, m_type, m_files.adapterRoute, m_files.base, m_files.system, m_out});
+    addOptions({m_job, m_type, m_out});
+    addOptions(m_files.all());
 }
 
 int DeployModelfileCommand::execute(const QCommandLineParser &parser, CliContext &context)

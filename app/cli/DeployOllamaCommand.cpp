@@ -16,11 +16,13 @@ DeployOllamaCommand::DeployOllamaCommand()
 {
     setDescription(QStringLiteral(
         "Checks the Ollama server, exports the completed job's model as GGUF (merged with its adapter by default), "
-        "uploads what the server does not have yet, creates the model with the chat template, stop markers and "
-        "parameters the model was trained with, then asks it a test question and prints its answer beside the "
+        "uploads what the server does not have yet, creates the model as the Modelfile says (the chat template, "
+        "stop markers and parameters the model was trained with, or your own --modelfile), then asks it a test "
+        "question and prints its answer beside the "
         "engine's (both greedy, no repetition penalty). The files and a Modelfile stay in the job's folder, "
         "under ollama/."));
-    addOptions({m_job, m_name, m_type, m_files.adapterRoute, m_files.base, m_files.system, m_host, m_question});
+    addOptions({m_job, m_name, m_type, m_host, m_question});
+    addOptions(m_files.all());
 }
 
 int DeployOllamaCommand::execute(const QCommandLineParser &parser, CliContext &context)

@@ -1,5 +1,9 @@
 #include "DeployOptions.h"
 
+#include "Error.h"
+
+#include <QFile>
+
 namespace mtm::cli {
 
 QCommandLineOption jobOption()
@@ -16,8 +20,11 @@ QCommandLineOption ggufTypeOption()
 
 QString OllamaFilesOptions::problem(const QCommandLineParser &parser) const
 {
-    return parser.isSet(base) && !parser.isSet(adapterRoute) ? QStringLiteral("--base goes with --adapter-route.")
-                                                             : QString();
+    if (parser.isSet(base) && !parser.isSet(adapterRoute))
+        return QStringLiteral("--base goes with --adapter-route.");
+    if (parser.isSet(modelfile) && (parser.isSet(system) || parser.isSet(base)))
+        return QStringLiteral("--system and --base are lines of your --modelfile (SYSTEM, FROM): write them there.");
+    return {};
 }
 
 core::OllamaFilesRequest OllamaFilesOptions::request(const QCommandLineParser &parser, const QString &folder,
@@ -29,6 +36,14 @@ core::OllamaFilesRequest OllamaFilesOptions::request(const QCommandLineParser &p
     request.route = parser.isSet(adapterRoute) ? core::OllamaRoute::Adapter : core::OllamaRoute::Merged;
     request.baseOllamaName = parser.value(base);
     request.system = parser.value(system);
+    if (parser.isSet(modelfile)) {
+        QFile file(parser.value(modelfile));
+        if (!file.open(QIODevice::ReadOnly))
+            throw core::Error(
+                core::Error::Kind::NotFound,
+                QStringLiteral("Cannot read the Modelfile %1: %2").arg(file.fileName(), file.errorString()));
+        request.modelfileText = QString::fromUtf8(file.readAll());
+    }
     return request;
 }
 

@@ -12,7 +12,7 @@ namespace mtm::cli {
 QCommandLineOption jobOption();
 QCommandLineOption ggufTypeOption(); // default q4_k_m
 
-// --adapter-route, --base NAME and --system TEXT: what goes into the Ollama model's files.
+// --adapter-route, --base NAME, --system TEXT and --modelfile FILE: what goes into the Ollama model's files.
 struct OllamaFilesOptions
 {
     QCommandLineOption adapterRoute{QStringLiteral("adapter-route"),
@@ -24,9 +24,15 @@ struct OllamaFilesOptions
                             QStringLiteral("NAME")};
     QCommandLineOption system{QStringLiteral("system"), QStringLiteral("A system message (SYSTEM)."),
                               QStringLiteral("TEXT")};
+    QCommandLineOption modelfile{QStringLiteral("modelfile"),
+                                 QStringLiteral("Your own Modelfile (one `mtm deploy modelfile` wrote, edited): its "
+                                                "FROM and ADAPTER name the files written, the rest is yours."),
+                                 QStringLiteral("FILE")};
 
+    QList<QCommandLineOption> all() const { return {adapterRoute, base, system, modelfile}; }
     // Empty when the options go together; else what is wrong.
     QString problem(const QCommandLineParser &parser) const;
+    // Throws core::Error for a --modelfile that cannot be read.
     core::OllamaFilesRequest request(const QCommandLineParser &parser, const QString &folder,
                                      const QString &type) const;
 };

@@ -25,7 +25,10 @@ public:
 
 protected:
     void setDescription(const QString &description) { m_description = description; }
-    void addOptions(std::initializer_list<QCommandLineOption> options) { m_options.insert(m_options.end(), options); }
+    void addOptions(const QList<QCommandLineOption> &options)
+    {
+        m_options.insert(m_options.end(), options.begin(), options.end());
+    }
     void addPositional(const QString &name, const QString &description, const QString &syntax = QString());
     void setArgumentCount(int minimum, int maximum);
 

@@ -81,22 +81,16 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
     }
 
     step(Text::tr("Creating %1 in Ollama…").arg(result.model));
-    const OllamaRecipe &recipe = result.files.recipe;
-    QJsonObject create{
-        {QStringLiteral("model"), result.model},
-        {QStringLiteral("template"), recipe.templateText},
-        {QStringLiteral("parameters"), QJsonObject{{QStringLiteral("stop"), QJsonArray::fromStringList(recipe.stops)},
-                                                   {QStringLiteral("temperature"), recipe.temperature},
-                                                   {QStringLiteral("top_p"), recipe.topP},
-                                                   {QStringLiteral("num_ctx"), recipe.contextLength}}}};
+    // As the Modelfile says: its template, system message, parameters, messages and license, and FROM as uploaded
+    // (files) or as Ollama has it (from).
+    QJsonObject create = result.files.created.createFields;
+    create.insert(QStringLiteral("model"), result.model);
     if (files.isEmpty())
-        create.insert(QStringLiteral("from"), recipe.from); // the base as Ollama has it
+        create.insert(QStringLiteral("from"), result.files.created.from);
     else
         create.insert(QStringLiteral("files"), files);
     if (!adapters.isEmpty())
         create.insert(QStringLiteral("adapters"), adapters);
-    if (!recipe.system.isEmpty())
-        create.insert(QStringLiteral("system"), recipe.system);
     try {
         client.create(create, [&](const QString &status, qint64, qint64) {
             step(Text::tr("Ollama: %1").arg(status));

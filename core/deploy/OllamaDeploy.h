@@ -2,7 +2,8 @@
 // test question, with the engine's answer to the same question beside Ollama's. The steps: the server is
 // checked (is it there, is it new enough to create models from uploaded files), the GGUF files and the
 // Modelfile written (OllamaFiles), each file uploaded unless the server has it already, the model created from
-// them with the template, stop markers and parameters of the Modelfile, and the test question asked of both.
+// them as the Modelfile says (its template, stop markers, parameters, system message), and the test question asked of
+// both.
 #pragma once
 
 #include "Progress.h"

@@ -1,6 +1,8 @@
 #include "deploy/OllamaFiles.h"
 
+#include "EngineCall.h"
 #include "Error.h"
+#include "engine/io/DurableFiles.h"
 #include "jobs/JobInfo.h"
 #include "model/ModelExport.h"
 #include "model/ModelFolder.h"
@@ -19,10 +21,25 @@ struct Text
     Q_DECLARE_TR_FUNCTIONS(OllamaFiles)
 };
 
+// FROM names a model Ollama has ("llama3.2:1b", "hf.co/org/model:Q4_K_M"), not a file.
+bool namesOllamaModel(const QString &from)
+{
+    return !from.startsWith(QLatin1Char('.')) && !from.startsWith(QLatin1Char('/')) &&
+           !from.startsWith(QLatin1Char('~')) && !from.startsWith(QLatin1Char('\\')) &&
+           !from.endsWith(QStringLiteral(".gguf"), Qt::CaseInsensitive);
+}
+
 } // namespace
 
-OllamaFiles placeOllamaFiles(const JobInfo &job, OllamaRecipe recipe, const OllamaFilesRequest &request)
+OllamaFiles placeOllamaFiles(const JobInfo &job, OllamaRecipe recipe, const OllamaFilesRequest &asked)
 {
+    OllamaFilesRequest request = asked;
+    std::optional<ParsedModelfile> own;
+    if (!request.modelfileText.isEmpty()) {
+        own = parseModelfile(request.modelfileText);
+        if (request.route == OllamaRoute::Adapter && namesOllamaModel(own->from))
+            request.baseOllamaName = own->from; // the person's Modelfile starts from a model Ollama has
+    }
     const bool hasAdapter = isAdapterFolder(job.outputFolder());
     const QString type = request.type.toLower();
     const QDir folder(request.folder);
@@ -50,6 +67,33 @@ OllamaFiles placeOllamaFiles(const JobInfo &job, OllamaRecipe recipe, const Olla
     recipe.system = request.system;
     files.modelfile = folder.filePath(QStringLiteral("Modelfile"));
     files.recipe = std::move(recipe);
+    files.modelfileText = own ? request.modelfileText : modelfileText(files.recipe);
+    files.created = own ? *own : parseModelfile(files.modelfileText);
+
+    // The Modelfile must name the files written beside it.
+    const ParsedModelfile &created = files.created;
+    if (created.from != files.recipe.from)
+        throw modelfileError(created.fromLine,
+                             request.route == OllamaRoute::Merged
+                                 ? Text::tr("FROM %1: the model this deploy writes is %2, for the type and route "
+                                            "chosen; FROM must name it.")
+                                       .arg(created.from, files.recipe.from)
+                                 : Text::tr("FROM %1: the base this deploy writes is %2, for the type and route "
+                                            "chosen; FROM must name it, or the Ollama model the base is (such as "
+                                            "llama3.2:1b).")
+                                       .arg(created.from, files.recipe.from));
+    if (request.route == OllamaRoute::Merged && !created.adapter.isEmpty())
+        throw modelfileError(created.adapterLine,
+                             Text::tr("ADAPTER: the merged model has the adapter in it already. Remove the line, or "
+                                      "choose base + adapter to deploy the adapter on its own."));
+    if (request.route == OllamaRoute::Adapter && created.adapter.isEmpty())
+        throw Error(
+            Error::Kind::InvalidInput,
+            Text::tr("The Modelfile has no ADAPTER line: base + adapter needs ADAPTER %1.").arg(files.recipe.adapter));
+    if (created.adapter != files.recipe.adapter)
+        throw modelfileError(
+            created.adapterLine,
+            Text::tr("ADAPTER %1: the adapter this deploy writes is %2.").arg(created.adapter, files.recipe.adapter));
     return files;
 }
 
@@ -64,8 +108,7 @@ OllamaFiles writeOllamaFiles(const JobInfo &job, const OllamaFilesRequest &reque
     if (request.route == OllamaRoute::Adapter && !hasAdapter)
         throw Error(Error::Kind::Conflict,
                     Text::tr("Job %1 trained the whole model: it has no adapter to deploy on its own.").arg(job.id));
-    const OllamaFiles files = placeOllamaFiles(job, ollamaRecipeFor(job), request);
-    const QString modelfile = modelfileText(files.recipe); // refuses what a Modelfile cannot hold before the export
+    const OllamaFiles files = placeOllamaFiles(job, ollamaRecipeFor(job), request); // refuses before the export
     if (!QDir().mkpath(request.folder))
         throw Error(Error::Kind::Io, Text::tr("Cannot create the folder %1.").arg(request.folder));
     GgufExportRequest exportRequest;
@@ -77,8 +120,9 @@ OllamaFiles writeOllamaFiles(const JobInfo &job, const OllamaFilesRequest &reque
     exportToGguf(exportRequest, progress);
 
     QSaveFile out(files.modelfile);
-    if (!out.open(QIODevice::WriteOnly) || out.write(modelfile.toUtf8()) < 0 || !out.commit())
+    if (!out.open(QIODevice::WriteOnly) || out.write(files.modelfileText.toUtf8()) < 0 || !out.commit())
         throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(files.modelfile, out.errorString()));
+    callEngine([&] { engine::syncDirectory(request.folder.toStdString()); }); // the rename QSaveFile made, on disk
     return files;
 }
 

@@ -16,8 +16,12 @@
 #include "Error.h"
 #include "common/FakeOllama.h"
 #include "common/GoTemplate.h"
+#include "common/LlamaCpp.h"
 #include "common/TestFiles.h"
 #include "deploy/LmStudioInstall.h"
+#include "engine/chat/ChatTemplate.h"
+#include "engine/tokenizer/Tokenizer.h"
+#include "engine/tokenizer/TokenizerLoader.h"
 #include "jobs/JobInfo.h"
 
 class TestCli : public QObject
@@ -542,11 +546,28 @@ private slots:
             local(QFileInfo(adapter).absolutePath() + QStringLiteral("/ollama/model-f16.gguf"));
         QVERIFY(sent.open(QIODevice::ReadOnly) && local.open(QIODevice::ReadOnly));
         QVERIFY(sent.readAll() == local.readAll());
-        // The template renders a conversation as the model's llama3 chat template does (BOS: the runtime's).
+        // The template renders a conversation as the job's llama3 chat template does (BOS: the runtime's).
         const mtm::test::GoTemplate rendered(create.value(QStringLiteral("template")).toString().toStdString());
         QCOMPARE(QString::fromStdString(rendered.render({{"user", "What is 4 plus 5?"}})),
                  QStringLiteral("<|start_header_id|>user<|end_header_id|>\n\nWhat is 4 plus 5?<|eot_id|>"
                                 "<|start_header_id|>assistant<|end_header_id|>\n\n"));
+        {
+            using namespace mtm::engine;
+            const std::vector<ChatMessage> conversation = {{"system", "You answer questions about the app."},
+                                                           {"user", "How do I import a dataset?"},
+                                                           {"assistant", "Drop the file on the Datasets page."},
+                                                           {"user", "And then?"}};
+            const auto tokenizer = loadTokenizer(adapter.toStdString());
+            std::string expected = ChatTemplate::forTokenizer(*tokenizer, ChatTemplate::formatFromId("llama3"))
+                                       .render(conversation, true)
+                                       .text;
+            const std::string bos = "<|begin_of_text|>";
+            QVERIFY(tokenizer->settings().addBos && expected.rfind(bos, 0) == 0);
+            std::vector<mtm::test::GoMessage> messages;
+            for (const ChatMessage &message : conversation)
+                messages.push_back({message.role, message.content});
+            QCOMPARE(rendered.render(messages), expected.substr(bos.size()));
+        }
         const QJsonObject parameters = create.value(QStringLiteral("parameters")).toObject();
         QCOMPARE(parameters.value(QStringLiteral("stop")).toArray().first().toString(), QStringLiteral("<|eot_id|>"));
         QCOMPARE(server.lastChat()
@@ -558,6 +579,90 @@ private slots:
         // Again: the server has the file, so nothing is uploaded.
         deployed = run(deploy);
         QVERIFY2(deployed.out.contains(QStringLiteral("no file uploaded")), qPrintable(deployed.out));
+        // The person's own Modelfile: the model is created as it says; one whose FROM names a file the deploy does
+        // not write is refused with its line, before anything is exported.
+        const QString mine = write(QStringLiteral("Modelfile.mine"), "FROM ./model-f16.gguf\n"
+                                                                     "PARAMETER temperature 0.1\n"
+                                                                     "PARAMETER stop <|eot_id|>\n"
+                                                                     "MESSAGE user Hi\nMESSAGE assistant Hello!\n"
+                                                                     "SYSTEM Be brief.\n");
+        deployed = run(deploy + QStringList{QStringLiteral("--modelfile"), mine});
+        QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+        const QJsonObject own = server.lastCreate();
+        QCOMPARE(own.value(QStringLiteral("parameters")).toObject().value(QStringLiteral("temperature")).toDouble(),
+                 0.1);
+        QCOMPARE(own.value(QStringLiteral("system")).toString(), QStringLiteral("Be brief."));
+        QCOMPARE(own.value(QStringLiteral("messages")).toArray().size(), 2);
+        QVERIFY(!own.contains(QStringLiteral("template")));
+        QFile written(QFileInfo(adapter).absolutePath() + QStringLiteral("/ollama/Modelfile"));
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(written.readAll().startsWith("FROM ./model-f16.gguf\nPARAMETER temperature 0.1\n"));
+        deployed = run(deploy + QStringList{QStringLiteral("--modelfile"), write(QStringLiteral("Modelfile.wrong"),
+                                                                                 "# mine\nFROM ./model-q8_0.gguf\n")});
+        QCOMPARE(deployed.exitCode, 1);
+        QVERIFY2(deployed.err.contains(QStringLiteral("Modelfile, line 2: FROM ./model-q8_0.gguf: the model this "
+                                                      "deploy writes is ./model-f16.gguf")),
+                 qPrintable(deployed.err));
+
+        // The files the server received run in llama.cpp as the fine-tuned model runs in the engine: on a text, the
+        // merged GGUF — and the base GGUF with the GGUF adapter, as the adapter route sends them — score the
+        // engine's mean negative log-likelihood (F16 rounding aside), which the base alone does not.
+        if (const std::optional<std::filesystem::path> llamaCpp = mtm::test::llamaCppFolder(); !llamaCpp) {
+            qWarning("node, npm or node-llama-cpp is not available: the files Ollama received are not run");
+        } else {
+            const QByteArray text = "How do I import a dataset? Drop a CSV, JSON or JSONL file on the Datasets page, "
+                                    "or click Import and choose the file. The app checks every record first.";
+            const Result tokens = run({QStringLiteral("tokenize"), QStringLiteral("--model"), adapter,
+                                       QStringLiteral("--ids"), QStringLiteral("--add-special")},
+                                      text);
+            nlohmann::json ids = nlohmann::json::array();
+            for (const QString &token : tokens.out.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+                ids.push_back(token.trimmed().toInt());
+            QVERIFY2(ids.size() > 20, qPrintable(tokens.err));
+            const Result perplexity =
+                run({QStringLiteral("perplexity"), QStringLiteral("--model"), adapter, QStringLiteral("--file"),
+                     write(QStringLiteral("scored.txt"), text), QStringLiteral("--dtype"), QStringLiteral("float32")});
+            const QRegularExpressionMatch nll =
+                QRegularExpression(
+                    QStringLiteral("log-likelihood: ([0-9.]+) nats/token over (\\d+) tokens in 1 window"))
+                    .match(perplexity.out);
+            QVERIFY2(nll.hasMatch() && nll.captured(2).toInt() == int(ids.size()) - 1, qPrintable(perplexity.out));
+            const double engine = nll.captured(1).toDouble();
+            const auto llamaCppScore = [&](const QString &model, const QString &lora) {
+                nlohmann::json request = {{"model", model.toStdString()}, {"score", nlohmann::json::array({ids})}};
+                if (!lora.isEmpty())
+                    request["lora"] = lora.toStdString();
+                std::string failure;
+                const auto answer = mtm::test::runLlamaCpp(*llamaCpp, request, m_dir.path().toStdString(), &failure);
+                if (!answer)
+                    qWarning("%s", failure.c_str());
+                return answer ? (*answer)["nll"][0].get<double>() : -1.0;
+            };
+            const double merged = llamaCppScore(server.blobFile(digest), {});
+            QVERIFY2(std::abs(merged - engine) < 0.003 * engine,
+                     qPrintable(QStringLiteral("llama.cpp %1, engine %2").arg(merged).arg(engine)));
+            const Result split = run({QStringLiteral("deploy"), QStringLiteral("ollama"), QStringLiteral("--job"), id,
+                                      QStringLiteral("--adapter-route"), QStringLiteral("--type"),
+                                      QStringLiteral("f16"), QStringLiteral("--host"), server.url()});
+            QVERIFY2(split.exitCode == 0, qPrintable(split.err));
+            const QJsonObject splitCreate = server.lastCreate();
+            const QString base = server.blobFile(splitCreate.value(QStringLiteral("files"))
+                                                     .toObject()
+                                                     .value(QStringLiteral("base-f16.gguf"))
+                                                     .toString());
+            const QString loraFile = server.blobFile(splitCreate.value(QStringLiteral("adapters"))
+                                                         .toObject()
+                                                         .value(QStringLiteral("adapter.gguf"))
+                                                         .toString());
+            const double withAdapter = llamaCppScore(base, loraFile);
+            const double baseAlone = llamaCppScore(base, {});
+            qInfo("mean NLL: engine %.4f, llama.cpp merged %.4f, base + adapter %.4f, base alone %.4f", engine, merged,
+                  withAdapter, baseAlone);
+            QVERIFY2(std::abs(withAdapter - engine) < 0.003 * engine,
+                     qPrintable(QStringLiteral("llama.cpp %1, engine %2").arg(withAdapter).arg(engine)));
+            QVERIFY(std::abs(baseAlone - engine) >
+                    0.005 * engine); // the adapter was applied: without it, another model
+        }
 
         // A server that refuses base + adapter models: the message points to the merged route.
         FakeOllama::Options refusing;

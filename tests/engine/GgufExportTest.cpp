@@ -5,6 +5,7 @@
 #include "EngineTestSupport.h"
 #include "ModelTestSupport.h"
 #include "TokenizerJsonSupport.h"
+#include "common/LlamaCpp.h"
 
 #include "engine/EngineError.h"
 #include "engine/export/GgufExport.h"
@@ -43,29 +44,8 @@ const std::string kVariedText =
     "def f(x):\n\treturn x**2  # square\n\n\n    🙂👍🏽 emoji, 日本語のテキスト, 中文, 한국어; "
     "numbers 1234567 3.14159 -42 0x1F; spaces:      and\t\ttabs   \n end.";
 
-// node-llama-cpp with its prebuilt linux-x64 llama.cpp, installed once into the build folder.
-std::optional<fs::path> llamaCpp()
-{
-    if (std::system("command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1") != 0)
-        return std::nullopt;
-    const fs::path folder = fs::path(MTM_NPM_CACHE_DIR) / "llama-cpp";
-    fs::create_directories(folder);
-    if (!fs::exists(folder / "node_modules/@node-llama-cpp/linux-x64/package.json")) {
-        const std::string install =
-            "cd '" + folder.string() +
-            "' && flock install.lock sh -c 'test -f node_modules/@node-llama-cpp/linux-x64/package.json || "
-            "(echo {} > package.json && timeout 900 npm install --no-audit --no-fund --loglevel=error "
-            "--omit=optional -E node-llama-cpp@3.21.1 @node-llama-cpp/linux-x64@3.21.1)' > npm-install.log 2>&1";
-        if (std::system(install.c_str()) != 0)
-            return std::nullopt;
-    }
-    fs::copy_file(MTM_SOURCE_DIR "/tests/engine/reference/llama-cpp-run.mjs", folder / "llama-cpp-run.mjs",
-                  fs::copy_options::overwrite_existing);
-    return folder;
-}
-
 #define MTM_REQUIRE_LLAMA_CPP(folder)                                                                                  \
-    const auto folder = llamaCpp();                                                                                    \
+    const auto folder = test::llamaCppFolder();                                                                        \
     if (!folder)                                                                                                       \
     GTEST_SKIP() << "node, npm or node-llama-cpp is not available; see " MTM_NPM_CACHE_DIR "/llama-cpp"
 
@@ -73,17 +53,11 @@ std::optional<fs::path> llamaCpp()
 // when it could not load or run the file.
 nlohmann::json askLlamaCpp(const fs::path &folder, const nlohmann::json &request, const test::TemporaryFolder &dir)
 {
-    const std::string requestFile = dir.file("request.json"), answerFile = dir.file("answer.json");
-    std::ofstream(requestFile) << request.dump();
-    const std::string run =
-        "node '" + (folder / "llama-cpp-run.mjs").string() + "' '" + requestFile + "' > '" + answerFile + "' 2>&1";
-    if (std::system(run.c_str()) != 0) {
-        std::ifstream log(answerFile);
-        ADD_FAILURE() << "llama.cpp could not run " << request.dump().substr(0, 300) << ":\n" << log.rdbuf();
-        return {};
-    }
-    std::ifstream in(answerFile);
-    return nlohmann::json::parse(in);
+    std::string failure;
+    const std::optional<nlohmann::json> answer = test::runLlamaCpp(folder, request, dir.path(), &failure);
+    if (!answer)
+        ADD_FAILURE() << failure;
+    return answer.value_or(nlohmann::json());
 }
 
 // A Llama 2 style tokenizer folder (tokenizer.json: SentencePiece-style BPE with byte fallback) made from the

@@ -20,6 +20,7 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpression>
@@ -145,6 +146,48 @@ private slots:
         QVERIFY(create.value(QStringLiteral("files")).toObject().contains(QStringLiteral("model-f16.gguf")));
         QVERIFY(QFileInfo::exists(m_core->jobs().require(m_job).directory + QStringLiteral("/ollama/Modelfile")));
         screenshot(QStringLiteral("deployment-ollama-answers.png"));
+    }
+
+    void anEditedModelfileIsCheckedDeployedAndKept()
+    {
+        auto *editor = child<QPlainTextEdit>("modelfilePreview");
+        auto *state = child<QLabel>("modelfileState");
+        QVERIFY(!m_page->isModelfileEdited() && !child<QPushButton>("resetModelfile")->isVisible());
+        editor->moveCursor(QTextCursor::End);
+        QTest::keyClicks(editor, QStringLiteral("PARAMETER temperature 0.3"));
+        QVERIFY(m_page->isModelfileEdited());
+        QVERIFY2(state->text().contains(QStringLiteral("Your Modelfile")), qPrintable(state->text()));
+        QVERIFY(!child<QComboBox>("ollamaType")->isEnabled() && !child<QLineEdit>("ollamaSystem")->isEnabled());
+        QVERIFY(child<QPushButton>("resetModelfile")->isVisible());
+        // A mistake is shown with its line at once, and nothing can be deployed until it is mended.
+        QTest::keyClicks(editor, QStringLiteral("x"));
+        const int line = int(m_page->modelfilePreview().count(QLatin1Char('\n'))) + 1;
+        QVERIFY2(state->text().contains(QStringLiteral("line %1: PARAMETER temperature takes a number").arg(line)),
+                 qPrintable(state->text()));
+        QVERIFY(!child<QPushButton>("deployOllamaButton")->isEnabled());
+        screenshot(QStringLiteral("deployment-modelfile-mistake.png"));
+        QTest::keyClick(editor, Qt::Key_Backspace);
+        QVERIFY(child<QPushButton>("deployOllamaButton")->isEnabled());
+        const QString edited = m_page->modelfilePreview();
+        // Kept on disk: another page (the app started again) shows the edit.
+        const QString draft = m_core->jobs().require(m_job).directory + QStringLiteral("/ollama/Modelfile.draft");
+        QTRY_VERIFY(QFileInfo::exists(draft));
+        {
+            ui::DeploymentPage again(*m_core);
+            QTRY_VERIFY(again.isModelfileEdited());
+            QCOMPARE(again.modelfilePreview(), edited);
+        }
+        // Deployed as it says.
+        QTest::mouseClick(child<QPushButton>("deployOllamaButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy(), 120000);
+        const QJsonObject parameters = m_server->lastCreate().value(QStringLiteral("parameters")).toObject();
+        QCOMPARE(parameters.value(QStringLiteral("temperature")).toDouble(), 0.3);
+        // Reset: the Modelfile of the choices again, the draft gone.
+        QTest::mouseClick(child<QPushButton>("resetModelfile"), Qt::LeftButton);
+        QVERIFY(!m_page->isModelfileEdited() && !QFileInfo::exists(draft));
+        QVERIFY(child<QComboBox>("ollamaType")->isEnabled());
+        QVERIFY(!m_page->modelfilePreview().contains(QStringLiteral("PARAMETER temperature 0.3")));
+        QVERIFY(m_page->modelfilePreview().contains(QStringLiteral("\nFROM ./model-f16.gguf\n")));
     }
 
     void theQualityCheckShowsTheThreeLosses()

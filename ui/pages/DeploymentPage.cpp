@@ -36,8 +36,10 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSaveFile>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace mtm::ui {
@@ -68,6 +70,12 @@ QPlainTextEdit *codeView(QWidget *parent, const QString &name)
     view->setLineWrapMode(QPlainTextEdit::NoWrap);
     view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     return view;
+}
+
+// Where the person's edit of a job's Modelfile is kept until it is deployed or reset.
+QString modelfileDraft(const core::JobInfo &job)
+{
+    return job.directory + QStringLiteral("/ollama/Modelfile.draft");
 }
 
 } // namespace
@@ -124,6 +132,8 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
 
 DeploymentPage::~DeploymentPage()
 {
+    if (m_draftTimer->isActive())
+        saveModelfileDraft();
     if (m_progress)
         m_progress->cancel();
     m_work.waitForFinished();
@@ -152,6 +162,20 @@ QWidget *DeploymentPage::createOllamaTab()
     m_ollamaServer = new QLabel(tab);
     m_ollamaServer->setObjectName(QStringLiteral("ollamaServer"));
     m_modelfile = codeView(tab, QStringLiteral("modelfilePreview"));
+    m_modelfile->setReadOnly(false);
+    m_modelfileState = new QLabel(tab);
+    m_modelfileState->setObjectName(QStringLiteral("modelfileState"));
+    m_modelfileState->setWordWrap(true);
+    m_modelfileState->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_resetModelfile = new QPushButton(tr("Reset"), tab);
+    m_resetModelfile->setObjectName(QStringLiteral("resetModelfile"));
+    m_resetModelfile->setToolTip(tr("Throw your edit away and write the Modelfile from the choices above again"));
+    m_draftTimer = new QTimer(this);
+    m_draftTimer->setSingleShot(true);
+    m_draftTimer->setInterval(500);
+    connect(m_draftTimer, &QTimer::timeout, this, &DeploymentPage::saveModelfileDraft);
+    connect(m_modelfile, &QPlainTextEdit::textChanged, this, &DeploymentPage::modelfileChanged);
+    connect(m_resetModelfile, &QPushButton::clicked, this, &DeploymentPage::resetModelfile);
     m_deploy = new QPushButton(tr("Deploy to Ollama"), tab);
     m_deploy->setObjectName(QStringLiteral("deployOllamaButton"));
     m_copyCommands = new QPushButton(tr("Copy Commands"), tab);
@@ -192,8 +216,12 @@ QWidget *DeploymentPage::createOllamaTab()
     buttons->addWidget(m_check);
     auto *layout = new QVBoxLayout(tab);
     layout->addLayout(form);
-    layout->addWidget(new QLabel(tr("The Modelfile the model is created from:"), tab));
+    auto *modelfileTitle = new QHBoxLayout;
+    modelfileTitle->addWidget(new QLabel(tr("The Modelfile the model is created from:"), tab), 1);
+    modelfileTitle->addWidget(m_resetModelfile);
+    layout->addLayout(modelfileTitle);
     layout->addWidget(m_modelfile, 1);
+    layout->addWidget(m_modelfileState);
     layout->addLayout(buttons);
     layout->addWidget(m_quality);
     layout->addWidget(m_answers);
@@ -326,8 +354,13 @@ std::optional<core::JobInfo> DeploymentPage::selectedJob() const
 
 void DeploymentPage::showSelected()
 {
+    if (m_draftTimer->isActive())
+        saveModelfileDraft(); // the edit of the job shown until now
     const std::optional<core::JobInfo> job = selectedJob();
     m_recipe.reset();
+    m_modelfileEdited = false;
+    m_modelfileValid = false;
+    m_modelfileJob = job ? job->id : 0;
     m_answers->clear();
     m_quality->clear();
     if (!job) {
@@ -335,9 +368,8 @@ void DeploymentPage::showSelected()
         updateActions();
         return;
     }
-    const bool adapter = job->request.type != core::TrainingType::Standard;
-    m_adapterRoute->setEnabled(adapter);
-    if (!adapter)
+    m_jobHasAdapter = job->request.type != core::TrainingType::Standard;
+    if (!m_jobHasAdapter)
         m_merged->setChecked(true);
     m_summary->setText(tr("<b>%1</b> — %2 of %3 · %4")
                            .arg(job->request.name.toHtmlEscaped(), core::trainingTypeTitle(job->request.type),
@@ -356,18 +388,30 @@ void DeploymentPage::showSelected()
     m_lmStudioTarget->setText(QDir::toNativeSeparators(core::lmStudioFile(*job, lmStudio)));
     // The recipe reads the model's tokenizer: off the UI thread for a large one.
     const qint64 id = job->id;
-    m_modelfile->setPlainText(tr("Reading the model's chat template…"));
+    setModelfileText(tr("Reading the model's chat template…"));
+    m_modelfile->setReadOnly(true);
+    m_modelfileState->clear();
+    updateChoices();
     runInBackground(
         this, [job = *job] { return core::ollamaRecipeFor(job); },
-        [this, id](core::OllamaRecipe recipe) {
+        [this, id, draft = modelfileDraft(*job)](core::OllamaRecipe recipe) {
             if (selectedJobId() != id)
                 return;
             m_recipe = std::move(recipe);
-            updateModelfile();
+            m_modelfile->setReadOnly(false);
+            QFile kept(draft);
+            if (kept.open(QIODevice::ReadOnly)) {
+                setModelfileText(QString::fromUtf8(kept.readAll()));
+                m_modelfileEdited = true;
+                updateChoices();
+                checkModelfile();
+            } else {
+                updateModelfile();
+            }
         },
         [this, id](const core::Error &error) {
             if (selectedJobId() == id)
-                m_modelfile->setPlainText(error.message());
+                setModelfileText(error.message());
         });
     m_snippetChoice->blockSignals(true);
     m_snippetChoice->clear();
@@ -383,24 +427,107 @@ core::OllamaFilesRequest DeploymentPage::filesRequest(const core::JobInfo &job) 
     request.type = m_ollamaType->currentData().toString();
     request.route = m_merged->isChecked() ? core::OllamaRoute::Merged : core::OllamaRoute::Adapter;
     request.system = m_system->text();
+    if (m_modelfileEdited)
+        request.modelfileText = m_modelfile->toPlainText();
     return request;
 }
 
 void DeploymentPage::updateModelfile()
 {
-    if (!m_recipe)
+    if (!m_recipe || m_modelfileEdited)
         return;
     const std::optional<core::JobInfo> job = selectedJob();
     if (!job)
         return;
-    const core::OllamaRecipe recipe = core::placeOllamaFiles(*job, *m_recipe, filesRequest(*job)).recipe;
     try {
-        m_modelfile->setPlainText(core::modelfileText(recipe));
+        setModelfileText(core::placeOllamaFiles(*job, *m_recipe, filesRequest(*job)).modelfileText);
     } catch (const core::Error &error) {
-        m_modelfile->setPlainText(error.message());
+        setModelfileText({});
+        m_modelfileValid = false;
+        m_modelfileState->setText(
+            QStringLiteral("<span style=\"color:#b3261e\">%1</span>").arg(error.message().toHtmlEscaped()));
+        updateActions();
+        return;
     }
-    showSnippet();
+    m_modelfileValid = true;
+    m_modelfileState->setText(tr("Written from the choices above, a comment before each line saying why it is "
+                                 "there. Edit it to make it yours: Deploy then uses your text."));
     updateActions();
+}
+
+void DeploymentPage::setModelfileText(const QString &text)
+{
+    m_settingModelfile = true;
+    m_modelfile->setPlainText(text);
+    m_settingModelfile = false;
+}
+
+void DeploymentPage::modelfileChanged()
+{
+    if (m_settingModelfile || !m_recipe)
+        return;
+    if (!m_modelfileEdited) {
+        m_modelfileEdited = true;
+        updateChoices();
+    }
+    m_draftTimer->start();
+    checkModelfile();
+}
+
+void DeploymentPage::checkModelfile()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job || !m_recipe)
+        return;
+    try {
+        core::placeOllamaFiles(*job, *m_recipe, filesRequest(*job));
+        m_modelfileValid = true;
+        m_modelfileState->setText(tr("Your Modelfile: Deploy and Copy Commands use it as it is, and it is kept until "
+                                     "you reset it. The choices above wait until then."));
+    } catch (const core::Error &error) {
+        m_modelfileValid = false;
+        m_modelfileState->setText(
+            QStringLiteral("<span style=\"color:#b3261e\">%1</span>").arg(error.message().toHtmlEscaped()));
+    }
+    updateActions();
+}
+
+void DeploymentPage::saveModelfileDraft()
+{
+    m_draftTimer->stop();
+    if (!m_modelfileEdited || m_modelfileJob == 0)
+        return;
+    try {
+        const QString draft = modelfileDraft(m_core.jobs().require(m_modelfileJob));
+        QDir().mkpath(QFileInfo(draft).absolutePath());
+        QSaveFile file(draft);
+        if (!file.open(QIODevice::WriteOnly) || file.write(m_modelfile->toPlainText().toUtf8()) < 0 || !file.commit())
+            emit statusMessage(
+                tr("Cannot keep your Modelfile in %1: %2").arg(QDir::toNativeSeparators(draft), file.errorString()));
+    } catch (const core::Error &) {
+        // The job was deleted meanwhile, and its folder with it.
+    }
+}
+
+void DeploymentPage::resetModelfile()
+{
+    m_draftTimer->stop();
+    if (const std::optional<core::JobInfo> job = selectedJob())
+        QFile::remove(modelfileDraft(*job));
+    m_modelfileEdited = false;
+    updateChoices();
+    updateModelfile();
+}
+
+void DeploymentPage::updateChoices()
+{
+    // While the person's Modelfile is in force, the choices it would contradict wait.
+    const bool free = !m_modelfileEdited;
+    m_ollamaType->setEnabled(free);
+    m_merged->setEnabled(free);
+    m_adapterRoute->setEnabled(free && m_jobHasAdapter);
+    m_system->setEnabled(free);
+    m_resetModelfile->setVisible(m_modelfileEdited);
 }
 
 void DeploymentPage::showSnippet()
@@ -433,7 +560,8 @@ void DeploymentPage::updateActions()
     const bool ready = selectedJobId() != 0 && !m_busy;
     for (QPushButton *button : {m_deploy, m_install, m_download, m_check})
         button->setEnabled(ready);
-    m_copyCommands->setEnabled(ready && m_recipe.has_value());
+    m_deploy->setEnabled(ready && m_modelfileValid);
+    m_copyCommands->setEnabled(ready && m_recipe.has_value() && m_modelfileValid);
 }
 
 template <typename Work, typename OnDone, typename OnError>
@@ -506,7 +634,14 @@ void DeploymentPage::deployToOllama()
             emit statusMessage(tr("Created %1 in Ollama: ollama run %1").arg(result.model));
         },
         [this, adapterRoute](const core::Error &error) {
-            // A server that refuses base + adapter models: the merged route, in one click.
+            // A server that refuses base + adapter models: the merged route, in one click — unless the person's
+            // own Modelfile names the two files.
+            if (adapterRoute && m_modelfileEdited && error.kind() == core::Error::Kind::InvalidInput) {
+                MessageBox::warning(this, tr("Cannot Deploy"),
+                                    error.message() + tr("\n\nTo deploy the merged model, reset the Modelfile and "
+                                                         "choose Merged."));
+                return;
+            }
             if (adapterRoute && error.kind() == core::Error::Kind::InvalidInput &&
                 MessageBox::ask(this, QMessageBox::Warning, tr("Cannot Deploy"),
                                 error.message() + tr("\n\nDeploy the merged model now?"),
@@ -616,9 +751,18 @@ void DeploymentPage::copyCommands()
             .arg(m_ollamaType->currentData().toString(),
                  m_merged->isChecked() ? QString() : QStringLiteral(" --adapter-route"),
                  m_system->text().isEmpty() ? QString() : QStringLiteral(" --system ") + quoted(m_system->text()));
+    if (m_modelfileEdited) { // the files, then the person's Modelfile over the one written with them
+        const QString text = m_modelfile->toPlainText();
+        QString end = QStringLiteral("MODELFILE");
+        while (text.split(QLatin1Char('\n')).contains(end))
+            end += QLatin1Char('_');
+        commands +=
+            QStringLiteral("cat > %1 <<'%2'\n%3\n%2\n").arg(quoted(folder + QStringLiteral("/Modelfile")), end, text);
+    }
     commands += QStringLiteral("ollama create %1 -f %2/Modelfile\n").arg(m_ollamaName->text(), folder);
-    commands += QStringLiteral("ollama run %1\n\n").arg(m_ollamaName->text());
-    commands += m_modelfile->toPlainText();
+    commands += QStringLiteral("ollama run %1\n").arg(m_ollamaName->text());
+    if (!m_modelfileEdited)
+        commands += QLatin1Char('\n') + m_modelfile->toPlainText();
     QApplication::clipboard()->setText(commands);
     emit statusMessage(tr("Copied the commands and the Modelfile."));
 }

@@ -1,5 +1,6 @@
 // The Deployment page: the completed jobs' models, and the ways to ship the selected one — created in Ollama
-// (merged, or base + adapter) with the Modelfile it is made from shown line by line, installed into LM Studio,
+// (merged, or base + adapter) from the Modelfile shown line by line — which the person may edit, kept as a draft
+// beside the job's Ollama files until reset — installed into LM Studio,
 // downloaded as a .tar.gz, or called from code. Every export, upload and install runs in the background with
 // its progress, time left and Cancel.
 #pragma once
@@ -20,6 +21,7 @@ class QPlainTextEdit;
 class QPushButton;
 class QRadioButton;
 class QTabWidget;
+class QTimer;
 
 namespace mtm::core {
 class AppCore;
@@ -41,6 +43,8 @@ public:
     void selectJob(qint64 id);
     qint64 selectedJobId() const; // 0 when none
     QString modelfilePreview() const;
+    bool isModelfileEdited() const { return m_modelfileEdited; }
+    void resetModelfile();                 // back to the Modelfile written from the choices; the draft is removed
     bool isBusy() const { return m_busy; } // until the work's result or error has been shown
 
     void deployToOllama();
@@ -55,7 +59,12 @@ private:
     std::optional<core::JobInfo> selectedJob() const;
     void showSelected();
     core::OllamaFilesRequest filesRequest(const core::JobInfo &job) const; // as the Ollama tab says
-    void updateModelfile();
+    void updateModelfile();                     // written from the choices, unless the person edits it
+    void setModelfileText(const QString &text); // as the program, not the person, sets it
+    void modelfileChanged();
+    void checkModelfile(); // whether the Modelfile deploys, with what is wrong shown where it is
+    void saveModelfileDraft();
+    void updateChoices();
     void showSnippet();
     void copyCommands();
     void download();
@@ -76,6 +85,9 @@ private:
     QLineEdit *m_system;
     QLabel *m_ollamaServer;
     QPlainTextEdit *m_modelfile;
+    QLabel *m_modelfileState;
+    QPushButton *m_resetModelfile;
+    QTimer *m_draftTimer;
     QPushButton *m_deploy;
     QPushButton *m_copyCommands;
     QPushButton *m_check;
@@ -88,6 +100,11 @@ private:
     QComboBox *m_snippetChoice;
     QPlainTextEdit *m_snippet;
     std::optional<core::OllamaRecipe> m_recipe; // of the selected job, for the preview
+    bool m_jobHasAdapter = false;
+    bool m_settingModelfile = false; // the program is setting the text
+    bool m_modelfileEdited = false;  // the person edited the Modelfile of m_modelfileJob
+    bool m_modelfileValid = false;   // it can be deployed
+    qint64 m_modelfileJob = 0;
     QFuture<void> m_work;
     bool m_busy = false;
     std::shared_ptr<TaskProgress> m_progress;
