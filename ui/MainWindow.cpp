@@ -105,6 +105,11 @@ void MainWindow::createMenus()
     settings->setObjectName(QStringLiteral("settingsAction"));
     settings->setShortcut(QKeySequence::Preferences);
     settings->setMenuRole(QAction::PreferencesRole);
+    QAction *import = file->addAction(tr("&Import Model Archive…"), this, [this] {
+        showPage(PageId::Deployment);
+        static_cast<DeploymentPage *>(page(PageId::Deployment))->importArchive();
+    });
+    import->setObjectName(QStringLiteral("importArchiveAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &MainWindow::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -2,7 +2,7 @@
 
 #include "AppCore.h"
 #include "ProgressLine.h"
-#include "deploy/ModelArchive.h"
+#include "deploy/JobDownload.h"
 #include "settings/DataDirectory.h"
 
 #include <QDir>
@@ -25,22 +25,14 @@ ImportCommand::ImportCommand()
 int ImportCommand::execute(const QCommandLineParser &parser, CliContext &context)
 {
     const QString archive = parser.positionalArguments().at(0);
-    QString name = QFileInfo(archive).fileName();
-    for (const QString &extension : {QStringLiteral(".tar.gz"), QStringLiteral(".tgz"), QStringLiteral(".tar")})
-        if (name.endsWith(extension))
-            name.chop(extension.size());
     const QString target = parser.isSet(m_to)
                                ? parser.value(m_to)
-                               : context.core().dataDirectory().modelsDirectory() + QStringLiteral("/imported/") + name;
+                               : core::importFolderFor(context.core().dataDirectory().modelsDirectory(), archive);
+    QString model;
     {
         TerminalProgress progress(QStringLiteral("Opening %1").arg(QFileInfo(archive).fileName()));
-        core::extractModelArchive(archive, target, progress.report());
+        model = core::importModelArchive(archive, target, progress.report());
     }
-    // A job's archive holds one folder (lora_model/, ...): that is the model to use.
-    const QStringList inside = QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
-    const QString model = inside.size() == 1 && QFileInfo(target + QLatin1Char('/') + inside.first()).isDir()
-                              ? target + QLatin1Char('/') + inside.first()
-                              : target;
     context.out << "Opened " << archive << " into " << QDir::toNativeSeparators(model) << ".\n";
     return Success;
 }

@@ -5,6 +5,7 @@
 #include "jobs/JobInfo.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 
 namespace mtm::core {
@@ -34,6 +35,26 @@ void writeJobArchive(const JobInfo &job, const QString &path, const Progress &pr
             Error::Kind::NotFound,
             Text::tr("Job %1's model folder %2 is gone; nothing to download.").arg(job.id).arg(job.outputFolder()));
     writeModelArchive(job.outputFolder(), path, progress);
+}
+
+QString importFolderFor(const QString &modelsDirectory, const QString &archive)
+{
+    QString name = QFileInfo(archive).fileName();
+    for (const QString &extension : {QStringLiteral(".tar.gz"), QStringLiteral(".tgz"), QStringLiteral(".tar")})
+        if (name.endsWith(extension, Qt::CaseInsensitive)) {
+            name.chop(extension.size());
+            break;
+        }
+    return modelsDirectory + QStringLiteral("/imported/") + name;
+}
+
+QString importModelArchive(const QString &archive, const QString &target, const Progress &progress)
+{
+    extractModelArchive(archive, target, progress);
+    const QStringList inside = QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+    return inside.size() == 1 && QFileInfo(target + QLatin1Char('/') + inside.first()).isDir()
+               ? target + QLatin1Char('/') + inside.first()
+               : target;
 }
 
 } // namespace mtm::core

@@ -8,6 +8,7 @@
 #include "Translations.h"
 #include "common/FakeOllama.h"
 #include "data/SampleDataset.h"
+#include "dialogs/FileDialog.h"
 #include "dialogs/MessageBox.h"
 #include "jobs/JobCatalog.h"
 #include "pages/DeploymentPage.h"
@@ -258,6 +259,33 @@ private slots:
         QVERIFY(ui::MessageBox::lastAnsweredText().contains(QStringLiteral("LM Studio already has")));
         QVERIFY(!m_page->isBusy());
         QCOMPARE(QFileInfo(file).lastModified(), written);
+    }
+
+    void aDownloadedArchiveIsImportedAgain()
+    {
+        child<QTabWidget>("deploymentTargets")->setCurrentIndex(2);
+        const QString archive = m_dir.filePath(QStringLiteral("model_job_%1.tar.gz").arg(m_job));
+        ui::FileDialog::setNextFiles({archive});
+        QTest::mouseClick(child<QPushButton>("deploymentDownloadButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy(), 60000);
+        QVERIFY(QFileInfo(archive).size() > 0);
+
+        ui::FileDialog::setNextFiles({archive});
+        QTest::mouseClick(child<QPushButton>("importArchiveButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_page->isBusy(), 60000);
+        const QString model =
+            m_dir.filePath(QStringLiteral("data/models/imported/model_job_%1/standard_model").arg(m_job));
+        QVERIFY2(child<QLabel>("importedArchive")->text().contains(model),
+                 qPrintable(child<QLabel>("importedArchive")->text()));
+        QVERIFY(QFileInfo(model + QStringLiteral("/config.json")).size() > 0);
+        screenshot(QStringLiteral("deployment-archive-imported.png"));
+        // Opened before: said so, and the folder is left as it is.
+        ui::MessageBox::setNextAnswer(QMessageBox::Ok);
+        ui::FileDialog::setNextFiles({archive});
+        QTest::mouseClick(child<QPushButton>("importArchiveButton"), Qt::LeftButton);
+        QVERIFY2(ui::MessageBox::lastAnsweredText().contains(QStringLiteral("was opened before")),
+                 qPrintable(ui::MessageBox::lastAnsweredText()));
+        QVERIFY(!m_page->isBusy());
     }
 };
 

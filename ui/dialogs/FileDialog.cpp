@@ -13,6 +13,13 @@ QStringList FileDialog::openFiles(QWidget *parent, const QString &caption, const
     return QFileDialog::getOpenFileNames(parent, caption, QString(), filter);
 }
 
+QString FileDialog::openFile(QWidget *parent, const QString &caption, const QString &filter)
+{
+    if (s_nextFiles)
+        return std::exchange(s_nextFiles, std::nullopt).value().value(0);
+    return QFileDialog::getOpenFileName(parent, caption, QString(), filter);
+}
+
 QString FileDialog::saveFile(QWidget *parent, const QString &caption, const QString &suggestedName,
                              const QString &filter)
 {

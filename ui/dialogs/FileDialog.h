@@ -15,6 +15,8 @@ class FileDialog
 public:
     static QStringList openFiles(QWidget *parent, const QString &caption, const QString &filter);
     // Empty when the user cancelled.
+    static QString openFile(QWidget *parent, const QString &caption, const QString &filter);
+    // Empty when the user cancelled.
     static QString saveFile(QWidget *parent, const QString &caption, const QString &suggestedName,
                             const QString &filter);
     // Empty when the user cancelled.

@@ -1,7 +1,6 @@
 #include "pages/DatasetsPage.h"
 
 #include "AppCore.h"
-#include "BackgroundTask.h"
 #include "data/DatasetCatalog.h"
 #include "dialogs/FileDialog.h"
 #include "dialogs/ImportDialog.h"
@@ -12,7 +11,6 @@
 #include "widgets/EmptyStateWidget.h"
 #include "widgets/PageHeader.h"
 #include "widgets/RecordPreview.h"
-#include "widgets/TaskProgressDialog.h"
 
 #include <QDragEnterEvent>
 #include <QFileInfo>
@@ -129,14 +127,6 @@ DatasetsPage::DatasetsPage(core::AppCore &core, QWidget *parent)
     refresh();
 }
 
-DatasetsPage::~DatasetsPage()
-{
-    // The export uses the core's catalog, which must not go before it: stop it (its file is left as it was).
-    if (m_exportProgress)
-        m_exportProgress->cancel();
-    m_export.waitForFinished();
-}
-
 QWidget *DatasetsPage::createDetails()
 {
     m_details->setObjectName(QStringLiteral("datasetDetails"));
@@ -214,11 +204,18 @@ const core::DatasetInfo *DatasetsPage::selected() const
     return rows.isEmpty() ? nullptr : m_model->datasetAt(rows.first().row());
 }
 
+void DatasetsPage::updateActions()
+{
+    const bool chosen = selected() != nullptr;
+    m_rename->setEnabled(chosen);
+    m_delete->setEnabled(chosen);
+    m_exportButton->setEnabled(chosen && !m_task.isRunning());
+}
+
 void DatasetsPage::showSelected()
 {
     const core::DatasetInfo *dataset = selected();
-    for (QPushButton *button : {m_rename, m_exportButton, m_delete})
-        button->setEnabled(dataset != nullptr);
+    updateActions();
     m_details->setEnabled(dataset != nullptr);
     if (!dataset) {
         m_preview->clear();
@@ -343,7 +340,7 @@ void DatasetsPage::renameSelected()
 
 void DatasetsPage::exportSelected()
 {
-    if (!selected() || m_export.isRunning())
+    if (!selected() || m_task.isRunning())
         return;
     const core::DatasetInfo dataset = *selected(); // a copy: the table may change while the file dialog is open
     const QString target = FileDialog::saveFile(this, tr("Export Dataset"), dataset.name + QStringLiteral(".jsonl"),
@@ -351,31 +348,15 @@ void DatasetsPage::exportSelected()
     if (target.isEmpty())
         return;
     // Large datasets take a while: the progress, the time left and Cancel show after half a second.
-    auto progress = std::make_shared<TaskProgress>();
-    m_exportProgress = progress;
-    auto *dialog = new TaskProgressDialog(tr("Export Dataset"), tr("Exporting %1…").arg(dataset.name), progress, this);
-    dialog->setObjectName(QStringLiteral("exportProgress"));
-    m_exportButton->setEnabled(false);
-    const auto finished = [this, dialog] {
-        dialog->deleteLater();
-        m_exportButton->setEnabled(selected() != nullptr);
-    };
-    m_export = runInBackground(
-        this,
-        [&catalog = m_catalog, id = dataset.id, target, report = TaskProgress::reportTo(progress)] {
-            catalog.exportJsonl(id, target, report);
+    m_task.run(
+        tr("Export Dataset"), tr("Exporting %1…").arg(dataset.name), QStringLiteral("exportProgress"),
+        [&catalog = m_catalog, id = dataset.id, target](const core::Progress &progress, const auto &) {
+            catalog.exportJsonl(id, target, progress);
         },
-        [this, finished, target, records = dataset.recordCount] {
-            finished();
+        [this, target, records = dataset.recordCount] {
             emit statusMessage(tr("Exported %Ln record(s) to %1.", nullptr, int(records)).arg(target));
         },
-        [this, finished](const core::Error &error) {
-            finished();
-            if (error.isCancelled())
-                emit statusMessage(error.message());
-            else
-                MessageBox::warning(this, tr("Cannot Export"), error.message());
-        });
+        [this](const core::Error &error) { MessageBox::warning(this, tr("Cannot Export"), error.message()); });
 }
 
 void DatasetsPage::deleteSelected()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pages/Page.h"
+#include "pages/PageTask.h"
 
 #include <QFuture>
 #include <QStringList>
@@ -26,14 +27,12 @@ namespace mtm::ui {
 class DatasetTableModel;
 class ProblemTableModel;
 class RecordPreview;
-class TaskProgress;
 
 class DatasetsPage : public Page
 {
     Q_OBJECT
 public:
     explicit DatasetsPage(core::AppCore &core, QWidget *parent = nullptr);
-    ~DatasetsPage() override; // waits for an export still being written
 
     void refresh() override;
 
@@ -55,6 +54,7 @@ private:
     void chooseFilesToImport();
     void importNext();
     void showSelected();
+    void updateActions();
     void showPreviewPage(qint64 first);
     void renameSelected();
     void exportSelected();
@@ -81,8 +81,7 @@ private:
     QLabel *m_dropOverlay;
     QStringList m_pendingImports;
     bool m_importing = false;
-    QFuture<void> m_export;
-    std::shared_ptr<TaskProgress> m_exportProgress;
+    PageTask m_task{this, [this] { updateActions(); }}; // an export
 };
 
 } // namespace mtm::ui

@@ -14,10 +14,11 @@
 #include "jobs/JobCatalog.h"
 #include "jobs/JobQueue.h"
 #include "model/ModelExport.h"
+#include "pages/JobArchiveDownload.h"
 #include "settings/AppSettings.h"
+#include "settings/DataDirectory.h"
 #include "widgets/EmptyStateWidget.h"
 #include "widgets/PageHeader.h"
-#include "widgets/TaskProgressDialog.h"
 
 #include <QApplication>
 #include <QButtonGroup>
@@ -134,9 +135,6 @@ DeploymentPage::~DeploymentPage()
 {
     if (m_draftTimer->isActive())
         saveModelfileDraft();
-    if (m_progress)
-        m_progress->cancel();
-    m_work.waitForFinished();
 }
 
 QWidget *DeploymentPage::createOllamaTab()
@@ -262,14 +260,29 @@ QWidget *DeploymentPage::createArchiveTab()
     m_download = new QPushButton(tr("Download .tar.gz…"), tab);
     m_download->setObjectName(QStringLiteral("deploymentDownloadButton"));
     connect(m_download, &QPushButton::clicked, this, &DeploymentPage::download);
+    auto *import = new QPushButton(tr("Import Archive…"), tab);
+    import->setObjectName(QStringLiteral("importArchiveButton"));
+    import->setToolTip(tr("Open a model_job_<id>.tar.gz, from this computer or another, into a model folder"));
+    connect(import, &QPushButton::clicked, this, &DeploymentPage::importArchive);
+    m_imported = new QLabel(tab);
+    m_imported->setObjectName(QStringLiteral("importedArchive"));
+    m_imported->setTextFormat(Qt::PlainText);
+    m_imported->setWordWrap(true);
+    m_imported->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *note = new QLabel(tr("The job's model folder as one archive, for another computer or a Python "
-                               "environment: tar -xzf model_job_<id>.tar.gz opens it, and mtm import opens it "
-                               "safely."),
+                               "environment: tar -xzf model_job_<id>.tar.gz opens it, and Import Archive (or mtm "
+                               "import) opens it safely: nothing outside its folder, no links, no oversized "
+                               "surprises."),
                             tab);
     note->setWordWrap(true);
     auto *layout = new QVBoxLayout(tab);
     layout->addWidget(note);
-    layout->addWidget(m_download, 0, Qt::AlignLeft);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_download);
+    buttons->addWidget(import);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    layout->addWidget(m_imported);
     layout->addStretch();
     return tab;
 }
@@ -557,54 +570,17 @@ void DeploymentPage::showSnippet()
 
 void DeploymentPage::updateActions()
 {
-    const bool ready = selectedJobId() != 0 && !m_busy;
+    const bool ready = selectedJobId() != 0 && !m_task.isRunning();
     for (QPushButton *button : {m_deploy, m_install, m_download, m_check})
         button->setEnabled(ready);
     m_deploy->setEnabled(ready && m_modelfileValid);
     m_copyCommands->setEnabled(ready && m_recipe.has_value() && m_modelfileValid);
 }
 
-template <typename Work, typename OnDone, typename OnError>
-void DeploymentPage::runWithProgress(const QString &title, const QString &label, Work work, OnDone onDone,
-                                     OnError onError)
-{
-    auto progress = std::make_shared<TaskProgress>();
-    m_progress = progress;
-    auto *dialog = new TaskProgressDialog(title, label, progress, this);
-    dialog->setObjectName(QStringLiteral("deploymentProgress"));
-    QPointer<TaskProgressDialog> guard(dialog);
-    // Steps are told from the work's thread; the dialog shows them on its own.
-    const auto onStep = [guard](const QString &step) {
-        QMetaObject::invokeMethod(qApp, [guard, step] {
-            if (guard)
-                guard->setLabel(step);
-        });
-    };
-    m_busy = true;
-    m_work = runInBackground(
-        this, [work, report = TaskProgress::reportTo(progress), onStep] { return work(report, onStep); },
-        [this, dialog, onDone](auto result) {
-            dialog->deleteLater();
-            m_busy = false;
-            updateActions();
-            onDone(std::move(result));
-        },
-        [this, dialog, onError](const core::Error &error) {
-            dialog->deleteLater();
-            m_busy = false;
-            updateActions();
-            if (error.isCancelled())
-                emit statusMessage(error.message());
-            else
-                onError(error);
-        });
-    updateActions();
-}
-
 void DeploymentPage::deployToOllama()
 {
     const std::optional<core::JobInfo> job = selectedJob();
-    if (!job || m_busy)
+    if (!job || m_task.isRunning())
         return;
     core::OllamaDeployRequest request;
     try {
@@ -616,8 +592,8 @@ void DeploymentPage::deployToOllama()
     request.name = m_ollamaName->text().trimmed();
     request.files = filesRequest(*job);
     const bool adapterRoute = request.files.route == core::OllamaRoute::Adapter;
-    runWithProgress(
-        tr("Deploy to Ollama"), tr("Deploying %1…").arg(job->request.name),
+    m_task.run(
+        tr("Deploy to Ollama"), tr("Deploying %1…").arg(job->request.name), QStringLiteral("deploymentProgress"),
         [job = *job, request](const core::Progress &progress, const std::function<void(const QString &)> &onStep) {
             return core::deployToOllama(job, request, progress, onStep);
         },
@@ -659,12 +635,12 @@ void DeploymentPage::deployToOllama()
 void DeploymentPage::checkQuality()
 {
     const std::optional<core::JobInfo> job = selectedJob();
-    if (!job || m_busy)
+    if (!job || m_task.isRunning())
         return;
     const QString type = m_ollamaType->currentData().toString();
     const QString gguf = job->directory + QStringLiteral("/ollama/model-%1.gguf").arg(type);
-    runWithProgress(
-        tr("Check Quality"), tr("Scoring the held-out records…"),
+    m_task.run(
+        tr("Check Quality"), tr("Scoring the held-out records…"), QStringLiteral("deploymentProgress"),
         [&core = m_core, job = *job, type, gguf](const core::Progress &progress,
                                                  const std::function<void(const QString &)> &) {
             return core::checkQuality(core, job, type, gguf, progress);
@@ -684,7 +660,7 @@ void DeploymentPage::checkQuality()
 void DeploymentPage::installIntoLmStudio(bool replace)
 {
     const std::optional<core::JobInfo> job = selectedJob();
-    if (!job || m_busy)
+    if (!job || m_task.isRunning())
         return;
     core::LmStudioInstallRequest request;
     request.modelsFolder = m_core.settings().lmStudioModelsDirectory();
@@ -700,8 +676,9 @@ void DeploymentPage::installIntoLmStudio(bool replace)
             return;
         request.replace = true;
     }
-    runWithProgress(
+    m_task.run(
         tr("Install into LM Studio"), tr("Writing %1…").arg(QFileInfo(target).fileName()),
+        QStringLiteral("deploymentProgress"),
         [job = *job, request](const core::Progress &progress, const std::function<void(const QString &)> &) {
             return core::installIntoLmStudio(job, request, progress);
         },
@@ -714,25 +691,44 @@ void DeploymentPage::installIntoLmStudio(bool replace)
 
 void DeploymentPage::download()
 {
-    const std::optional<core::JobInfo> job = selectedJob();
-    if (!job || m_busy)
+    if (const std::optional<core::JobInfo> job = selectedJob())
+        downloadJobArchive(this, m_task, *job);
+}
+
+void DeploymentPage::importArchive()
+{
+    if (m_task.isRunning())
         return;
-    const QString target = FileDialog::saveFile(this, tr("Download Model"), core::jobArchiveFileName(job->id),
-                                                tr("Compressed archives (*.tar.gz)"));
-    if (target.isEmpty())
+    const QString archive =
+        FileDialog::openFile(this, tr("Import Model Archive"), tr("Model archives (*.tar.gz *.tgz *.tar)"));
+    if (archive.isEmpty())
         return;
-    runWithProgress(
-        tr("Download Model"), tr("Writing %1…").arg(QFileInfo(target).fileName()),
-        [job = *job, target](const core::Progress &progress, const std::function<void(const QString &)> &) {
-            core::writeJobArchive(job, target, progress);
-            return target;
+    const QString target = core::importFolderFor(m_core.dataDirectory().modelsDirectory(), archive);
+    if (QFileInfo::exists(target)) {
+        MessageBox::warning(this, tr("Cannot Import"),
+                            tr("%1 was opened before, into %2. Delete that folder to open it again.")
+                                .arg(QFileInfo(archive).fileName(), QDir::toNativeSeparators(target)));
+        return;
+    }
+    m_task.run(
+        tr("Import Model Archive"), tr("Opening %1…").arg(QFileInfo(archive).fileName()),
+        QStringLiteral("deploymentProgress"),
+        [archive, target](const core::Progress &progress, const auto &) {
+            return core::importModelArchive(archive, target, progress);
         },
-        [this](QString file) {
-            emit statusMessage(
-                tr("Saved the model as %1 (%2).")
-                    .arg(QDir::toNativeSeparators(file), QLocale().formattedDataSize(QFileInfo(file).size())));
+        [this](QString model) {
+            const QString folder = QDir::toNativeSeparators(model);
+            const QString opened = tr("Opened into %1. It is a model folder: choose it as the base model of a new "
+                                      "training job (Choose a model folder…), or run it with mtm generate --model "
+                                      "%1.")
+                                       .arg(folder);
+            emit statusMessage(tr("Opened the archive into %1.").arg(folder));
+            if (isShowingEmptyState()) // no job of this computer to show it beside
+                MessageBox::information(this, tr("Archive Opened"), opened);
+            else
+                m_imported->setText(opened);
         },
-        [this](const core::Error &error) { MessageBox::warning(this, tr("Cannot Download"), error.message()); });
+        [this](const core::Error &error) { MessageBox::warning(this, tr("Cannot Import"), error.message()); });
 }
 
 void DeploymentPage::copyCommands()

@@ -7,8 +7,7 @@
 
 #include "deploy/OllamaFiles.h"
 #include "pages/Page.h"
-
-#include <QFuture>
+#include "pages/PageTask.h"
 
 #include <memory>
 #include <optional>
@@ -30,26 +29,25 @@ struct JobInfo;
 
 namespace mtm::ui {
 
-class TaskProgress;
-
 class DeploymentPage : public Page
 {
     Q_OBJECT
 public:
     explicit DeploymentPage(core::AppCore &core, QWidget *parent = nullptr);
-    ~DeploymentPage() override; // stops and waits for work still running
+    ~DeploymentPage() override; // keeps a Modelfile edit not saved yet
 
     void refresh() override;
     void selectJob(qint64 id);
     qint64 selectedJobId() const; // 0 when none
     QString modelfilePreview() const;
     bool isModelfileEdited() const { return m_modelfileEdited; }
-    void resetModelfile();                 // back to the Modelfile written from the choices; the draft is removed
-    bool isBusy() const { return m_busy; } // until the work's result or error has been shown
+    void resetModelfile(); // back to the Modelfile written from the choices; the draft is removed
+    bool isBusy() const { return m_task.isRunning(); } // until the work's result or error has been shown
 
     void deployToOllama();
     void checkQuality();
     void installIntoLmStudio(bool replace = false);
+    void importArchive(); // a model_job_<id>.tar.gz opened into a model folder; works without any job too
 
 private:
     QWidget *createOllamaTab();
@@ -68,10 +66,6 @@ private:
     void showSnippet();
     void copyCommands();
     void download();
-    // Runs work(progress, onStep) in the background behind a progress dialog; then onDone(result), or onError for
-    // a failure that is not a cancel.
-    template <typename Work, typename OnDone, typename OnError>
-    void runWithProgress(const QString &title, const QString &label, Work work, OnDone onDone, OnError onError);
     void updateActions();
 
     core::AppCore &m_core;
@@ -105,9 +99,8 @@ private:
     bool m_modelfileEdited = false;  // the person edited the Modelfile of m_modelfileJob
     bool m_modelfileValid = false;   // it can be deployed
     qint64 m_modelfileJob = 0;
-    QFuture<void> m_work;
-    bool m_busy = false;
-    std::shared_ptr<TaskProgress> m_progress;
+    QLabel *m_imported;
+    PageTask m_task{this, [this] { updateActions(); }}; // an export, deploy, check, install, download or import
 };
 
 } // namespace mtm::ui

@@ -1,7 +1,6 @@
 #include "pages/TrainingJobsPage.h"
 
 #include "AppCore.h"
-#include "BackgroundTask.h"
 #include "Error.h"
 #include "TimeLeft.h"
 #include "data/DatasetCatalog.h"
@@ -12,12 +11,12 @@
 #include "jobs/JobCatalog.h"
 #include "jobs/JobQueue.h"
 #include "models/JobTableModel.h"
+#include "pages/JobArchiveDownload.h"
 #include "widgets/EmptyStateWidget.h"
 #include "widgets/JobChat.h"
 #include "widgets/LossChart.h"
 #include "widgets/PageHeader.h"
 #include "widgets/ProgressDelegate.h"
-#include "widgets/TaskProgressDialog.h"
 
 #include <QCheckBox>
 #include <QDesktopServices>
@@ -186,14 +185,6 @@ TrainingJobsPage::TrainingJobsPage(core::AppCore &core, QWidget *parent)
     refresh();
 }
 
-TrainingJobsPage::~TrainingJobsPage()
-{
-    // The archive is being written from the job's folder: stop it (no file is left) before the page goes.
-    if (m_downloadProgress)
-        m_downloadProgress->cancel();
-    m_downloading.waitForFinished();
-}
-
 QWidget *TrainingJobsPage::createDetails()
 {
     m_details->setObjectName(QStringLiteral("jobDetails"));
@@ -358,9 +349,9 @@ void TrainingJobsPage::updateActions()
                                  state == core::JobState::Cancelled));
     m_retry->setEnabled(job && !active);
     m_duplicate->setEnabled(job != nullptr);
-    m_delete->setEnabled(job && state != core::JobState::Running && !m_downloading.isRunning());
+    m_delete->setEnabled(job && state != core::JobState::Running && !m_task.isRunning());
     m_openFolder->setEnabled(job && QFileInfo::exists(job->directory));
-    m_download->setEnabled(job && state == core::JobState::Completed && !m_downloading.isRunning());
+    m_download->setEnabled(job && state == core::JobState::Completed && !m_task.isRunning());
 }
 
 void TrainingJobsPage::showFigures(const engine::TrainingProgress &progress)
@@ -525,39 +516,8 @@ void TrainingJobsPage::deleteSelected()
 
 void TrainingJobsPage::downloadSelected()
 {
-    const core::JobInfo *selectedJob = selected();
-    if (!selectedJob || m_downloading.isRunning())
-        return;
-    const core::JobInfo job = *selectedJob; // a copy: the table may change while the file dialog is open
-    const QString target = FileDialog::saveFile(this, tr("Download Model"), core::jobArchiveFileName(job.id),
-                                                tr("Compressed archives (*.tar.gz)"));
-    if (target.isEmpty())
-        return;
-    auto progress = std::make_shared<TaskProgress>();
-    m_downloadProgress = progress;
-    auto *dialog = new TaskProgressDialog(tr("Download Model"), tr("Writing %1…").arg(QFileInfo(target).fileName()),
-                                          progress, this);
-    dialog->setObjectName(QStringLiteral("downloadProgress"));
-    const auto finished = [this, dialog] {
-        dialog->deleteLater();
-        updateActions();
-    };
-    m_downloading = runInBackground(
-        this, [job, target, report = TaskProgress::reportTo(progress)] { core::writeJobArchive(job, target, report); },
-        [this, finished, target] {
-            finished();
-            emit statusMessage(
-                tr("Saved the model as %1 (%2).")
-                    .arg(QDir::toNativeSeparators(target), QLocale().formattedDataSize(QFileInfo(target).size())));
-        },
-        [this, finished](const core::Error &error) {
-            finished();
-            if (error.isCancelled())
-                emit statusMessage(error.message());
-            else
-                MessageBox::warning(this, tr("Cannot Download"), error.message());
-        });
-    updateActions();
+    if (const core::JobInfo *job = selected())
+        downloadJobArchive(this, m_task, *job); // a copy: the table may change while the file dialog is open
 }
 
 void TrainingJobsPage::exportChart()

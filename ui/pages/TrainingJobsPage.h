@@ -5,6 +5,7 @@
 
 #include "engine/train/TrainingProgress.h"
 #include "pages/Page.h"
+#include "pages/PageTask.h"
 
 #include <QFuture>
 
@@ -26,7 +27,6 @@ struct JobInfo;
 namespace mtm::ui {
 
 class JobChat;
-class TaskProgress;
 class JobTableModel;
 class LossChart;
 
@@ -35,7 +35,6 @@ class TrainingJobsPage : public Page
     Q_OBJECT
 public:
     explicit TrainingJobsPage(core::AppCore &core, QWidget *parent = nullptr);
-    ~TrainingJobsPage() override; // stops and waits for a download still being written
 
     void refresh() override;
     void selectJob(qint64 id);
@@ -79,11 +78,10 @@ private:
     QPushButton *m_delete;
     QPushButton *m_openFolder;
     QPushButton *m_download;
-    QFuture<void> m_downloading;
-    std::shared_ptr<TaskProgress> m_downloadProgress;
     qint64 m_shownJob = 0;     // whose chart and log are shown
     int m_shownState = -1;     // its state then: a job that ends is drawn again from every stored step
     qint64 m_shownLogLine = 0; // the last log line shown, for jobs run by another process
+    PageTask m_task{this, [this] { updateActions(); }}; // a download
 };
 
 } // namespace mtm::ui
