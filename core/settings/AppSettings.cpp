@@ -50,23 +50,31 @@ QString AppSettings::defaultLmStudioModelsDirectory()
 {
     // As LM Studio's own command line finds it: its home is the folder ~/.lmstudio-home-pointer names, else
     // ~/.cache/lm-studio when that exists, else ~/.lmstudio; the models are in the downloadsFolder of the home's
-    // settings.json, else in its models/.
+    // settings.json, else in its models/. What those files say is taken only as an absolute path (or one under ~/):
+    // a damaged or hostile file cannot point the app at a folder relative to wherever it was started.
     const QDir home = QDir::home();
-    QString lmStudioHome;
-    QFile pointer(home.filePath(QStringLiteral(".lmstudio-home-pointer")));
-    if (pointer.open(QIODevice::ReadOnly))
-        lmStudioHome = QString::fromUtf8(pointer.readAll()).trimmed();
+    const auto absolute = [&home](QString path) {
+        path = path.trimmed();
+        if (path.startsWith(QStringLiteral("~/")))
+            path = home.filePath(path.mid(2));
+        return QDir::isAbsolutePath(path) && !path.contains(QLatin1Char('\n')) ? QDir::cleanPath(path) : QString();
+    };
+    const auto readSmall = [](const QString &path, qint64 limit) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) && file.size() <= limit ? file.readAll() : QByteArray();
+    };
+    QString lmStudioHome =
+        absolute(QString::fromUtf8(readSmall(home.filePath(QStringLiteral(".lmstudio-home-pointer")), 4096)));
     if (lmStudioHome.isEmpty())
         lmStudioHome = QFileInfo(home.filePath(QStringLiteral(".cache/lm-studio"))).isDir()
                            ? home.filePath(QStringLiteral(".cache/lm-studio"))
                            : home.filePath(QStringLiteral(".lmstudio"));
-    QFile settings(lmStudioHome + QStringLiteral("/settings.json"));
-    if (settings.open(QIODevice::ReadOnly)) {
-        const QString downloads =
-            QJsonDocument::fromJson(settings.readAll()).object().value(QStringLiteral("downloadsFolder")).toString();
-        if (!downloads.isEmpty())
-            return QDir::cleanPath(downloads);
-    }
+    const QJsonValue downloads =
+        QJsonDocument::fromJson(readSmall(lmStudioHome + QStringLiteral("/settings.json"), 1 << 20))
+            .object()
+            .value(QStringLiteral("downloadsFolder"));
+    if (const QString folder = absolute(downloads.toString()); !folder.isEmpty())
+        return folder;
     return QDir::cleanPath(lmStudioHome + QStringLiteral("/models"));
 }
 

@@ -44,6 +44,21 @@ private slots:
         // Its settings.json may move the models.
         write(home + QStringLiteral("/elsewhere/settings.json"), "{\"downloadsFolder\": \"/data/llms/\"}");
         QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), QStringLiteral("/data/llms"));
+        write(home + QStringLiteral("/elsewhere/settings.json"), "{\"downloadsFolder\": \"~/llms\"}");
+        QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), home + QStringLiteral("/llms"));
+        // Damaged or hostile files are passed over: the models stay where the home says.
+        for (const QByteArray &settings :
+             {QByteArray("{\"downloadsFolder\": \"relative/llms\"}"), QByteArray("{\"downloadsFolder\": 42}"),
+              QByteArray("{\"downloadsFolder\": \"/a\\nb\"}"), QByteArray("[\"/data\"]"), QByteArray("{\"downl"),
+              QByteArray("\xff\xfe\x00garbage"), QByteArray(2 << 20, ' ') + "{\"downloadsFolder\": \"/big\"}"}) {
+            write(home + QStringLiteral("/elsewhere/settings.json"), settings);
+            QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), home + QStringLiteral("/elsewhere/models"));
+        }
+        for (const QByteArray &pointer :
+             {QByteArray("relative/home"), QByteArray(""), QByteArray("/one\n/two"), QByteArray(8192, '/')}) {
+            write(home + QStringLiteral("/.lmstudio-home-pointer"), pointer);
+            QCOMPARE(AppSettings::defaultLmStudioModelsDirectory(), home + QStringLiteral("/.cache/lm-studio/models"));
+        }
         qputenv("HOME", realHome);
     }
 

@@ -245,6 +245,46 @@ TEST(HostileInput, AnAdapterConfigIsCheckedBeforeItsMatricesAreMade)
     EXPECT_EQ(loadLoraAdapter(*mtm::test::tinyModel(tiny), folder.path()).rank, 4);
 }
 
+// An adapter's weights from elsewhere: only the A and B matrices of decoder projections, in pairs, of the rank
+// adapter_config.json gives, are taken; anything else is refused naming the tensor.
+TEST(HostileInput, AnAdaptersWeightsAreOnlyLoraPairsOfItsRank)
+{
+    TemporaryFolder folder;
+    const ModelConfig tiny = mtm::test::tinyConfig(ModelFamily::Llama);
+    auto trained = mtm::test::tinyModel(tiny);
+    LoraSettings settings;
+    settings.rank = 4;
+    attachLora(*trained, settings, 1, nullptr);
+    saveLoraAdapter(*trained, settings, folder.path(), "base");
+    const std::string q = "base_model.model.model.layers.0.self_attn.q_proj";
+    const auto weightsOf = [](std::vector<std::pair<std::string, torch::Tensor>> tensors) { return tensors; };
+    const std::pair<std::vector<std::pair<std::string, torch::Tensor>>, std::string> cases[] = {
+        {weightsOf({{q + ".lora_A.weight", torch::zeros({4, 64})},
+                    {q + ".lora_B.weight", torch::zeros({64, 4})},
+                    {"base_model.model.model.embed_tokens.weight", torch::zeros({8, 64})}}),
+         "holds 'base_model.model.model.embed_tokens.weight', which is not the LoRA A or B matrix of a decoder "
+         "projection"},
+        {weightsOf({{"base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector", torch::zeros({64})}}),
+         "which is not the LoRA A or B matrix"},
+        {weightsOf({{q + ".lora_A.weight", torch::zeros({4, 64})}}),
+         "has no '" + q + ".lora_B.weight' for its other half"},
+        {weightsOf({{q + ".lora_B.weight", torch::zeros({64, 4})}}),
+         "has no '" + q + ".lora_A.weight' for its other half"},
+        {weightsOf({{q + ".lora_A.weight", torch::zeros({8, 64})}, {q + ".lora_B.weight", torch::zeros({64, 8})}}),
+         "'" + q + "' has the rank 8×8 but adapter_config.json says r = 4"},
+        {weightsOf({{q + ".lora_A.weight", torch::zeros({4, 64, 1})}, {q + ".lora_B.weight", torch::zeros({64, 4})}}),
+         "'" + q + ".lora_A.weight' is not a matrix"},
+        {weightsOf({}), "holds no LoRA matrices"},
+    };
+    const std::string weights = folder.file("adapter_model.safetensors");
+    for (const auto &[tensors, expected] : cases) {
+        writeSafetensors(weights, tensors);
+        const std::string message = refusal([&] { readLoraAdapter(folder.path()); });
+        EXPECT_NE(message.find(weights), std::string::npos) << message;
+        EXPECT_NE(message.find(expected), std::string::npos) << message;
+    }
+}
+
 namespace {
 
 TEST(HostileInput, GenerationSettingsOfTheWrongKindOrRangeAreNamed)
