@@ -21,21 +21,6 @@ struct Text
     Q_DECLARE_TR_FUNCTIONS(LmStudioInstall)
 };
 
-// Bits a weight takes in a GGUF of the type, rounded up (the K mixes keep some tensors at 6 bits).
-double bitsPerWeight(const QString &type)
-{
-    const QString lower = type.toLower();
-    if (lower == QLatin1String("f32"))
-        return 32;
-    if (lower == QLatin1String("f16") || lower == QLatin1String("bf16"))
-        return 16;
-    if (lower == QLatin1String("q8_0"))
-        return 8.5;
-    if (lower == QLatin1String("q5_k_m"))
-        return 5.9;
-    return 5.1; // q4_k_m
-}
-
 } // namespace
 
 QString lmStudioFile(const JobInfo &job, const LmStudioInstallRequest &request)
@@ -56,10 +41,12 @@ QString installIntoLmStudio(const JobInfo &job, const LmStudioInstallRequest &re
     if (QFileInfo::exists(target) && !request.replace)
         throw Error(Error::Kind::Conflict,
                     Text::tr("LM Studio already has %1. Replace it, or give the model another name.").arg(target));
-    const QString output = job.outputFolder();
-    const qint64 needed =
-        qint64(double(inspectModelFolder(baseModelFolderOf(output)).parameters) * bitsPerWeight(request.type) / 8) +
-        (16 << 20);
+    GgufExportRequest exportRequest;
+    exportRequest.model = job.outputFolder();
+    exportRequest.type = request.type;
+    exportRequest.gguf = target;
+    exportRequest.merge = isAdapterFolder(exportRequest.model);
+    const qint64 needed = ggufExportSizes(exportRequest).model + (16 << 20); // the file, and room to breathe
     // The disk is asked before anything is created on it: through the nearest folder that exists.
     QFileInfo existing(QFileInfo(target).absolutePath());
     while (!existing.exists() && !existing.isRoot())
@@ -73,11 +60,6 @@ QString installIntoLmStudio(const JobInfo &job, const LmStudioInstallRequest &re
                              QLocale().formattedDataSize(request.keepFree)));
     if (!QDir().mkpath(QFileInfo(target).absolutePath()))
         throw Error(Error::Kind::Io, Text::tr("Cannot create the folder %1.").arg(QFileInfo(target).absolutePath()));
-    GgufExportRequest exportRequest;
-    exportRequest.model = output;
-    exportRequest.type = request.type;
-    exportRequest.gguf = target;
-    exportRequest.merge = isAdapterFolder(output);
     exportToGguf(exportRequest, progress);
     return target;
 }

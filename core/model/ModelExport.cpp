@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace mtm::core {
@@ -27,11 +28,23 @@ QStringList ggufFileTypes()
             QStringLiteral("q5_k_m"), QStringLiteral("bf16"), QStringLiteral("f32")};
 }
 
-void exportToGguf(const GgufExportRequest &request, const Progress &progress)
+namespace {
+
+// A request checked, with the model and adapter folders and the file type it comes to.
+struct CheckedExport
+{
+    QString model;
+    QString adapter;
+    std::optional<engine::GgufFileType> type;
+};
+
+CheckedExport checked(const GgufExportRequest &request)
 {
     const bool ownAdapter = request.adapter.isEmpty() && isAdapterFolder(request.model);
-    const QString adapter = ownAdapter ? request.model : request.adapter;
-    const QString model = ownAdapter ? adapterBaseFolder(adapter) : request.model;
+    CheckedExport result;
+    result.adapter = ownAdapter ? request.model : request.adapter;
+    result.model = ownAdapter ? adapterBaseFolder(result.adapter) : request.model;
+    const QString &adapter = result.adapter;
     if (request.gguf.isEmpty() && request.adapterGguf.isEmpty())
         throw Error(Error::Kind::InvalidInput,
                     Text::tr("Say where to write the GGUF model, the GGUF adapter or both."));
@@ -45,10 +58,36 @@ void exportToGguf(const GgufExportRequest &request, const Progress &progress)
                     Text::tr("The model file would leave the adapter %1 out: merge the adapter into it, or write "
                              "the adapter as its own GGUF file beside it.")
                         .arg(adapter));
-    const auto fileType = engine::ggufFileTypeFromName(request.type.toStdString());
-    if (!request.gguf.isEmpty() && !fileType)
+    result.type = engine::ggufFileTypeFromName(request.type.toStdString());
+    if (!request.gguf.isEmpty() && !result.type)
         throw Error(Error::Kind::InvalidInput, Text::tr("'%1' is not a GGUF file type; choose one of: %2.")
                                                    .arg(request.type, ggufFileTypes().join(QStringLiteral(", "))));
+    return result;
+}
+
+} // namespace
+
+GgufExportSizes ggufExportSizes(const GgufExportRequest &request)
+{
+    const CheckedExport checkedRequest = checked(request);
+    GgufExportSizes sizes;
+    callEngine([&] {
+        if (!request.gguf.isEmpty())
+            sizes.model = qint64(engine::ggufFileSize(checkedRequest.model.toStdString(), request.gguf.toStdString(),
+                                                      *checkedRequest.type));
+        if (!request.adapterGguf.isEmpty())
+            sizes.adapter = qint64(engine::ggufAdapterFileSize(checkedRequest.adapter.toStdString(),
+                                                               checkedRequest.model.toStdString(),
+                                                               request.adapterGguf.toStdString()));
+    });
+    return sizes;
+}
+
+void exportToGguf(const GgufExportRequest &request, const Progress &progress)
+{
+    const CheckedExport checkedRequest = checked(request);
+    const QString &model = checkedRequest.model, &adapter = checkedRequest.adapter;
+    const auto &fileType = checkedRequest.type;
 
     // Each file a share of the whole, so that one bar with one time left covers them all.
     std::vector<std::function<void(const engine::EngineProgress &)>> files;

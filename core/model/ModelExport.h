@@ -22,6 +22,15 @@ struct GgufExportRequest
     QString adapterGguf; // where to write the adapter alone (float32, applied to the model file); empty: not written
 };
 
+// The sizes in bytes of the files exportToGguf(request) writes (0 for a file it does not write), known before
+// anything is written. Throws Error as exportToGguf does for a request that does not add up.
+struct GgufExportSizes
+{
+    qint64 model = 0;
+    qint64 adapter = 0;
+};
+GgufExportSizes ggufExportSizes(const GgufExportRequest &request);
+
 // Writes the files asked for, each whole or not at all; progress(done, total) in thousandths of the whole. Error
 // InvalidInput for a request that does not add up (an adapter file without an adapter, an adapter that is
 // neither merged nor written beside the model), an unknown type or a model or adapter that cannot be exported;

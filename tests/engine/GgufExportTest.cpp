@@ -374,6 +374,22 @@ TEST(GgufExport, AnAdapterForAnotherModelIsRefused)
     }
 }
 
+// What the Deployment page shows before anything is written: each file's size, exactly.
+TEST(GgufExport, AFilesSizeIsKnownBeforeItIsWritten)
+{
+    test::TemporaryFolder dir;
+    for (const GgufFileType type : {GgufFileType::F16, GgufFileType::Q8_0, GgufFileType::Q4_K_M}) {
+        const std::string gguf = dir.file("model-" + ggufFileTypeName(type) + ".gguf");
+        const std::uint64_t expected = ggufFileSize(kStarter, gguf, type);
+        exportGguf(kStarter, gguf, type);
+        EXPECT_EQ(fs::file_size(gguf), expected) << ggufFileTypeName(type);
+    }
+    const auto [base, adapter] = trainedAdapter(dir);
+    const std::uint64_t expected = ggufAdapterFileSize(adapter, base, dir.file("adapter.gguf"));
+    exportGgufAdapter(adapter, base, dir.file("adapter.gguf"));
+    EXPECT_EQ(fs::file_size(dir.file("adapter.gguf")), expected);
+}
+
 TEST(GgufExport, AnExportedFileOpensAsTheSameModel)
 {
     // F32: the same logits (names mapped back, the RoPE permutation undone); Q8_0: close to them.

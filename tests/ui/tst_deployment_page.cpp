@@ -109,6 +109,13 @@ private slots:
         auto *type = child<QComboBox>("ollamaType");
         type->setCurrentIndex(type->findData(QStringLiteral("f16")));
         QVERIFY(m_page->modelfilePreview().contains(QStringLiteral("\nFROM ./model-f16.gguf\n")));
+        // The forms it can be shipped in, with their sizes, for the type chosen; a full fine-tune has no adapter.
+        const auto *forms = child<QLabel>("deployableForms");
+        QTRY_VERIFY2(forms->text().contains(QStringLiteral("GGUF at F16")), qPrintable(forms->text()));
+        QVERIFY2(forms->text().contains(QStringLiteral("Ollama, LM Studio")) &&
+                     forms->text().contains(QStringLiteral("The model folder (safetensors)")) &&
+                     !forms->text().contains(QStringLiteral("ADAPTER")),
+                 qPrintable(forms->text()));
         child<QLineEdit>("ollamaSystem")->setText(QStringLiteral("Answer in one sentence."));
         QVERIFY(m_page->modelfilePreview().contains(QStringLiteral("SYSTEM \"\"\"Answer in one sentence.\"\"\"")));
         QCOMPARE(child<QLineEdit>("ollamaName")->text(), QStringLiteral("support-bot"));

@@ -3,6 +3,7 @@
 #include "AppCore.h"
 #include "BackgroundTask.h"
 #include "deploy/CodeSnippets.h"
+#include "deploy/DeployableForms.h"
 #include "deploy/DeploymentName.h"
 #include "deploy/JobDownload.h"
 #include "deploy/LmStudioInstall.h"
@@ -86,6 +87,7 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     , m_core(core)
     , m_models(new QListWidget(this))
     , m_summary(new QLabel(this))
+    , m_forms(new QLabel(this))
     , m_targets(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("deploymentPage"));
@@ -108,6 +110,9 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     m_summary->setObjectName(QStringLiteral("deploymentSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_forms->setObjectName(QStringLiteral("deployableForms"));
+    m_forms->setWordWrap(true);
+    m_forms->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_targets->setObjectName(QStringLiteral("deploymentTargets"));
     m_targets->addTab(createOllamaTab(), tr("Ollama"));
     m_targets->addTab(createLmStudioTab(), tr("LM Studio"));
@@ -118,6 +123,7 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     auto *detailsLayout = new QVBoxLayout(details);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
     detailsLayout->addWidget(m_summary);
+    detailsLayout->addWidget(m_forms);
     detailsLayout->addWidget(m_targets, 1);
     auto *content = new QSplitter(Qt::Horizontal, this);
     content->setObjectName(QStringLiteral("deploymentContent"));
@@ -191,8 +197,10 @@ QWidget *DeploymentPage::createOllamaTab()
     m_answers->setWordWrap(true);
     m_answers->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    for (QComboBox *combo : {m_ollamaType})
-        connect(combo, &QComboBox::currentIndexChanged, this, &DeploymentPage::updateModelfile);
+    connect(m_ollamaType, &QComboBox::currentIndexChanged, this, [this] {
+        updateModelfile();
+        showForms();
+    });
     for (QRadioButton *button : {m_merged, m_adapterRoute})
         connect(button, &QRadioButton::toggled, this, &DeploymentPage::updateModelfile);
     connect(m_system, &QLineEdit::textChanged, this, &DeploymentPage::updateModelfile);
@@ -378,6 +386,7 @@ void DeploymentPage::showSelected()
     m_quality->clear();
     if (!job) {
         m_summary->clear();
+        m_forms->clear();
         updateActions();
         return;
     }
@@ -399,6 +408,7 @@ void DeploymentPage::showSelected()
     lmStudio.modelsFolder = m_core.settings().lmStudioModelsDirectory();
     lmStudio.type = m_lmStudioType->currentData().toString();
     m_lmStudioTarget->setText(QDir::toNativeSeparators(core::lmStudioFile(*job, lmStudio)));
+    showForms();
     // The recipe reads the model's tokenizer: off the UI thread for a large one.
     const qint64 id = job->id;
     setModelfileText(tr("Reading the model's chat template…"));
@@ -431,6 +441,45 @@ void DeploymentPage::showSelected()
     m_snippetChoice->blockSignals(false);
     showSnippet();
     updateActions();
+}
+
+void DeploymentPage::showForms()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job)
+        return;
+    // The sizes come from the model's shapes: read off the UI thread, for a large model.
+    const QString type = m_ollamaType->currentData().toString();
+    m_forms->setText(tr("Working out the files' sizes…"));
+    runInBackground(
+        this, [job = *job, type] { return core::deployableForms(job, type); },
+        [this, id = job->id, type](const core::DeployableForms &forms) {
+            if (selectedJobId() != id || m_ollamaType->currentData().toString() != type)
+                return;
+            const QLocale locale;
+            const auto row = [](const QString &form, const QString &size, const QString &takes) {
+                return QStringLiteral("<tr><td>%1</td><td align=\"right\">&nbsp;&nbsp;%2&nbsp;&nbsp;</td>"
+                                      "<td>%3</td></tr>")
+                    .arg(form, size, takes);
+            };
+            QString rows =
+                row(forms.hasAdapter ? tr("Merged GGUF at %1 (the adapter in its weights)").arg(forms.type.toUpper())
+                                     : tr("GGUF at %1").arg(forms.type.toUpper()),
+                    locale.formattedDataSize(forms.merged), tr("Ollama, LM Studio"));
+            if (forms.hasAdapter)
+                rows += row(
+                    tr("Base GGUF at %1 + GGUF adapter").arg(forms.type.toUpper()),
+                    tr("%1 + %2").arg(locale.formattedDataSize(forms.base), locale.formattedDataSize(forms.adapter)),
+                    tr("Ollama (FROM + ADAPTER), if it takes adapters"));
+            rows += row(forms.hasAdapter ? tr("The PEFT adapter folder") : tr("The model folder (safetensors)"),
+                        locale.formattedDataSize(forms.folder),
+                        forms.hasAdapter ? tr("Download: PEFT, this app") : tr("Download: transformers, this app"));
+            m_forms->setText(QStringLiteral("<table cellspacing=\"0\">%1</table>").arg(rows));
+        },
+        [this, id = job->id](const core::Error &error) {
+            if (selectedJobId() == id)
+                m_forms->setText(error.message().toHtmlEscaped());
+        });
 }
 
 core::OllamaFilesRequest DeploymentPage::filesRequest(const core::JobInfo &job) const

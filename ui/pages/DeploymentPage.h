@@ -56,6 +56,7 @@ private:
     QWidget *createCodeTab();
     std::optional<core::JobInfo> selectedJob() const;
     void showSelected();
+    void showForms();
     core::OllamaFilesRequest filesRequest(const core::JobInfo &job) const; // as the Ollama tab says
     void updateModelfile();                     // written from the choices, unless the person edits it
     void setModelfileText(const QString &text); // as the program, not the person, sets it
@@ -71,6 +72,7 @@ private:
     core::AppCore &m_core;
     QListWidget *m_models;
     QLabel *m_summary;
+    QLabel *m_forms; // the deployable forms with their sizes, and what takes each
     QTabWidget *m_targets;
     QComboBox *m_ollamaType;
     QRadioButton *m_merged;

@@ -276,8 +276,11 @@ std::string ggufFileTypeName(GgufFileType type)
     return "Q5_K_M";
 }
 
-void exportGguf(const std::string &modelFolder, const std::string &path, GgufFileType type,
-                const EngineProgress &progress, const std::string &adapterFolder)
+namespace {
+
+// The GGUF file of a model, ready to write (its tensors produced as they are written).
+GgufWriter modelWriter(const std::string &modelFolder, const std::string &path, GgufFileType type,
+                       const std::string &adapterFolder)
 {
     const ModelConfig config = ModelConfig::fromFile((fs::path(modelFolder) / "config.json").string());
     const auto tokenizer = loadTokenizer(modelFolder);
@@ -357,11 +360,11 @@ void exportGguf(const std::string &modelFolder, const std::string &path, GgufFil
         writer.addTensor("rope_freqs.weight", {std::uint64_t(factors.numel())}, std::uint32_t(GgmlType::F32),
                          [=] { return storedBytes(factors, GgmlType::F32); });
     }
-    writer.write(path, progress);
+    return writer;
 }
 
-void exportGgufAdapter(const std::string &adapterFolder, const std::string &baseFolder, const std::string &path,
-                       const EngineProgress &progress)
+// The GGUF adapter file of a PEFT adapter, ready to write.
+GgufWriter adapterWriter(const std::string &adapterFolder, const std::string &baseFolder, const std::string &path)
 {
     const ModelConfig config = ModelConfig::fromFile((fs::path(baseFolder) / "config.json").string());
     Weights base(baseFolder);
@@ -391,7 +394,32 @@ void exportGgufAdapter(const std::string &adapterFolder, const std::string &base
                              });
         }
     }
-    writer.write(path, progress);
+    return writer;
+}
+
+} // namespace
+
+void exportGguf(const std::string &modelFolder, const std::string &path, GgufFileType type,
+                const EngineProgress &progress, const std::string &adapterFolder)
+{
+    modelWriter(modelFolder, path, type, adapterFolder).write(path, progress);
+}
+
+std::uint64_t ggufFileSize(const std::string &modelFolder, const std::string &path, GgufFileType type)
+{
+    return modelWriter(modelFolder, path, type, {}).fileSize();
+}
+
+void exportGgufAdapter(const std::string &adapterFolder, const std::string &baseFolder, const std::string &path,
+                       const EngineProgress &progress)
+{
+    adapterWriter(adapterFolder, baseFolder, path).write(path, progress);
+}
+
+std::uint64_t ggufAdapterFileSize(const std::string &adapterFolder, const std::string &baseFolder,
+                                  const std::string &path)
+{
+    return adapterWriter(adapterFolder, baseFolder, path).fileSize();
 }
 
 } // namespace mtm::engine

@@ -6,6 +6,7 @@
 
 #include "engine/EngineProgress.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -23,10 +24,18 @@ std::string ggufFileTypeName(GgufFileType type); // "Q4_K_M", ...
 void exportGguf(const std::string &modelFolder, const std::string &path, GgufFileType type,
                 const EngineProgress &progress = {}, const std::string &adapterFolder = {});
 
+// The size in bytes of the file exportGguf writes at path (a merged adapter does not change it), read from the
+// folder's configuration and tensor shapes without converting a weight.
+std::uint64_t ggufFileSize(const std::string &modelFolder, const std::string &path, GgufFileType type);
+
 // Writes a PEFT LoRA adapter as a GGUF adapter (general.type "adapter") that llama.cpp applies to the GGUF file of
 // baseFolder (Ollama's ADAPTER): its matrices in float32, renamed and permuted as the base's weights are, and
 // an alpha that gives PEFT's scale (rsLoRA's too). Throws EngineError when the adapter does not fit the base.
 void exportGgufAdapter(const std::string &adapterFolder, const std::string &baseFolder, const std::string &path,
                        const EngineProgress &progress = {});
+
+// The size in bytes of the file exportGgufAdapter writes at path.
+std::uint64_t ggufAdapterFileSize(const std::string &adapterFolder, const std::string &baseFolder,
+                                  const std::string &path);
 
 } // namespace mtm::engine

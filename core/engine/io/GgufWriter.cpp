@@ -131,7 +131,7 @@ void GgufWriter::addTensor(const std::string &name, const std::vector<std::uint6
     m_tensors.push_back({name, dims, ggmlType, bytes, std::move(data)});
 }
 
-void GgufWriter::write(const std::string &path, const EngineProgress &progress) const
+std::string GgufWriter::header() const
 {
     std::string header = "GGUF";
     append<std::uint32_t>(header, 3);
@@ -149,9 +149,21 @@ void GgufWriter::write(const std::string &path, const EngineProgress &progress) 
         offset += padded(tensor.bytes, m_alignment);
     }
     header.resize(padded(header.size(), m_alignment), '\0');
+    return header;
+}
 
+std::uint64_t GgufWriter::fileSize() const
+{
+    std::uint64_t size = header().size();
+    for (const Tensor &tensor : m_tensors)
+        size += padded(tensor.bytes, m_alignment);
+    return size;
+}
+
+void GgufWriter::write(const std::string &path, const EngineProgress &progress) const
+{
     AtomicFileWriter file(path);
-    file.write(header);
+    file.write(header());
     const std::string padding(m_alignment, '\0');
     for (std::size_t i = 0; i < m_tensors.size(); ++i) {
         const Tensor &tensor = m_tensors[i];

@@ -36,6 +36,8 @@ public:
     void addTensor(const std::string &name, const std::vector<std::uint64_t> &dims, std::uint32_t ggmlType,
                    TensorData data);
 
+    // The size of the file write() writes, in bytes, without producing any tensor.
+    std::uint64_t fileSize() const;
     // Writes the file; progress(tensors written, tensors) after each tensor. Throws EngineError (Io, or
     // Cancelled with nothing left behind).
     void write(const std::string &path, const EngineProgress &progress = {}) const;
@@ -51,6 +53,7 @@ private:
     };
 
     void key(const std::string &name, std::uint32_t valueType);
+    std::string header() const; // up to the first tensor's data, padded
 
     std::uint32_t m_alignment;
     std::string m_metadata; // the encoded key/value pairs
