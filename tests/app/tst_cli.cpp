@@ -664,6 +664,29 @@ private slots:
                     0.005 * engine); // the adapter was applied: without it, another model
         }
 
+        // The base as Ollama already has it: only the adapter is written and sent, FROM names the model.
+        const QString onBase = m_dir.filePath(QStringLiteral("ollama-on-base"));
+        files = run({QStringLiteral("deploy"), QStringLiteral("modelfile"), QStringLiteral("--job"), id,
+                     QStringLiteral("--adapter-route"), QStringLiteral("--base"), QStringLiteral("llama3.2:1b"),
+                     QStringLiteral("--out"), onBase});
+        QVERIFY2(files.exitCode == 0, qPrintable(files.err));
+        QCOMPARE(QDir(onBase).entryList(QDir::Files, QDir::Name | QDir::IgnoreCase),
+                 (QStringList{QStringLiteral("adapter.gguf"), QStringLiteral("Modelfile")}));
+        QFile onBaseModelfile(onBase + QStringLiteral("/Modelfile"));
+        QVERIFY(onBaseModelfile.open(QIODevice::ReadOnly));
+        const QString onBaseText = QString::fromUtf8(onBaseModelfile.readAll());
+        QVERIFY2(onBaseText.contains(QStringLiteral("\nFROM llama3.2:1b\n")) &&
+                     onBaseText.contains(QStringLiteral("\nADAPTER ./adapter.gguf\n")),
+                 qPrintable(onBaseText));
+        deployed = run({QStringLiteral("deploy"), QStringLiteral("ollama"), QStringLiteral("--job"), id,
+                        QStringLiteral("--adapter-route"), QStringLiteral("--base"), QStringLiteral("llama3.2:1b"),
+                        QStringLiteral("--type"), QStringLiteral("f16"), QStringLiteral("--host"), server.url()});
+        QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+        const QJsonObject onBaseCreate = server.lastCreate();
+        QCOMPARE(onBaseCreate.value(QStringLiteral("from")).toString(), QStringLiteral("llama3.2:1b"));
+        QVERIFY(!onBaseCreate.contains(QStringLiteral("files")));
+        QVERIFY(onBaseCreate.value(QStringLiteral("adapters")).toObject().contains(QStringLiteral("adapter.gguf")));
+
         // A server that refuses base + adapter models: the message points to the merged route.
         FakeOllama::Options refusing;
         refusing.refuseAdapters = true;

@@ -158,6 +158,11 @@ QWidget *DeploymentPage::createOllamaTab()
     auto *routes = new QButtonGroup(tab);
     routes->addButton(m_merged);
     routes->addButton(m_adapterRoute);
+    m_baseName = new QLineEdit(tab);
+    m_baseName->setObjectName(QStringLiteral("ollamaBaseName"));
+    m_baseName->setPlaceholderText(tr("Exported with the adapter; or the Ollama model it is, e.g. llama3.2:1b"));
+    m_baseName->setToolTip(tr("When Ollama already has the very base model the adapter was trained on, name it: "
+                              "only the adapter is uploaded"));
     m_ollamaName = new QLineEdit(tab);
     m_ollamaName->setObjectName(QStringLiteral("ollamaName"));
     m_system = new QLineEdit(tab);
@@ -204,6 +209,8 @@ QWidget *DeploymentPage::createOllamaTab()
     for (QRadioButton *button : {m_merged, m_adapterRoute})
         connect(button, &QRadioButton::toggled, this, &DeploymentPage::updateModelfile);
     connect(m_system, &QLineEdit::textChanged, this, &DeploymentPage::updateModelfile);
+    connect(m_baseName, &QLineEdit::textChanged, this, &DeploymentPage::updateModelfile);
+    connect(m_adapterRoute, &QRadioButton::toggled, this, &DeploymentPage::updateChoices);
     connect(m_deploy, &QPushButton::clicked, this, &DeploymentPage::deployToOllama);
     connect(m_copyCommands, &QPushButton::clicked, this, &DeploymentPage::copyCommands);
     connect(m_check, &QPushButton::clicked, this, &DeploymentPage::checkQuality);
@@ -213,6 +220,7 @@ QWidget *DeploymentPage::createOllamaTab()
     form->addRow(tr("Type:"), m_ollamaType);
     form->addRow(tr("Files:"), m_merged);
     form->addRow(QString(), m_adapterRoute);
+    form->addRow(tr("Base:"), m_baseName);
     form->addRow(tr("System message:"), m_system);
     form->addRow(tr("Server:"), m_ollamaServer);
     auto *buttons = new QHBoxLayout;
@@ -489,6 +497,8 @@ core::OllamaFilesRequest DeploymentPage::filesRequest(const core::JobInfo &job) 
     request.type = m_ollamaType->currentData().toString();
     request.route = m_merged->isChecked() ? core::OllamaRoute::Merged : core::OllamaRoute::Adapter;
     request.system = m_system->text();
+    if (request.route == core::OllamaRoute::Adapter)
+        request.baseOllamaName = m_baseName->text().trimmed();
     if (m_modelfileEdited)
         request.modelfileText = m_modelfile->toPlainText();
     return request;
@@ -589,6 +599,7 @@ void DeploymentPage::updateChoices()
     m_merged->setEnabled(free);
     m_adapterRoute->setEnabled(free && m_jobHasAdapter);
     m_system->setEnabled(free);
+    m_baseName->setEnabled(free && m_adapterRoute->isChecked());
     m_resetModelfile->setVisible(m_modelfileEdited);
 }
 
@@ -794,7 +805,10 @@ void DeploymentPage::copyCommands()
         QStringLiteral("mtm deploy modelfile --job %1 --type %2%3%4\n")
             .arg(job->id)
             .arg(m_ollamaType->currentData().toString(),
-                 m_merged->isChecked() ? QString() : QStringLiteral(" --adapter-route"),
+                 m_merged->isChecked() ? QString()
+                 : m_baseName->text().trimmed().isEmpty()
+                     ? QStringLiteral(" --adapter-route")
+                     : QStringLiteral(" --adapter-route --base ") + quoted(m_baseName->text().trimmed()),
                  m_system->text().isEmpty() ? QString() : QStringLiteral(" --system ") + quoted(m_system->text()));
     if (m_modelfileEdited) { // the files, then the person's Modelfile over the one written with them
         const QString text = m_modelfile->toPlainText();

@@ -77,6 +77,7 @@ private:
     QComboBox *m_ollamaType;
     QRadioButton *m_merged;
     QRadioButton *m_adapterRoute;
+    QLineEdit *m_baseName; // the adapter route's base as Ollama has it; empty: exported
     QLineEdit *m_ollamaName;
     QLineEdit *m_system;
     QLabel *m_ollamaServer;
