@@ -2,8 +2,11 @@
 // every test string must give exactly the reference ids, and decode back to itself.
 #include "EngineTestSupport.h"
 
+#include "engine/embed/WordPiece.h"
 #include "engine/io/GgufFile.h"
 #include "engine/tokenizer/TokenizerLoader.h"
+
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <iterator>
@@ -79,4 +82,47 @@ INSTANTIATE_TEST_SUITE_P(Vocabularies, TokenizerReference, ::testing::Values("gp
                          });
 
 } // namespace
+// BERT's WordPiece (the bge embedding model's vocabulary): every reference tokenization, read from the GGUF file
+// and from the vocab.txt and tokenizer.json a sentence-transformers folder carries instead.
+TEST(TokenizerReference, BertWordPieceMatchesEveryReferenceTokenization)
+{
+    MTM_REQUIRE_TESTDATA(data);
+    const std::string base = data + "/tokenizers/ggml-vocab-bert-bge.gguf";
+    const WordPieceTokenizer fromGguf = WordPieceTokenizer::fromGguf(GgufFile(base));
+    EXPECT_EQ(fromGguf.piece(7592), "hello");
+    EXPECT_EQ(fromGguf.piece(2094), "##d");
+    EXPECT_EQ(fromGguf.classifierId(), 101);
+    EXPECT_EQ(fromGguf.separatorId(), 102);
+
+    test::TemporaryFolder vocabFolder, jsonFolder;
+    {
+        std::ofstream vocab(vocabFolder.file("vocab.txt"), std::ios::binary);
+        nlohmann::json pieces = nlohmann::json::object();
+        for (std::int32_t id = 0; id < fromGguf.vocabularySize(); ++id) {
+            vocab << fromGguf.piece(id) << '\n';
+            pieces[fromGguf.piece(id)] = id;
+        }
+        std::ofstream(vocabFolder.file("tokenizer_config.json")) << R"({"do_lower_case": true, "unk_token": "[UNK]"})";
+        std::ofstream(jsonFolder.file("tokenizer.json")) << nlohmann::json{
+            {"normalizer", {{"type", "BertNormalizer"}, {"lowercase", true}}},
+            {"model",
+             {{"type", "WordPiece"},
+              {"unk_token", "[UNK]"},
+              {"continuing_subword_prefix", "##"},
+              {"max_input_chars_per_word", 100},
+              {"vocab", pieces}}}}.dump();
+    }
+    const WordPieceTokenizer fromVocab = WordPieceTokenizer::fromFolder(vocabFolder.path());
+    const WordPieceTokenizer fromJson = WordPieceTokenizer::fromFolder(jsonFolder.path());
+    const auto cases = readReference(base);
+    ASSERT_GE(cases.size(), 40u);
+    for (const ReferenceCase &c : cases) {
+        EXPECT_EQ(fromGguf.encode(c.text), c.ids) << "\"" << c.text << "\"";
+        EXPECT_EQ(fromVocab.encode(c.text), c.ids) << "vocab.txt: \"" << c.text << "\"";
+        EXPECT_EQ(fromJson.encode(c.text), c.ids) << "tokenizer.json: \"" << c.text << "\"";
+    }
+    const std::vector<std::int32_t> framed = fromGguf.encode("Hello world", true);
+    EXPECT_EQ(framed, (std::vector<std::int32_t>{101, 7592, 2088, 102}));
+}
+
 } // namespace mtm::engine

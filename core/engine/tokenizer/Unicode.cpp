@@ -24,6 +24,10 @@ struct Composition
 {
     char32_t first, second, composite;
 };
+struct CaseMapping
+{
+    char32_t codePoint, mapped;
+};
 
 #include "engine/tokenizer/UnicodeTables.inc"
 
@@ -99,6 +103,42 @@ bool isNumber(char32_t codePoint)
 bool isWhiteSpace(char32_t codePoint)
 {
     return inRanges(kWhiteSpaceRanges, codePoint);
+}
+
+bool isPunctuation(char32_t codePoint)
+{
+    return inRanges(kPunctuationRanges, codePoint);
+}
+
+bool isNonspacingMark(char32_t codePoint)
+{
+    return inRanges(kNonspacingMarkRanges, codePoint);
+}
+
+bool isOther(char32_t codePoint)
+{
+    return inRanges(kOtherRanges, codePoint);
+}
+
+bool isSpaceSeparator(char32_t codePoint)
+{
+    return inRanges(kSpaceSeparatorRanges, codePoint);
+}
+
+char32_t toLower(char32_t codePoint)
+{
+    if (codePoint < 0x80)
+        return codePoint >= 'A' && codePoint <= 'Z' ? codePoint + 32 : codePoint;
+    const auto found = std::lower_bound(std::begin(kLowercase), std::end(kLowercase), codePoint,
+                                        [](const CaseMapping &entry, char32_t c) { return entry.codePoint < c; });
+    return found != std::end(kLowercase) && found->codePoint == codePoint ? found->mapped : codePoint;
+}
+
+std::u32string decomposeCanonically(char32_t codePoint)
+{
+    std::vector<char32_t> points;
+    decompose(codePoint, points);
+    return std::u32string(points.begin(), points.end());
 }
 
 char32_t decodeUtf8(std::string_view text, std::size_t &position)
