@@ -25,19 +25,6 @@ std::int64_t largestAllowed(const std::string &key)
     return 1024; // layers, heads, head_dim
 }
 
-std::int64_t requirePositive(const json &config, const char *key, const std::string &where)
-{
-    const json &value = member(config, key);
-    if (value.is_null())
-        throw EngineError(where + ": \"" + key + "\" is missing");
-    if (!value.is_number_integer() || value.get<std::int64_t>() <= 0)
-        throw EngineError(where + ": \"" + key + "\" must be a positive integer, not " + jsonExcerpt(value));
-    if (value.get<std::int64_t>() > largestAllowed(key))
-        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", more than any model has (at most " +
-                          std::to_string(largestAllowed(key)) + ")");
-    return value.get<std::int64_t>();
-}
-
 std::vector<std::int64_t> idList(const json &value)
 {
     std::vector<std::int64_t> ids;
@@ -51,6 +38,19 @@ std::vector<std::int64_t> idList(const json &value)
 }
 
 } // namespace
+
+std::int64_t configSize(const json &config, const char *key, const std::string &where)
+{
+    const json &value = member(config, key);
+    if (value.is_null())
+        throw EngineError(where + ": \"" + key + "\" is missing");
+    if (!value.is_number_integer() || value.get<std::int64_t>() <= 0)
+        throw EngineError(where + ": \"" + key + "\" must be a positive integer, not " + jsonExcerpt(value));
+    if (value.get<std::int64_t>() > largestAllowed(key))
+        throw EngineError(where + ": \"" + key + "\" is " + jsonExcerpt(value) + ", more than any model has (at most " +
+                          std::to_string(largestAllowed(key)) + ")");
+    return value.get<std::int64_t>();
+}
 
 ModelConfig ModelConfig::fromFile(const std::string &path)
 {
@@ -77,15 +77,15 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
         throw EngineError(where + ": the architecture \"" + (architecture.empty() ? type : architecture) +
                           "\" is not supported (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)");
 
-    c.vocabSize = requirePositive(config, "vocab_size", where);
-    c.hiddenSize = requirePositive(config, "hidden_size", where);
-    c.intermediateSize = requirePositive(config, "intermediate_size", where);
-    c.layers = requirePositive(config, "num_hidden_layers", where);
-    c.heads = requirePositive(config, "num_attention_heads", where);
-    c.kvHeads = member(config, "num_key_value_heads").is_null() ? c.heads
-                                                                : requirePositive(config, "num_key_value_heads", where);
+    c.vocabSize = configSize(config, "vocab_size", where);
+    c.hiddenSize = configSize(config, "hidden_size", where);
+    c.intermediateSize = configSize(config, "intermediate_size", where);
+    c.layers = configSize(config, "num_hidden_layers", where);
+    c.heads = configSize(config, "num_attention_heads", where);
+    c.kvHeads =
+        member(config, "num_key_value_heads").is_null() ? c.heads : configSize(config, "num_key_value_heads", where);
     const bool headDimGiven = !member(config, "head_dim").is_null();
-    c.headDim = headDimGiven ? requirePositive(config, "head_dim", where) : c.hiddenSize / c.heads;
+    c.headDim = headDimGiven ? configSize(config, "head_dim", where) : c.hiddenSize / c.heads;
     if (!headDimGiven && c.hiddenSize % c.heads != 0)
         throw EngineError(where + ": hidden_size (" + std::to_string(c.hiddenSize) +
                           ") is not a multiple of num_attention_heads (" + std::to_string(c.heads) + ")");
@@ -95,7 +95,7 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
     if (c.headDim % 2 != 0)
         throw EngineError(where + ": the head dimension (" + std::to_string(c.headDim) + ") must be even for RoPE");
     if (!member(config, "max_position_embeddings").is_null())
-        c.maxPositions = requirePositive(config, "max_position_embeddings", where);
+        c.maxPositions = configSize(config, "max_position_embeddings", where);
     c.rmsNormEps = positiveNumberMember(config, "rms_norm_eps", c.rmsNormEps, where);
     c.ropeTheta = positiveNumberMember(config, "rope_theta", c.ropeTheta, where);
     const json &scaling = member(config, "rope_scaling");
@@ -110,7 +110,7 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
             c.ropeScaling.originalMaxPositions =
                 member(scaling, "original_max_position_embeddings").is_null()
                     ? 8192
-                    : requirePositive(scaling, "original_max_position_embeddings", scalingWhere);
+                    : configSize(scaling, "original_max_position_embeddings", scalingWhere);
             if (c.ropeScaling.lowFrequencyFactor >= c.ropeScaling.highFrequencyFactor)
                 throw EngineError(scalingWhere + ": low_freq_factor must be below high_freq_factor");
         } else if (c.ropeScaling.type == "default") {
@@ -126,7 +126,7 @@ ModelConfig ModelConfig::fromJson(const json &config, const std::string &where)
     const json &slidingWindow = member(config, "sliding_window");
     if (slidingWindow.is_number_integer() &&
         flagMember(config, "use_sliding_window", c.family == ModelFamily::Mistral, where))
-        c.slidingWindow = requirePositive(config, "sliding_window", where);
+        c.slidingWindow = configSize(config, "sliding_window", where);
     c.torchDtype = stringMember(config, "torch_dtype", c.torchDtype, where);
     if (member(config, "bos_token_id").is_number_integer())
         c.bosTokenId = member(config, "bos_token_id").get<std::int64_t>();

@@ -55,4 +55,8 @@ struct ModelConfig
     std::int64_t parameterCount() const;
 };
 
+// A size a model configuration gives (vocab_size, hidden_size, num_hidden_layers, ...): a positive integer no
+// larger than any model has, else EngineError "<where>: "<key>" ..." saying what is wrong.
+std::int64_t configSize(const nlohmann::json &config, const char *key, const std::string &where);
+
 } // namespace mtm::engine

@@ -1,0 +1,181 @@
+#include "engine/embed/BertEncoder.h"
+
+#include "engine/EngineError.h"
+#include "engine/io/Safetensors.h"
+#include "engine/io/UntrustedJson.h"
+#include "engine/model/ModelConfig.h"
+
+#include <cmath>
+#include <filesystem>
+
+namespace mtm::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The weights of a BertModel as saved alone or inside a task model ("bert." before every name).
+class BertWeights
+{
+public:
+    BertWeights(const std::string &path, torch::ScalarType dtype, torch::Device device)
+        : m_file(path)
+        , m_dtype(dtype)
+        , m_device(device)
+    {
+        m_prefix = m_file.find("embeddings.word_embeddings.weight") ? "" : "bert.";
+    }
+
+    torch::Tensor get(const std::string &name, const std::vector<std::int64_t> &shape) const
+    {
+        std::string stored = m_prefix + name;
+        if (!m_file.find(stored)) { // LayerNorm's old names
+            const auto replace = [&](const std::string &from, const std::string &to) {
+                if (stored.size() > from.size() && stored.compare(stored.size() - from.size(), from.size(), from) == 0)
+                    stored = stored.substr(0, stored.size() - from.size()) + to;
+            };
+            replace("LayerNorm.weight", "LayerNorm.gamma");
+            replace("LayerNorm.bias", "LayerNorm.beta");
+        }
+        const SafetensorsEntry *entry = m_file.find(stored);
+        if (!entry)
+            throw EngineError(m_file.path() + " has no tensor '" + m_prefix + name + "'");
+        if (entry->shape != shape) {
+            std::string expected, found;
+            for (const std::int64_t size : shape)
+                expected += (expected.empty() ? "" : ", ") + std::to_string(size);
+            for (const std::int64_t size : entry->shape)
+                found += (found.empty() ? "" : ", ") + std::to_string(size);
+            throw EngineError(m_file.path() + ": tensor '" + stored + "' has the shape [" + found +
+                              "] but config.json implies [" + expected + "]");
+        }
+        return m_file.load(stored).to(m_device, m_dtype);
+    }
+
+private:
+    SafetensorsFile m_file;
+    torch::ScalarType m_dtype;
+    torch::Device m_device;
+    std::string m_prefix;
+};
+
+} // namespace
+
+BertConfig BertConfig::fromFile(const std::string &path)
+{
+    const nlohmann::json config = readJsonFile(path);
+    if (!config.is_object())
+        throw EngineError(path + ": a model configuration must be a JSON object");
+    const std::string type = stringMember(config, "model_type", "", path);
+    if (type != "bert")
+        throw EngineError(path + ": the model type \"" + type +
+                          "\" is not an encoder this app runs (it runs BERT-family models: model_type \"bert\")");
+    BertConfig c;
+    c.vocabSize = configSize(config, "vocab_size", path);
+    c.hiddenSize = configSize(config, "hidden_size", path);
+    c.layers = configSize(config, "num_hidden_layers", path);
+    c.heads = configSize(config, "num_attention_heads", path);
+    c.intermediateSize = configSize(config, "intermediate_size", path);
+    c.maxPositions = configSize(config, "max_position_embeddings", path);
+    if (!member(config, "type_vocab_size").is_null())
+        c.typeVocabSize = configSize(config, "type_vocab_size", path);
+    c.layerNormEps = positiveNumberMember(config, "layer_norm_eps", 1e-12, path);
+    c.activation = stringMember(config, "hidden_act", "gelu", path);
+    if (c.activation != "gelu" && c.activation != "gelu_new" && c.activation != "gelu_pytorch_tanh" &&
+        c.activation != "relu")
+        throw EngineError(path + ": the activation \"" + c.activation +
+                          "\" is not supported (gelu, gelu_new, gelu_pytorch_tanh or relu)");
+    if (c.hiddenSize % c.heads != 0)
+        throw EngineError(path + ": \"hidden_size\" " + std::to_string(c.hiddenSize) + " is not a multiple of " +
+                          "\"num_attention_heads\" " + std::to_string(c.heads));
+    const std::string positions = stringMember(config, "position_embedding_type", "absolute", path);
+    if (positions != "absolute")
+        throw EngineError(path + ": \"position_embedding_type\" \"" + positions + "\" is not supported (absolute)");
+    return c;
+}
+
+BertEncoder::BertEncoder(const std::string &folder, torch::ScalarType dtype, torch::Device device)
+    : m_config(BertConfig::fromFile((fs::path(folder) / "config.json").string()))
+{
+    const std::string weightsPath = (fs::path(folder) / "model.safetensors").string();
+    if (!fs::exists(weightsPath))
+        throw EngineError(folder + " has no model.safetensors (this app reads BERT weights in safetensors only)");
+    const BertWeights weights(weightsPath, dtype, device);
+    const std::int64_t h = m_config.hiddenSize, inner = m_config.intermediateSize;
+    m_wordEmbeddings = weights.get("embeddings.word_embeddings.weight", {m_config.vocabSize, h});
+    m_positionEmbeddings = weights.get("embeddings.position_embeddings.weight", {m_config.maxPositions, h});
+    m_typeEmbeddings = weights.get("embeddings.token_type_embeddings.weight", {m_config.typeVocabSize, h});
+    m_embeddingNormWeight = weights.get("embeddings.LayerNorm.weight", {h});
+    m_embeddingNormBias = weights.get("embeddings.LayerNorm.bias", {h});
+    for (std::int64_t i = 0; i < m_config.layers; ++i) {
+        const std::string p = "encoder.layer." + std::to_string(i) + ".";
+        Layer layer;
+        layer.queryWeight = weights.get(p + "attention.self.query.weight", {h, h});
+        layer.queryBias = weights.get(p + "attention.self.query.bias", {h});
+        layer.keyWeight = weights.get(p + "attention.self.key.weight", {h, h});
+        layer.keyBias = weights.get(p + "attention.self.key.bias", {h});
+        layer.valueWeight = weights.get(p + "attention.self.value.weight", {h, h});
+        layer.valueBias = weights.get(p + "attention.self.value.bias", {h});
+        layer.attentionOutWeight = weights.get(p + "attention.output.dense.weight", {h, h});
+        layer.attentionOutBias = weights.get(p + "attention.output.dense.bias", {h});
+        layer.attentionNormWeight = weights.get(p + "attention.output.LayerNorm.weight", {h});
+        layer.attentionNormBias = weights.get(p + "attention.output.LayerNorm.bias", {h});
+        layer.intermediateWeight = weights.get(p + "intermediate.dense.weight", {inner, h});
+        layer.intermediateBias = weights.get(p + "intermediate.dense.bias", {inner});
+        layer.outputWeight = weights.get(p + "output.dense.weight", {h, inner});
+        layer.outputBias = weights.get(p + "output.dense.bias", {h});
+        layer.outputNormWeight = weights.get(p + "output.LayerNorm.weight", {h});
+        layer.outputNormBias = weights.get(p + "output.LayerNorm.bias", {h});
+        m_layers.push_back(std::move(layer));
+    }
+}
+
+torch::Tensor BertEncoder::activate(const torch::Tensor &x) const
+{
+    if (m_config.activation == "relu")
+        return torch::relu(x);
+    if (m_config.activation == "gelu")
+        return torch::gelu(x);
+    return torch::gelu(x, "tanh");
+}
+
+torch::Tensor BertEncoder::forward(const torch::Tensor &ids, const torch::Tensor &mask) const
+{
+    torch::NoGradGuard noGrad;
+    const std::int64_t batch = ids.size(0), length = ids.size(1);
+    if (length > m_config.maxPositions)
+        throw EngineError("A text of " + std::to_string(length) + " tokens is longer than the encoder's " +
+                          std::to_string(m_config.maxPositions) + " positions");
+    const torch::Device device = m_wordEmbeddings.device();
+    const torch::Tensor tokens = ids.to(device, torch::kInt64);
+    const torch::Tensor positions = torch::arange(length, torch::TensorOptions().dtype(torch::kInt64).device(device));
+    const std::vector<std::int64_t> normShape = {m_config.hiddenSize};
+    torch::Tensor x = torch::embedding(m_wordEmbeddings, tokens) + torch::embedding(m_positionEmbeddings, positions) +
+                      m_typeEmbeddings[0];
+    x = torch::layer_norm(x, normShape, m_embeddingNormWeight, m_embeddingNormBias, m_config.layerNormEps);
+
+    const std::int64_t heads = m_config.heads, headSize = m_config.hiddenSize / heads;
+    // Padding is attended to by no one: -inf before the softmax (every text keeps at least [CLS]).
+    const torch::Tensor padding = (mask.to(device) == 0).view({batch, 1, 1, length});
+    const double scale = 1.0 / std::sqrt(double(headSize));
+    const auto splitHeads = [&](const torch::Tensor &t) {
+        return t.view({batch, length, heads, headSize}).transpose(1, 2);
+    };
+    for (const Layer &layer : m_layers) {
+        const torch::Tensor q = splitHeads(torch::linear(x, layer.queryWeight, layer.queryBias));
+        const torch::Tensor k = splitHeads(torch::linear(x, layer.keyWeight, layer.keyBias));
+        const torch::Tensor v = splitHeads(torch::linear(x, layer.valueWeight, layer.valueBias));
+        const torch::Tensor scores = torch::matmul(q, k.transpose(-1, -2))
+                                         .mul(scale)
+                                         .masked_fill(padding, -std::numeric_limits<double>::infinity());
+        const torch::Tensor context =
+            torch::matmul(torch::softmax(scores, -1), v).transpose(1, 2).reshape({batch, length, m_config.hiddenSize});
+        x = torch::layer_norm(x + torch::linear(context, layer.attentionOutWeight, layer.attentionOutBias), normShape,
+                              layer.attentionNormWeight, layer.attentionNormBias, m_config.layerNormEps);
+        const torch::Tensor inner = activate(torch::linear(x, layer.intermediateWeight, layer.intermediateBias));
+        x = torch::layer_norm(x + torch::linear(inner, layer.outputWeight, layer.outputBias), normShape,
+                              layer.outputNormWeight, layer.outputNormBias, m_config.layerNormEps);
+    }
+    return x;
+}
+
+} // namespace mtm::engine

@@ -1,0 +1,59 @@
+// The BERT family's encoder (BertModel: MiniLM, bge, e5 and the other sentence-transformers models built on it),
+// for embeddings: token, position and token-type embeddings, then layers of bidirectional attention and a GELU
+// feed-forward block, each followed by LayerNorm over its residual sum. Inference only, in the dtype and on the
+// device asked for (float64 for reference checks).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mtm::engine {
+
+struct BertConfig
+{
+    std::int64_t vocabSize = 0;
+    std::int64_t hiddenSize = 0;
+    std::int64_t layers = 0;
+    std::int64_t heads = 0;
+    std::int64_t intermediateSize = 0;
+    std::int64_t maxPositions = 512;
+    std::int64_t typeVocabSize = 2;
+    double layerNormEps = 1e-12;
+    std::string activation = "gelu"; // gelu (erf), gelu_new / gelu_pytorch_tanh (tanh approximation), relu
+
+    // config.json of a "bert" model; throws EngineError naming the file and the field.
+    static BertConfig fromFile(const std::string &path);
+};
+
+class BertEncoder
+{
+public:
+    // Reads folder/config.json and folder/model.safetensors (tensor names with or without a "bert." prefix;
+    // LayerNorm's gamma and beta under either name). Throws EngineError naming a missing or misshapen tensor.
+    BertEncoder(const std::string &folder, torch::ScalarType dtype, torch::Device device);
+
+    const BertConfig &config() const { return m_config; }
+
+    // The last layer's hidden states [batch, length, hidden] for ids [batch, length] (int64) and mask [batch,
+    // length] (1 for a token, 0 for padding, which no token attends to).
+    torch::Tensor forward(const torch::Tensor &ids, const torch::Tensor &mask) const;
+
+private:
+    struct Layer
+    {
+        torch::Tensor queryWeight, queryBias, keyWeight, keyBias, valueWeight, valueBias;
+        torch::Tensor attentionOutWeight, attentionOutBias, attentionNormWeight, attentionNormBias;
+        torch::Tensor intermediateWeight, intermediateBias, outputWeight, outputBias, outputNormWeight, outputNormBias;
+    };
+
+    torch::Tensor activate(const torch::Tensor &x) const;
+
+    BertConfig m_config;
+    torch::Tensor m_wordEmbeddings, m_positionEmbeddings, m_typeEmbeddings, m_embeddingNormWeight, m_embeddingNormBias;
+    std::vector<Layer> m_layers;
+};
+
+} // namespace mtm::engine

@@ -1,0 +1,54 @@
+// A sentence-transformers model folder run as sentence-transformers runs it: the modules of modules.json — a
+// Transformer (a BERT-family encoder with its WordPiece tokenizer), then Pooling (the mean of the tokens, or the
+// [CLS] token), then Normalize when the folder has it — giving one vector per text. A folder without
+// modules.json is a plain BERT model, pooled by the mean as sentence-transformers does for one.
+#pragma once
+
+#include "engine/EngineProgress.h"
+#include "engine/embed/BertEncoder.h"
+#include "engine/embed/WordPiece.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtm::engine {
+
+class SentenceEmbedder
+{
+public:
+    enum class Pooling { Mean, Classifier };
+
+    // Throws EngineError naming the file and what is wrong or not supported.
+    SentenceEmbedder(const std::string &folder, torch::ScalarType dtype = torch::kFloat32,
+                     torch::Device device = torch::kCPU);
+
+    std::int64_t dimension() const { return m_encoder->config().hiddenSize; }
+    Pooling pooling() const { return m_pooling; }
+    bool normalizes() const { return m_normalize; }
+    std::int64_t maxTokens() const { return m_maxTokens; } // longer texts are cut, as sentence-transformers cuts them
+    const WordPieceTokenizer &tokenizer() const { return *m_tokenizer; }
+
+    // The ids the encoder sees for a text: [CLS], its pieces up to maxTokens() in all, [SEP].
+    std::vector<std::int32_t> tokenize(const std::string &text) const;
+    // One row per text, in the encoder's dtype on the CPU; batches of texts of similar length; progress(texts done,
+    // texts) after each batch (false cancels: EngineError Cancelled).
+    torch::Tensor embed(const std::vector<std::string> &texts, const EngineProgress &progress = {},
+                        std::int64_t batchSize = 32) const;
+    // The same for texts already tokenized (tokenize()).
+    torch::Tensor embedTokens(const std::vector<std::vector<std::int32_t>> &texts, const EngineProgress &progress = {},
+                              std::int64_t batchSize = 32) const;
+
+private:
+    std::unique_ptr<BertEncoder> m_encoder;
+    std::optional<WordPieceTokenizer> m_tokenizer;
+    Pooling m_pooling = Pooling::Mean;
+    bool m_normalize = false;
+    std::int64_t m_maxTokens = 512;
+};
+
+} // namespace mtm::engine
