@@ -6,6 +6,7 @@
 
 #include "engine/EngineError.h"
 #include "engine/embed/SentenceEmbedder.h"
+#include "engine/embed/StaticEmbedderBuilder.h"
 #include "engine/io/Safetensors.h"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace mtm::engine {
 namespace {
@@ -146,6 +148,79 @@ TEST(Embedder, BertVectorsEqualAnIndependentFloat64Computation)
             }
         }
     }
+}
+
+// The built-in embedder: a StaticEmbedding folder made from the texts, the same files from the same texts; its
+// vectors are the normalised mean of its token vectors (numpy's, from the files); a question finds the text that
+// shares its distinctive words.
+TEST(Embedder, TheBuiltInEmbedderIsAStaticEmbeddingThatFindsSharedWords)
+{
+    const std::vector<std::string> texts = {
+        "To reset your password, open Settings, choose Account and press Reset Password.",
+        "Invoices are sent on the first working day of each month by e-mail.",
+        "The printer on the second floor jams when the paper tray is overfilled.",
+        "Bake the bread at 220 °C for thirty minutes, until the crust sounds hollow.",
+        "Water tomato plants in the morning, at the base, never on the leaves.",
+        "Café opening hours: weekdays from eight to six, Saturdays from nine to two."};
+    // As a RAG job makes it: from the app's own corpus (which tells common words from rare ones) and the documents.
+    std::vector<std::string> corpus;
+    for (const char *name : {"stories.txt", "everyday-life.txt", "science-and-nature.txt", "computing-and-work.txt"}) {
+        std::ifstream in(std::string(MTM_SOURCE_DIR "/resources/starter-corpus/") + name);
+        const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (std::size_t start = 0; start < all.size();) {
+            const std::size_t end = std::min(all.find("\n---\n", start), all.size());
+            corpus.push_back(all.substr(start, end - start));
+            start = end + 5;
+        }
+    }
+    ASSERT_GT(corpus.size(), 100u);
+    corpus.insert(corpus.end(), texts.begin(), texts.end());
+    test::TemporaryFolder dir, again;
+    const StaticEmbedderSummary summary = buildStaticEmbedder(corpus, dir.file("embedder"));
+    EXPECT_EQ(summary.texts, std::int64_t(corpus.size()));
+    EXPECT_GT(summary.vocabularySize, 5000);
+    buildStaticEmbedder(corpus, again.file("embedder"));
+    const auto bytes = [](const std::string &path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    };
+    for (const char *file : {"modules.json", "0_StaticEmbedding/tokenizer.json", "0_StaticEmbedding/model.safetensors"})
+        EXPECT_EQ(bytes(dir.file(std::string("embedder/") + file)), bytes(again.file(std::string("embedder/") + file)))
+            << file;
+
+    const SentenceEmbedder embedder(dir.file("embedder"), torch::kFloat64);
+    EXPECT_TRUE(embedder.isStatic() && embedder.normalizes());
+    EXPECT_EQ(embedder.dimension(), 256);
+    const std::vector<std::string> questions = {"How do I reset my password?",
+                                                "when do invoices arrive",
+                                                "paper jams in the printer",
+                                                "what temperature for bread",
+                                                "how to water tomatoes",
+                                                "is the cafe open on saturday",
+                                                ""};
+    const torch::Tensor documents = embedder.embed(texts), asked = embedder.embed(questions);
+    const torch::Tensor best = torch::matmul(asked.slice(0, 0, 6), documents.t()).argmax(1);
+    for (std::int64_t i = 0; i < 6; ++i)
+        EXPECT_EQ(best[i].item<std::int64_t>(), i) << questions[std::size_t(i)];
+    EXPECT_EQ(asked[6].abs().sum().item<double>(), 0.0); // no token: zeros, as an empty bag gives
+
+    const std::string python = pythonWithNumpy();
+    if (python.empty())
+        GTEST_SKIP() << "python3 with numpy (Debian's python3-numpy) is not available";
+    std::vector<std::vector<std::int32_t>> ids;
+    for (const std::string &question : questions)
+        ids.push_back(embedder.tokenize(question));
+    std::ofstream(dir.file("ids.json")) << json{{"ids", ids}}.dump();
+    const std::string command = python + " '" MTM_SOURCE_DIR "/tests/engine/reference/bert-embed.py' '" +
+                                dir.file("embedder") + "' '" + dir.file("ids.json") + "' > '" + dir.file("out.json") +
+                                "' 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << std::ifstream(dir.file("out.json")).rdbuf();
+    json reference;
+    std::ifstream(dir.file("out.json")) >> reference;
+    const auto expected = reference["embeddings"].get<std::vector<std::vector<double>>>();
+    for (std::size_t i = 0; i < expected.size(); ++i)
+        for (std::size_t j = 0; j < expected[i].size(); ++j)
+            ASSERT_NEAR(expected[i][j], asked[std::int64_t(i)][std::int64_t(j)].item<double>(), 1e-6) << i << ", " << j;
 }
 
 TEST(Embedder, AFolderItCannotRunIsRefusedSayingWhy)

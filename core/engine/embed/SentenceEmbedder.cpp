@@ -1,11 +1,14 @@
 #include "engine/embed/SentenceEmbedder.h"
 
 #include "engine/EngineError.h"
+#include "engine/io/Safetensors.h"
 #include "engine/io/UntrustedJson.h"
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <numeric>
+#include <optional>
 
 namespace mtm::engine {
 namespace {
@@ -15,6 +18,7 @@ namespace fs = std::filesystem;
 const std::string kTransformer = "sentence_transformers.models.Transformer";
 const std::string kPooling = "sentence_transformers.models.Pooling";
 const std::string kNormalize = "sentence_transformers.models.Normalize";
+const std::string kStatic = "sentence_transformers.models.StaticEmbedding";
 
 // A module's folder, which must lie inside the model folder.
 fs::path moduleFolder(const fs::path &root, const std::string &path, const std::string &where)
@@ -33,6 +37,7 @@ SentenceEmbedder::SentenceEmbedder(const std::string &folder, torch::ScalarType 
     const fs::path root(folder);
     const fs::path modulesPath = root / "modules.json";
     fs::path transformer = root;
+    std::optional<fs::path> staticFolder;
     if (fs::exists(modulesPath)) {
         const std::string where = modulesPath.string();
         const nlohmann::json modules = readJsonFile(where);
@@ -44,6 +49,8 @@ SentenceEmbedder::SentenceEmbedder(const std::string &folder, torch::ScalarType 
             const fs::path path = moduleFolder(root, stringMember(module, "path", "", where), where);
             if (type == kTransformer) {
                 transformer = path;
+            } else if (type == kStatic) {
+                staticFolder = path;
             } else if (type == kPooling) {
                 const std::string configPath = (path / "config.json").string();
                 const nlohmann::json config = readJsonFile(configPath);
@@ -62,11 +69,26 @@ SentenceEmbedder::SentenceEmbedder(const std::string &folder, torch::ScalarType 
                 m_normalize = true;
             } else {
                 throw EngineError(where + ": the module \"" + type +
-                                  "\" is not supported (Transformer, Pooling and Normalize are)");
+                                  "\" is not supported (Transformer, StaticEmbedding, Pooling and Normalize are)");
             }
         }
-        if (!pooled)
+        if (staticFolder && pooled)
+            throw EngineError(where + ": a StaticEmbedding gives one vector per text already; it takes no Pooling");
+        if (!staticFolder && !pooled)
             throw EngineError(where + " has no " + kPooling + " module");
+    }
+    if (staticFolder) {
+        // A table of token vectors, averaged over a text's tokens (no [CLS], no [SEP], no length limit).
+        m_tokenizer.emplace(WordPieceTokenizer::fromFolder(staticFolder->string()));
+        const SafetensorsFile weights((*staticFolder / "model.safetensors").string());
+        const char *name = weights.find("embedding.weight") ? "embedding.weight" : "embeddings";
+        const SafetensorsEntry *entry = weights.find(name);
+        if (!entry || entry->shape.size() != 2 || entry->shape[0] != m_tokenizer->vocabularySize())
+            throw EngineError(weights.path() + " must hold \"embedding.weight\": one vector for each of the " +
+                              std::to_string(m_tokenizer->vocabularySize()) + " tokens of tokenizer.json");
+        m_staticTable = weights.load(name).to(device, dtype);
+        m_maxTokens = std::numeric_limits<std::int64_t>::max();
+        return;
     }
     m_tokenizer.emplace(WordPieceTokenizer::fromFolder(transformer.string()));
     m_encoder = std::make_unique<BertEncoder>(transformer.string(), dtype, device);
@@ -82,9 +104,16 @@ SentenceEmbedder::SentenceEmbedder(const std::string &folder, torch::ScalarType 
         throw EngineError(folder + ": a text must have room for at least one token besides [CLS] and [SEP]");
 }
 
+std::int64_t SentenceEmbedder::dimension() const
+{
+    return m_encoder ? m_encoder->config().hiddenSize : m_staticTable.size(1);
+}
+
 std::vector<std::int32_t> SentenceEmbedder::tokenize(const std::string &text) const
 {
     std::vector<std::int32_t> pieces = m_tokenizer->encode(text, false);
+    if (!m_encoder)
+        return pieces;
     pieces.resize(std::min<std::size_t>(pieces.size(), std::size_t(m_maxTokens - 2)));
     pieces.insert(pieces.begin(), m_tokenizer->classifierId());
     pieces.push_back(m_tokenizer->separatorId());
@@ -106,6 +135,24 @@ torch::Tensor SentenceEmbedder::embedTokens(const std::vector<std::vector<std::i
 {
     torch::NoGradGuard noGrad;
     const std::int64_t count = std::int64_t(texts.size());
+    if (!m_encoder) {
+        torch::Tensor result = torch::zeros({count, dimension()}, m_staticTable.options().device(torch::kCPU));
+        for (std::int64_t i = 0; i < count; ++i) {
+            const auto &ids = texts[std::size_t(i)];
+            if (!ids.empty()) { // a text without a token stays zeros, as an empty bag does
+                const torch::Tensor index = torch::tensor(std::vector<std::int64_t>(ids.begin(), ids.end()));
+                torch::Tensor vector = m_staticTable.index_select(0, index.to(m_staticTable.device())).mean(0);
+                if (m_normalize)
+                    vector = vector / vector.norm().clamp_min(1e-12);
+                result[i] = vector.cpu();
+            }
+            if (progress && (i + 1) % batchSize == 0 && !progress(i + 1, count))
+                throw EngineError("Embedding was cancelled", EngineError::Kind::Cancelled);
+        }
+        if (progress && !progress(count, count))
+            throw EngineError("Embedding was cancelled", EngineError::Kind::Cancelled);
+        return result;
+    }
     // Longest first: each batch holds texts of similar length, so that little of it is padding.
     std::vector<std::int64_t> order(std::size_t(count), 0);
     std::iota(order.begin(), order.end(), 0);

@@ -1,7 +1,8 @@
 // A sentence-transformers model folder run as sentence-transformers runs it: the modules of modules.json — a
-// Transformer (a BERT-family encoder with its WordPiece tokenizer), then Pooling (the mean of the tokens, or the
-// [CLS] token), then Normalize when the folder has it — giving one vector per text. A folder without
-// modules.json is a plain BERT model, pooled by the mean as sentence-transformers does for one.
+// Transformer (a BERT-family encoder with its WordPiece tokenizer) then Pooling (the mean of the tokens, or the
+// [CLS] token), or a StaticEmbedding (a table of token vectors averaged over the text's tokens); then Normalize
+// when the folder has it — giving one vector per text. A folder without modules.json is a plain BERT model,
+// pooled by the mean as sentence-transformers does for one.
 #pragma once
 
 #include "engine/EngineProgress.h"
@@ -27,13 +28,16 @@ public:
     SentenceEmbedder(const std::string &folder, torch::ScalarType dtype = torch::kFloat32,
                      torch::Device device = torch::kCPU);
 
-    std::int64_t dimension() const { return m_encoder->config().hiddenSize; }
+    std::int64_t dimension() const;
+    bool isStatic() const { return !m_encoder; } // a StaticEmbedding: no encoder, no pooling
     Pooling pooling() const { return m_pooling; }
     bool normalizes() const { return m_normalize; }
-    std::int64_t maxTokens() const { return m_maxTokens; } // longer texts are cut, as sentence-transformers cuts them
+    // Longer texts are cut, as sentence-transformers cuts them (a StaticEmbedding takes any length).
+    std::int64_t maxTokens() const { return m_maxTokens; }
     const WordPieceTokenizer &tokenizer() const { return *m_tokenizer; }
 
-    // The ids the encoder sees for a text: [CLS], its pieces up to maxTokens() in all, [SEP].
+    // The ids the encoder sees for a text: [CLS], its pieces up to maxTokens() in all, [SEP]; a StaticEmbedding's
+    // are the pieces alone.
     std::vector<std::int32_t> tokenize(const std::string &text) const;
     // One row per text, in the encoder's dtype on the CPU; batches of texts of similar length; progress(texts done,
     // texts) after each batch (false cancels: EngineError Cancelled).
@@ -44,7 +48,8 @@ public:
                               std::int64_t batchSize = 32) const;
 
 private:
-    std::unique_ptr<BertEncoder> m_encoder;
+    std::unique_ptr<BertEncoder> m_encoder; // or
+    torch::Tensor m_staticTable;            // [vocabulary, dimension]
     std::optional<WordPieceTokenizer> m_tokenizer;
     Pooling m_pooling = Pooling::Mean;
     bool m_normalize = false;

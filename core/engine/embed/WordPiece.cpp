@@ -186,7 +186,7 @@ WordPieceTokenizer WordPieceTokenizer::fromGguf(const GgufFile &file)
     return WordPieceTokenizer(std::move(vocabulary), settings);
 }
 
-std::vector<std::string> WordPieceTokenizer::words(std::string_view text) const
+std::vector<std::string> WordPieceTokenizer::bertWords(std::string_view text, const Settings &settings)
 {
     // Cleaned, with CJK ideographs set apart by spaces.
     std::u32string cleaned;
@@ -196,7 +196,7 @@ std::vector<std::string> WordPieceTokenizer::words(std::string_view text) const
             continue;
         if (isBertWhiteSpace(c)) {
             cleaned.push_back(U' ');
-        } else if (m_settings.chineseCharacters && isCjkIdeograph(c)) {
+        } else if (settings.chineseCharacters && isCjkIdeograph(c)) {
             cleaned += U' ';
             cleaned.push_back(c);
             cleaned += U' ';
@@ -211,8 +211,8 @@ std::vector<std::string> WordPieceTokenizer::words(std::string_view text) const
         const std::size_t end = space == std::u32string::npos ? cleaned.size() : space;
         std::u32string token;
         for (std::size_t i = start; i < end; ++i) {
-            const char32_t c = m_settings.lowercase ? unicode::toLower(cleaned[i]) : cleaned[i];
-            if (!m_settings.stripAccents) {
+            const char32_t c = settings.lowercase ? unicode::toLower(cleaned[i]) : cleaned[i];
+            if (!settings.stripAccents) {
                 token.push_back(c);
                 continue;
             }

@@ -41,7 +41,9 @@ public:
     // token is plain text.
     std::vector<std::int32_t> encode(std::string_view text, bool withSpecialTokens = false) const;
     // The words the basic tokenizer makes of the text, normalised, before WordPiece splits them.
-    std::vector<std::string> words(std::string_view text) const;
+    std::vector<std::string> words(std::string_view text) const { return bertWords(text, m_settings); }
+    // The same with the settings' normalisation, without a vocabulary.
+    static std::vector<std::string> bertWords(std::string_view text, const Settings &settings);
 
     std::int32_t vocabularySize() const { return std::int32_t(m_vocabulary.size()); }
     const std::string &piece(std::int32_t id) const { return m_vocabulary.at(std::size_t(id)); }

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""An independent reference for the app's sentence embeddings: a sentence-transformers folder of the BERT family
-computed in float64 with numpy alone (no torch), from its files as written: config.json, model.safetensors read
-byte by byte, modules.json, the Pooling module's config.json.
+"""An independent reference for the app's sentence embeddings: a sentence-transformers folder — a BERT-family
+Transformer with Pooling, or a StaticEmbedding — computed in float64 with numpy alone (no torch), from its files
+as written: config.json, model.safetensors read byte by byte, modules.json, the Pooling module's config.json.
 
     python3 bert-embed.py FOLDER IDS.json  ->  prints {"embeddings": [[...], ...]}
 
-IDS.json: {"ids": [[101, 7592, 102], ...]}, each text's token ids with [CLS] and [SEP], unpadded."""
+IDS.json: {"ids": [[101, 7592, 102], ...]}, each text's token ids (with [CLS] and [SEP] for a Transformer),
+unpadded."""
 import json
 import math
 import os
@@ -77,18 +78,24 @@ def encode(config, w, ids):
 def main():
     folder, request = sys.argv[1], json.load(open(sys.argv[2]))
     modules = json.load(open(os.path.join(folder, "modules.json")))
-    pooling, normalize = None, False
+    pooling, normalize, table = None, False, None
     for module in modules:
-        if module["type"].endswith(".Pooling"):
+        if module["type"].endswith(".StaticEmbedding"):
+            table = read_safetensors(os.path.join(folder, module["path"], "model.safetensors"))["embedding.weight"]
+        elif module["type"].endswith(".Pooling"):
             pooling = json.load(open(os.path.join(folder, module["path"], "config.json")))
         elif module["type"].endswith(".Normalize"):
             normalize = True
-    config = json.load(open(os.path.join(folder, "config.json")))
-    weights = read_safetensors(os.path.join(folder, "model.safetensors"))
+    if table is None:
+        config = json.load(open(os.path.join(folder, "config.json")))
+        weights = read_safetensors(os.path.join(folder, "model.safetensors"))
     embeddings = []
     for ids in request["ids"]:
-        states = encode(config, weights, ids)
-        vector = states[0] if pooling["pooling_mode_cls_token"] else states.mean(axis=0)
+        if table is not None:  # an EmbeddingBag's mean; an empty text gives zeros
+            vector = table[ids].mean(axis=0) if ids else np.zeros(table.shape[1])
+        else:
+            states = encode(config, weights, ids)
+            vector = states[0] if pooling["pooling_mode_cls_token"] else states.mean(axis=0)
         if normalize:
             vector = vector / max(np.linalg.norm(vector), 1e-12)
         embeddings.append(vector.tolist())
