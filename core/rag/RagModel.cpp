@@ -1,0 +1,129 @@
+#include "rag/RagModel.h"
+
+#include "EngineCall.h"
+#include "Error.h"
+#include "engine/embed/TextEmbedder.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <unordered_map>
+
+namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(RagModel)
+};
+
+constexpr double kFusionConstant = 60; // reciprocal rank fusion: 1 / (60 + rank), the usual constant
+constexpr int kFusionDepth = 50;       // how far down each ranking is read before fusing
+
+QJsonDocument readJson(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(Error::Kind::NotFound, Text::tr("Cannot read %1: %2").arg(path, file.errorString()));
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError)
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("%1 is not valid JSON: %2 at byte %3").arg(path, error.errorString()).arg(error.offset));
+    return document;
+}
+
+} // namespace
+
+RagModel::RagModel(const QString &folder)
+    : m_folder(QDir(folder).absolutePath())
+{
+    const QDir dir(m_folder);
+    m_config = readJson(dir.filePath(ragFiles::config)).object();
+    const QJsonArray documents = readJson(dir.filePath(ragFiles::documents)).array();
+    for (const QJsonValue &document : documents)
+        m_documents << document.toString();
+    const QJsonArray sources =
+        readJson(dir.filePath(ragFiles::metadata)).object().value(QStringLiteral("chunks")).toArray();
+    for (const QJsonValue &source : sources)
+        m_sources << source.toObject();
+    m_index = std::make_unique<VectorIndex>(VectorIndex::read(dir.filePath(ragFiles::index)));
+    if (m_index->size() != m_documents.size() || m_sources.size() != m_documents.size())
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("%1 does not hold together: %2 vectors, %3 documents and %4 sources.")
+                        .arg(m_folder)
+                        .arg(m_index->size())
+                        .arg(m_documents.size())
+                        .arg(m_sources.size()));
+    // The embedder: the folder beside the index, else the one the configuration names.
+    QString embedder = dir.filePath(ragFiles::embedder);
+    if (!QFileInfo::exists(embedder))
+        embedder = m_config.value(QStringLiteral("embedding_model")).toString();
+    m_embedder = callEngine([&] { return std::make_unique<engine::TextEmbedder>(embedder.toStdString()); });
+    if (m_embedder->dimension() != m_index->dimension())
+        throw Error(Error::Kind::InvalidInput, Text::tr("The embedder %1 gives %2 dimensions, the index holds %3.")
+                                                   .arg(embedder)
+                                                   .arg(m_embedder->dimension())
+                                                   .arg(m_index->dimension()));
+    m_keywords = std::make_unique<Bm25Index>(m_documents);
+}
+
+RagModel::~RagModel() = default;
+
+bool RagModel::hybridByDefault() const
+{
+    return m_config.value(QStringLiteral("hybrid")).toBool();
+}
+
+std::vector<float> RagModel::embed(const QString &text) const
+{
+    return callEngine([&] { return m_embedder->embed({text.toStdString()}); });
+}
+
+RetrievedChunk RagModel::chunkAt(qint64 id, double score) const
+{
+    const QJsonObject &source = m_sources[qsizetype(id)];
+    RetrievedChunk chunk;
+    chunk.chunk = id;
+    chunk.text = m_documents[qsizetype(id)];
+    chunk.score = score;
+    chunk.record = source.value(QStringLiteral("record")).toInteger();
+    chunk.part = source.value(QStringLiteral("part")).toInt();
+    chunk.start = source.value(QStringLiteral("start")).toInteger();
+    chunk.end = source.value(QStringLiteral("end")).toInteger();
+    return chunk;
+}
+
+QVector<RetrievedChunk> RagModel::search(const QString &query, int k, bool hybrid) const
+{
+    QVector<RetrievedChunk> results;
+    if (k <= 0 || m_documents.isEmpty())
+        return results;
+    const std::vector<VectorIndex::Hit> dense =
+        m_index->search(embed(query), hybrid ? std::max(k, kFusionDepth) : k).front();
+    if (!hybrid) {
+        for (const VectorIndex::Hit &hit : dense)
+            results.append(chunkAt(hit.id, hit.score));
+        return results;
+    }
+    // Reciprocal rank fusion of the two rankings.
+    std::unordered_map<qint64, double> fused;
+    for (std::size_t rank = 0; rank < dense.size(); ++rank)
+        fused[dense[rank].id] += 1.0 / (kFusionConstant + double(rank + 1));
+    const std::vector<Bm25Index::Hit> keywords = m_keywords->search(query, std::max(k, kFusionDepth));
+    for (std::size_t rank = 0; rank < keywords.size(); ++rank)
+        fused[keywords[rank].id] += 1.0 / (kFusionConstant + double(rank + 1));
+    std::vector<std::pair<qint64, double>> ranked(fused.begin(), fused.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    for (std::size_t i = 0; i < ranked.size() && int(i) < k; ++i)
+        results.append(chunkAt(ranked[i].first, ranked[i].second));
+    return results;
+}
+
+} // namespace mtm::core
