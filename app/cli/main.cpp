@@ -26,6 +26,8 @@
 #include "JobsShowCommand.h"
 #include "MakeTinyModelCommand.h"
 #include "PerplexityCommand.h"
+#include "RagEmbedCommand.h"
+#include "RagQueryCommand.h"
 #include "TokenizeCommand.h"
 #include "TrainCommand.h"
 #include "TrainTokenizerCommand.h"
@@ -65,6 +67,17 @@ std::unique_ptr<mtm::cli::CommandGroup> deployCommands()
     return group;
 }
 
+std::unique_ptr<mtm::cli::CommandGroup> ragCommands()
+{
+    using namespace mtm::cli;
+    auto group =
+        std::make_unique<CommandGroup>(QStringLiteral("rag"), QStringLiteral("Search a RAG job's index of documents"),
+                                       QStringLiteral("Usage: mtm rag <command> [options]"));
+    group->add(std::make_unique<RagQueryCommand>());
+    group->add(std::make_unique<RagEmbedCommand>());
+    return group;
+}
+
 std::unique_ptr<mtm::cli::CommandGroup> jobsCommands()
 {
     using namespace mtm::cli;
@@ -98,6 +111,7 @@ int main(int argc, char *argv[])
     commandLine.add(std::make_unique<PerplexityCommand>());
     commandLine.add(std::make_unique<ExportCommand>());
     commandLine.add(deployCommands());
+    commandLine.add(ragCommands());
     commandLine.add(std::make_unique<ImportCommand>());
     commandLine.add(std::make_unique<MakeTinyModelCommand>());
     commandLine.add(std::make_unique<TrainTokenizerCommand>());

@@ -1,8 +1,10 @@
 #include "jobs/JobWorker.h"
 
 #include "AppCore.h"
+#include "AppResources.h"
 #include "Error.h"
 #include "jobs/FineTuneRun.h"
+#include "rag/RagBuild.h"
 #include "store/Store.h"
 #include "system/CpuThreads.h"
 
@@ -41,14 +43,18 @@ void JobWorker::run()
         const QString where = Text::tr("job %1").arg(m_job.id);
         say(m_job.startedAt.isValid() && m_job.step > 0 ? Text::tr("Continuing from step %1.").arg(m_job.step)
                                                         : Text::tr("Starting."));
-        const engine::TrainingConfig config = m_job.request.resolve(m_core, where, m_job.directory);
-        const engine::TrainingResult result = runFineTune(
-            config, true, [this](const engine::TrainingProgress &progress) { return onProgress(progress); });
-        if (result.truncated > 0)
-            say(Text::tr("%1 of %2 records were longer than max_seq_length and were cut.")
-                    .arg(result.truncated)
-                    .arg(result.records));
-        say(Text::tr("Finished: %1").arg(QDir::toNativeSeparators(QString::fromStdString(result.outputPath))));
+        if (m_job.request.type == TrainingType::Rag) {
+            buildIndex(where);
+        } else {
+            const engine::TrainingConfig config = m_job.request.resolve(m_core, where, m_job.directory);
+            const engine::TrainingResult result = runFineTune(
+                config, true, [this](const engine::TrainingProgress &progress) { return onProgress(progress); });
+            if (result.truncated > 0)
+                say(Text::tr("%1 of %2 records were longer than max_seq_length and were cut.")
+                        .arg(result.truncated)
+                        .arg(result.records));
+            say(Text::tr("Finished: %1").arg(QDir::toNativeSeparators(QString::fromStdString(result.outputPath))));
+        }
     } catch (const Error &failure) {
         error = failure.message();
         if (!failure.isCancelled()) {
@@ -76,6 +82,42 @@ void JobWorker::run()
     m_core.store().closeThisThreadsConnection();
     Q_EMIT progressed(m_job.id, m_last);
     Q_EMIT finished(m_job.id);
+}
+
+void JobWorker::buildIndex(const QString &where)
+{
+    const RagSettings &settings = m_job.request.rag;
+    RagBuildRequest request;
+    request.recordsFile = m_job.request.recordsFile(m_core, where);
+    request.outputFolder = m_job.outputFolder();
+    request.embedder = QString::fromStdString(settings.embeddingModel);
+    if (request.embedder.isEmpty())
+        request.corpus = corpusDocuments(m_core.resources().starterCorpus);
+    request.chunking.unit =
+        settings.chunkUnit == "characters" ? ChunkSettings::Unit::Characters : ChunkSettings::Unit::Tokens;
+    request.chunking.size = int(settings.chunkSize);
+    request.chunking.overlap = int(settings.chunkOverlap);
+    request.hnswFrom = settings.hnswFrom;
+    request.hybrid = settings.hybrid;
+    request.device = QString::fromStdString(m_job.request.settings.device);
+    say(request.embedder.isEmpty()
+            ? Text::tr("Making the built-in embedder from the app's corpus and the dataset, then indexing it.")
+            : Text::tr("Indexing the dataset with the embedding model %1.")
+                  .arg(QDir::toNativeSeparators(request.embedder)));
+    // Progress in thousandths, as steps, so that the job's bar and time left follow it.
+    const RagBuildSummary summary = buildRagModel(request, [this](qint64 done, qint64 total) {
+        engine::TrainingProgress progress;
+        progress.phase = engine::TrainingProgress::Phase::Preparing;
+        progress.step = done;
+        progress.totalSteps = total;
+        return onProgress(progress);
+    });
+    say(Text::tr("Indexed %1 records as %2 chunks (%3, %4 dimensions): %5")
+            .arg(summary.records)
+            .arg(summary.chunks)
+            .arg(summary.indexType)
+            .arg(summary.dimension)
+            .arg(QDir::toNativeSeparators(m_job.outputFolder())));
 }
 
 bool JobWorker::onProgress(const engine::TrainingProgress &progress)

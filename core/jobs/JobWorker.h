@@ -39,6 +39,7 @@ Q_SIGNALS:
     void finished(qint64 jobId);
 
 private:
+    void buildIndex(const QString &where); // a RAG job: rag_model/ from the dataset
     bool onProgress(const engine::TrainingProgress &progress);
     void say(const QString &message);
     void flush(); // the buffered metrics and messages into the store and the files

@@ -249,6 +249,8 @@ void noteUnknownFields(const QJsonObject &json, QVector<FieldProblem> &problems)
         known << QLatin1String(field);
     engine::TrainingConfig names;
     visitSettings(names, [&](const char *key, auto &) { known << QLatin1String(key); });
+    RagSettings ragNames;
+    visitRagSettings(ragNames, [&](const char *key, auto &) { known << QLatin1String(key); });
     for (const QString &key : json.keys()) {
         if (known.contains(key))
             continue;
@@ -392,6 +394,19 @@ TrainingRequest TrainingRequest::read(const QJsonObject &json, QVector<FieldProb
             {QStringLiteral("dataset"), tr("say which dataset to train on (dataset_id, or dataset with its name)")});
 
     visitSettings(request.settings, SettingsReader(json, problems));
+    visitRagSettings(request.rag, SettingsReader(json, problems));
+    const RagSettings &rag = request.rag;
+    if (rag.chunkUnit != "tokens" && rag.chunkUnit != "characters")
+        problems.append(
+            {QStringLiteral("chunk_unit"),
+             tr("unknown chunk_unit \"%1\" (tokens or characters)").arg(QString::fromStdString(rag.chunkUnit))});
+    if (rag.chunkSize < 8 || rag.chunkSize > 100000)
+        problems.append({QStringLiteral("chunk_size"), tr("chunk_size must lie between 8 and 100000")});
+    if (rag.chunkOverlap < 0 || rag.chunkOverlap >= rag.chunkSize)
+        problems.append(
+            {QStringLiteral("chunk_overlap"), tr("chunk_overlap must be 0 or more and less than chunk_size")});
+    if (rag.hnswFrom < 1)
+        problems.append({QStringLiteral("hnsw_from"), tr("hnsw_from must be 1 or more")});
     noteUnknownFields(json, problems);
     // The ranges are the trainer's: it knows what it can run (a RAG job does not train). Its paths are filled by
     // resolve().
@@ -435,6 +450,10 @@ QJsonObject TrainingRequest::toJson() const
                      {QStringLiteral("model_name"), modelName},
                      {QStringLiteral("dataset"), dataset}};
     visitSettings(settings, SettingsWriter(json));
+    if (type == TrainingType::Rag) {
+        RagSettings written = rag;
+        visitRagSettings(written, SettingsWriter(json));
+    }
     return json;
 }
 
@@ -445,14 +464,19 @@ engine::TrainingConfig TrainingRequest::resolve(const AppCore &core, const QStri
         throw Error(Error::Kind::InvalidInput,
                     tr("%1: RAG jobs build a vector index of the documents; they are not a fine-tune").arg(where));
     engine::TrainingConfig config = settings;
+    config.records = recordsFile(core, where).toStdString();
+    config.outputDirectory = QFileInfo(jobFolder).absoluteFilePath().toStdString();
+    config.baseModel = baseModelFolder(core, where).toStdString();
+    return config;
+}
+
+QString TrainingRequest::recordsFile(const AppCore &core, const QString &where) const
+{
     provideSampleDataset(core, dataset);
     const std::optional<DatasetInfo> found = core.datasets().findByIdOrName(dataset);
     if (!found)
         throw Error(Error::Kind::NotFound, tr("%1: there is no dataset \"%2\"").arg(where, dataset));
-    config.records = found->recordsFile().toStdString();
-    config.outputDirectory = QFileInfo(jobFolder).absoluteFilePath().toStdString();
-    config.baseModel = baseModelFolder(core, where).toStdString();
-    return config;
+    return found->recordsFile();
 }
 
 engine::TrainingPlan TrainingRequest::plan(const AppCore &core) const

@@ -6,6 +6,7 @@
 
 #include "engine/train/TrainingConfig.h"
 #include "engine/train/TrainingPlan.h"
+#include "rag/RagSettings.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -46,6 +47,7 @@ public:
     QString dataset;                               // a dataset's id or name
     // The settings the engine runs with. Its paths (base model, records, job folder) are filled by resolve().
     engine::TrainingConfig settings;
+    RagSettings rag; // what a RAG job builds
 
     // The app's defaults for a method.
     static TrainingRequest defaults(TrainingType type);
@@ -62,6 +64,8 @@ public:
     // first when it is asked for and missing) and the dataset's records (the sample dataset, likewise). Throws Error:
     // NotFound for a dataset or model that is not there, InvalidInput for a RAG request (not a fine-tune).
     engine::TrainingConfig resolve(const AppCore &core, const QString &where, const QString &jobFolder) const;
+    // The dataset's records.jsonl (the sample dataset is imported first when it is asked for and missing).
+    QString recordsFile(const AppCore &core, const QString &where) const;
     // The base model's folder alone (see resolve).
     QString baseModelFolder(const AppCore &core, const QString &where) const;
     // What the job will do, before it runs: its data tokenised as the trainer will, and its steps. Throws Error.

@@ -44,6 +44,20 @@ void checkNotCancelled(const Progress &progress, qint64 done)
 
 } // namespace
 
+QStringList corpusDocuments(const QString &folder)
+{
+    QStringList documents;
+    const QDir dir(folder);
+    for (const QString &name : dir.entryList({QStringLiteral("*.txt")}, QDir::Files, QDir::Name)) {
+        QFile file(dir.filePath(name));
+        if (file.open(QIODevice::ReadOnly))
+            for (const QString &document : QString::fromUtf8(file.readAll()).split(QStringLiteral("\n---\n")))
+                if (!document.trimmed().isEmpty())
+                    documents << document.trimmed();
+    }
+    return documents;
+}
+
 QString documentText(const QJsonObject &record)
 {
     if (record.contains(QStringLiteral("messages"))) {

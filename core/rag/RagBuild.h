@@ -33,6 +33,9 @@ struct RagBuildSummary
     QString indexType; // "IndexFlatIP", "IndexHNSWFlat"
 };
 
+// The documents of a corpus folder's .txt files, which separate them by lines "---" (the app's starter corpus).
+QStringList corpusDocuments(const QString &folder);
+
 // A record's text as a document: a document's title and text; a conversation's messages, one after another.
 QString documentText(const QJsonObject &record);
 

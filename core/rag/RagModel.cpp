@@ -3,6 +3,7 @@
 #include "EngineCall.h"
 #include "Error.h"
 #include "engine/embed/TextEmbedder.h"
+#include "jobs/JobInfo.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -73,6 +74,19 @@ RagModel::RagModel(const QString &folder)
 }
 
 RagModel::~RagModel() = default;
+
+std::unique_ptr<RagModel> RagModel::ofJob(const JobInfo &job)
+{
+    if (job.request.type != TrainingType::Rag)
+        throw Error(Error::Kind::InvalidInput, Text::tr("Job %1 is a %2 job, not a RAG job: it has no index to search.")
+                                                   .arg(job.id)
+                                                   .arg(trainingTypeTitle(job.request.type)));
+    if (job.state != JobState::Completed)
+        throw Error(
+            Error::Kind::Conflict,
+            Text::tr("Job %1 is %2: its index is there once it has completed.").arg(job.id).arg(jobStateId(job.state)));
+    return std::make_unique<RagModel>(job.outputFolder());
+}
 
 bool RagModel::hybridByDefault() const
 {

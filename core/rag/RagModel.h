@@ -26,6 +26,8 @@ class TextEmbedder;
 
 namespace mtm::core {
 
+struct JobInfo;
+
 namespace ragFiles {
 inline const QString config = QStringLiteral("rag_config.json");
 inline const QString index = QStringLiteral("vector_index.faiss");
@@ -50,6 +52,9 @@ public:
     // Reads the folder and opens its embedder. Throws Error naming the file that is missing or wrong.
     explicit RagModel(const QString &folder);
     ~RagModel();
+    // A completed RAG job's. Throws Error: InvalidInput for a job of another method, Conflict for one that has not
+    // completed, and what the constructor throws.
+    static std::unique_ptr<RagModel> ofJob(const JobInfo &job);
 
     const QString &folder() const { return m_folder; }
     const QJsonObject &config() const { return m_config; }

@@ -748,6 +748,83 @@ private slots:
         QVERIFY(!QFileInfo::exists(models + QStringLiteral("/model-training-manager/no-room")));
     }
 
+    // The user guide's RAG road from the command line: documents imported, a RAG job built, searched with mtm rag
+    // query, and its files read by the guide's Python client (python3-faiss, numpy) with query vectors from
+    // mtm rag embed: the same chunks in the same order.
+    void aRagJobIsSearchedAsTheGuidesPythonClientSearchesIt()
+    {
+        Result imported = run({QStringLiteral("datasets"), QStringLiteral("import"),
+                               QStringLiteral(MTM_SOURCE_DIR "/tests/rag/data/documents.jsonl"),
+                               QStringLiteral("--name"), QStringLiteral("Help desk")});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        const QString request = write(QStringLiteral("rag.json"),
+                                      R"({"name": "Help desk index", "training_type": "rag", "dataset": "Help desk",
+                                          "chunk_size": 100, "chunk_overlap": 20})");
+        const Result created =
+            run({QStringLiteral("jobs"), QStringLiteral("create"), request, QStringLiteral("--wait")});
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err + created.out));
+        const QRegularExpressionMatch done =
+            QRegularExpression(QStringLiteral("Job (\\d+) completed: (\\S+rag_model)")).match(created.out);
+        QVERIFY2(done.hasMatch(), qPrintable(created.out));
+        const QString id = done.captured(1), folder = done.captured(2);
+        QVERIFY2(created.out.contains(QStringLiteral("Indexed 216 records as")), qPrintable(created.out));
+
+        const QStringList questions = {QStringLiteral("Where do I pull out stuck paper on the printer on floor two?"),
+                                       QStringLiteral("How much paid time off do I get when a close family member "
+                                                      "passes away?"),
+                                       QStringLiteral("Why is crêpe batter chilled in the fridge before frying?")};
+        QJsonArray vectors, expected;
+        for (const QString &question : questions) {
+            const Result embedded =
+                run({QStringLiteral("rag"), QStringLiteral("embed"), QStringLiteral("--job"), id, question});
+            QVERIFY2(embedded.exitCode == 0, qPrintable(embedded.err));
+            vectors.append(QJsonDocument::fromJson(embedded.out.toUtf8()).array());
+            const Result found = run({QStringLiteral("rag"), QStringLiteral("query"), QStringLiteral("--job"), id,
+                                      QStringLiteral("--dense"), QStringLiteral("--top-k"), QStringLiteral("3"),
+                                      QStringLiteral("--json"), question});
+            QVERIFY2(found.exitCode == 0, qPrintable(found.err));
+            QJsonArray chunks;
+            for (const QJsonValue &result :
+                 QJsonDocument::fromJson(found.out.toUtf8()).object().value(QStringLiteral("results")).toArray())
+                chunks.append(result.toObject().value(QStringLiteral("text")));
+            expected.append(chunks);
+        }
+        QCOMPARE(vectors.size(), 3);
+        QCOMPARE(vectors[0].toArray().size(), 256);
+        const QString queries =
+            write(QStringLiteral("queries.json"), QJsonDocument(vectors).toJson(QJsonDocument::Compact));
+        const QString client = QStringLiteral(R"(
+import json, sys
+import faiss, numpy as np
+folder, queries = sys.argv[1], json.load(open(sys.argv[2]))
+config = json.load(open(folder + "/rag_config.json"))
+index = faiss.read_index(folder + "/vector_index.faiss")
+documents = json.load(open(folder + "/documents.json"))
+out = []
+for query in queries:
+    scores, ids = index.search(np.array([query], dtype="float32"), 3)
+    out.append([documents[i] for i in ids[0]])
+print(json.dumps(out))
+)");
+        QProcess python;
+        python.start(QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
+                                                                           : QStringLiteral("python3"),
+                     {QStringLiteral("-c"), client, folder, queries});
+        QVERIFY(python.waitForFinished(60000));
+        const QString said = QString::fromUtf8(python.readAllStandardError());
+        if (said.contains(QStringLiteral("No module named")))
+            QSKIP(qPrintable(QStringLiteral("python3-faiss or python3-numpy is missing: ") + said));
+        QVERIFY2(python.exitCode() == 0, qPrintable(said));
+        QCOMPARE(QJsonDocument::fromJson(python.readAllStandardOutput()).array(), expected);
+        // The answers are the right documents: the second-floor printer, bereavement leave, the crêpes.
+        QVERIFY(expected[0].toArray()[0].toString().contains(QStringLiteral("second")));
+
+        // Not a RAG job, or no job: said so.
+        const Result wrongJob = run({QStringLiteral("rag"), QStringLiteral("query"), QStringLiteral("--job"),
+                                     QStringLiteral("999"), QStringLiteral("x")});
+        QCOMPARE(wrongJob.exitCode, 1);
+    }
+
     void trainExplainsBadJobs()
     {
         Result result =
