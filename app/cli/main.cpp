@@ -28,6 +28,7 @@
 #include "PerplexityCommand.h"
 #include "RagEmbedCommand.h"
 #include "RagQueryCommand.h"
+#include "RagServeCommand.h"
 #include "TokenizeCommand.h"
 #include "TrainCommand.h"
 #include "TrainTokenizerCommand.h"
@@ -75,6 +76,7 @@ std::unique_ptr<mtm::cli::CommandGroup> ragCommands()
                                        QStringLiteral("Usage: mtm rag <command> [options]"));
     group->add(std::make_unique<RagQueryCommand>());
     group->add(std::make_unique<RagEmbedCommand>());
+    group->add(std::make_unique<RagServeCommand>());
     return group;
 }
 

@@ -5,12 +5,16 @@
 #include "rag/Chunking.h"
 #include "rag/RagBuild.h"
 #include "rag/RagModel.h"
+#include "rag/RetrievalService.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -219,6 +223,67 @@ for query in queries:
         qInfo("recall@3 of 50 questions: dense %d, hybrid %d", dense, hybrid);
         QVERIFY2(dense >= 40, qPrintable(QStringLiteral("dense recall@3: %1 of 50").arg(dense)));
         QVERIFY2(hybrid >= 40, qPrintable(QStringLiteral("hybrid recall@3: %1 of 50").arg(hybrid)));
+    }
+
+    // The retrieval service the guide's PHP client calls: its answers, and each bad request refused as stated.
+    void theRetrievalServiceAnswersAndRefusesAsStated()
+    {
+        auto model = std::make_shared<RagModel>(m_dir.filePath(QStringLiteral("job/rag_model")));
+        RetrievalService service(model);
+        const quint16 port = service.start(QHostAddress::LocalHost, 0);
+        QVERIFY(port > 0);
+        QNetworkAccessManager network;
+        const auto call = [&](const QByteArray &method, const QString &path, const QByteArray &body) {
+            QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+            QNetworkReply *reply = network.sendCustomRequest(request, method, body);
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+            reply->deleteLater();
+            return std::make_pair(status, answer);
+        };
+        const QString question = QStringLiteral("Why is crêpe batter chilled in the fridge before frying?");
+        auto [status, answer] = call(
+            "POST", QStringLiteral("/retrieve"),
+            QJsonDocument(QJsonObject{{QStringLiteral("query"), question}, {QStringLiteral("top_k"), 4}}).toJson());
+        QCOMPARE(status, 200);
+        const QVector<RetrievedChunk> expected = model->search(question, 4, model->hybridByDefault());
+        QCOMPARE(answer.value(QStringLiteral("documents")).toArray().size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(answer.value(QStringLiteral("documents")).toArray()[i].toString(), expected[i].text);
+            QCOMPARE(answer.value(QStringLiteral("scores")).toArray()[i].toDouble(), expected[i].score);
+        }
+        // top_k left out: three.
+        std::tie(status, answer) = call("POST", QStringLiteral("/retrieve"), R"({"query": "printer jam"})");
+        QCOMPARE(answer.value(QStringLiteral("documents")).toArray().size(), 3);
+        std::tie(status, answer) = call("POST", QStringLiteral("/retrieve"), R"({"query": "x", "top_k": )");
+        QCOMPARE(status, 400);
+        QVERIFY2(answer.value(QStringLiteral("error")).toString().contains(QStringLiteral("at byte")),
+                 qPrintable(answer.value(QStringLiteral("error")).toString()));
+        std::tie(status, answer) = call("POST", QStringLiteral("/retrieve"), R"({"query": "", "top_k": 0.5})");
+        QCOMPARE(status, 422);
+        QCOMPARE(answer.value(QStringLiteral("problems")).toArray().size(), 2);
+        std::tie(status, answer) = call("GET", QStringLiteral("/retrieve"), {});
+        QCOMPARE(status, 405);
+        std::tie(status, answer) = call("POST", QStringLiteral("/elsewhere"), R"({"query": "x"})");
+        QCOMPARE(status, 404);
+        std::tie(status, answer) = call("POST", QStringLiteral("/retrieve"), QByteArray(100 * 1024, ' '));
+        QCOMPARE(status, 413);
+        std::tie(status, answer) = call("GET", QStringLiteral("/health"), {});
+        QCOMPARE(status, 200);
+        QCOMPARE(answer.value(QStringLiteral("chunks")).toInteger(), model->chunkCount());
+        // A port taken: said so.
+        RetrievalService second(model);
+        try {
+            second.start(QHostAddress::LocalHost, port);
+            QFAIL("two services on one port");
+        } catch (const Error &error) {
+            QCOMPARE(error.kind(), Error::Kind::Io);
+            QVERIFY2(error.message().contains(QString::number(port)), qPrintable(error.message()));
+        }
     }
 };
 
