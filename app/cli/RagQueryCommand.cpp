@@ -32,9 +32,10 @@ int RagQueryCommand::execute(const QCommandLineParser &parser, CliContext &conte
     if (!ok || topK < 1 || topK > 1000)
         return usageError(QStringLiteral("--top-k takes a whole number from 1 to 1000."), context);
     const auto model = core::RagModel::ofJob(context.core().jobs().require(*id));
-    const bool hybrid = model->hybridByDefault() && !parser.isSet(m_dense);
+    const core::Retrieval retrieval = parser.isSet(m_dense) ? core::Retrieval::Dense : model->defaultRetrieval();
+    const bool hybrid = retrieval == core::Retrieval::Hybrid;
     const QString question = parser.positionalArguments().at(0);
-    const QVector<core::RetrievedChunk> chunks = model->search(question, topK, hybrid);
+    const QVector<core::RetrievedChunk> chunks = model->search(question, topK, retrieval);
     if (parser.isSet(m_json)) {
         QJsonArray results;
         for (const core::RetrievedChunk &chunk : chunks)

@@ -88,9 +88,9 @@ std::unique_ptr<RagModel> RagModel::ofJob(const JobInfo &job)
     return std::make_unique<RagModel>(job.outputFolder());
 }
 
-bool RagModel::hybridByDefault() const
+Retrieval RagModel::defaultRetrieval() const
 {
-    return m_config.value(QStringLiteral("hybrid")).toBool();
+    return m_config.value(QStringLiteral("hybrid")).toBool(true) ? Retrieval::Hybrid : Retrieval::Dense;
 }
 
 std::vector<float> RagModel::embed(const QString &text) const
@@ -112,15 +112,25 @@ RetrievedChunk RagModel::chunkAt(qint64 id, double score) const
     return chunk;
 }
 
-QVector<RetrievedChunk> RagModel::search(const QString &query, int k, bool hybrid) const
+QVector<RetrievedChunk> RagModel::search(const QString &query, int k, Retrieval retrieval) const
 {
     QVector<RetrievedChunk> results;
     if (k <= 0 || m_documents.isEmpty())
         return results;
-    const std::vector<VectorIndex::Hit> dense =
-        m_index->search(embed(query), hybrid ? std::max(k, kFusionDepth) : k).front();
-    if (!hybrid) {
+    const int depth = retrieval == Retrieval::Hybrid ? std::max(k, kFusionDepth) : k;
+    std::vector<VectorIndex::Hit> dense;
+    if (retrieval != Retrieval::Keywords)
+        dense = m_index->search(embed(query), depth).front();
+    std::vector<Bm25Index::Hit> keywords;
+    if (retrieval != Retrieval::Dense)
+        keywords = m_keywords->search(query, depth);
+    if (retrieval == Retrieval::Dense) {
         for (const VectorIndex::Hit &hit : dense)
+            results.append(chunkAt(hit.id, hit.score));
+        return results;
+    }
+    if (retrieval == Retrieval::Keywords) {
+        for (const Bm25Index::Hit &hit : keywords)
             results.append(chunkAt(hit.id, hit.score));
         return results;
     }
@@ -128,7 +138,6 @@ QVector<RetrievedChunk> RagModel::search(const QString &query, int k, bool hybri
     std::unordered_map<qint64, double> fused;
     for (std::size_t rank = 0; rank < dense.size(); ++rank)
         fused[dense[rank].id] += 1.0 / (kFusionConstant + double(rank + 1));
-    const std::vector<Bm25Index::Hit> keywords = m_keywords->search(query, std::max(k, kFusionDepth));
     for (std::size_t rank = 0; rank < keywords.size(); ++rank)
         fused[keywords[rank].id] += 1.0 / (kFusionConstant + double(rank + 1));
     std::vector<std::pair<qint64, double>> ranked(fused.begin(), fused.end());

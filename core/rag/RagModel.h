@@ -36,11 +36,14 @@ inline const QString metadata = QStringLiteral("embeddings_metadata.json");
 inline const QString embedder = QStringLiteral("embedder");
 } // namespace ragFiles
 
+// How chunks are found: by their vectors, by BM25 over their words, or both fused by reciprocal rank.
+enum class Retrieval { Dense, Keywords, Hybrid };
+
 struct RetrievedChunk
 {
     qint64 chunk = 0; // its place in the index
     QString text;
-    double score = 0; // cosine similarity; with hybrid retrieval, the fused rank score
+    double score = 0; // cosine similarity; BM25's score; with hybrid retrieval, the fused rank score
     qint64 record = 0;
     int part = 0;
     qint64 start = 0, end = 0;
@@ -59,13 +62,12 @@ public:
     const QString &folder() const { return m_folder; }
     const QJsonObject &config() const { return m_config; }
     qint64 chunkCount() const { return m_documents.size(); }
-    bool hybridByDefault() const;
+    Retrieval defaultRetrieval() const; // Hybrid unless the job was built with "hybrid": false
 
     // The query's vector, as the index's vectors were made.
     std::vector<float> embed(const QString &text) const;
-    // The k chunks that best answer the query, best first: by the vectors alone, or fused with BM25 by reciprocal
-    // rank (hybrid).
-    QVector<RetrievedChunk> search(const QString &query, int k, bool hybrid) const;
+    // The k chunks that best answer the query, best first.
+    QVector<RetrievedChunk> search(const QString &query, int k, Retrieval retrieval) const;
 
 private:
     RetrievedChunk chunkAt(qint64 id, double score) const;

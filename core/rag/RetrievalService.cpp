@@ -74,7 +74,7 @@ HttpResponse RetrievalService::answer(const RagModel &model, const HttpRequest &
                                               {QStringLiteral("problems"), problems}});
     QJsonArray documents, scores, sources;
     try {
-        for (const RetrievedChunk &chunk : model.search(query.toString(), k, model.hybridByDefault())) {
+        for (const RetrievedChunk &chunk : model.search(query.toString(), k, model.defaultRetrieval())) {
             documents.append(chunk.text);
             scores.append(chunk.score);
             sources.append(QJsonObject{{QStringLiteral("record"), chunk.record}, {QStringLiteral("part"), chunk.part}});

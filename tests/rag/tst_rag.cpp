@@ -191,7 +191,7 @@ for query in queries:
         QCOMPARE(lines.size(), 10);
         for (int i = 0; i < 10; ++i) {
             const QJsonObject answer = QJsonDocument::fromJson(lines[i].toUtf8()).object();
-            const QVector<RetrievedChunk> ours = model.search(data.questions[i], 3, false);
+            const QVector<RetrievedChunk> ours = model.search(data.questions[i], 3, Retrieval::Dense);
             QStringList texts;
             QJsonArray ids;
             for (const RetrievedChunk &chunk : ours) {
@@ -214,8 +214,8 @@ for query in queries:
                 return std::any_of(chunks.begin(), chunks.end(),
                                    [&](const RetrievedChunk &chunk) { return chunk.record == data.answers[i]; });
             };
-            dense += found(model.search(data.questions[i], 3, false)) ? 1 : 0;
-            hybrid += found(model.search(data.questions[i], 3, true)) ? 1 : 0;
+            dense += found(model.search(data.questions[i], 3, Retrieval::Dense)) ? 1 : 0;
+            hybrid += found(model.search(data.questions[i], 3, Retrieval::Hybrid)) ? 1 : 0;
         }
         qInfo("recall@3 of 50 questions: dense %d, hybrid %d", dense, hybrid);
         QVERIFY2(dense >= 40, qPrintable(QStringLiteral("dense recall@3: %1 of 50").arg(dense)));
@@ -247,7 +247,7 @@ for query in queries:
             "POST", QStringLiteral("/retrieve"),
             QJsonDocument(QJsonObject{{QStringLiteral("query"), question}, {QStringLiteral("top_k"), 4}}).toJson());
         QCOMPARE(status, 200);
-        const QVector<RetrievedChunk> expected = model->search(question, 4, model->hybridByDefault());
+        const QVector<RetrievedChunk> expected = model->search(question, 4, model->defaultRetrieval());
         QCOMPARE(answer.value(QStringLiteral("documents")).toArray().size(), 4);
         for (int i = 0; i < 4; ++i) {
             QCOMPARE(answer.value(QStringLiteral("documents")).toArray()[i].toString(), expected[i].text);

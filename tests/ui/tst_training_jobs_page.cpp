@@ -15,6 +15,7 @@
 #include "pages/TrainingJobsPage.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
+#include "widgets/JobAsk.h"
 #include "widgets/JobChat.h"
 #include "widgets/LossChart.h"
 
@@ -27,6 +28,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
@@ -299,6 +301,44 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(table()->model()->rowCount(), before + 1, 10000);
         m_core->queue().cancel(id);
         QVERIFY(waitForState(id, core::JobState::Cancelled));
+    }
+
+    // A RAG job builds its index and is asked on its Ask tab (its Chat tab is hidden): the chunks found, with
+    // scores and sources, and an answer the starter model writes from them.
+    void aRagJobIsAskedOnItsAskTab()
+    {
+        const qint64 id = m_core->jobs()
+                              .create(core::TrainingRequest::fromJson(
+                                  QJsonObject{{QStringLiteral("name"), QStringLiteral("FAQ index")},
+                                              {QStringLiteral("training_type"), QStringLiteral("rag")},
+                                              {QStringLiteral("dataset"), QStringLiteral("Starter examples")}},
+                                  QStringLiteral("test")))
+                              .id;
+        QVERIFY(waitForState(id, core::JobState::Completed));
+        m_page->selectJob(id);
+        auto *tabs = m_page->findChild<QTabWidget *>(QStringLiteral("jobDetails"));
+        QVERIFY(tabs);
+        auto *ask = m_page->findChild<ui::JobAsk *>(QStringLiteral("jobAsk"));
+        QVERIFY(tabs->isTabVisible(tabs->indexOf(ask)));
+        QVERIFY(!tabs->isTabVisible(tabs->indexOf(m_page->findChild<ui::JobChat *>())));
+        tabs->setCurrentWidget(ask);
+        ask->ask(QStringLiteral("How do I import a dataset?"));
+        QTRY_VERIFY_WITH_TIMEOUT(!ask->isBusy(), 60000);
+        QVERIFY2(ask->shown().contains(QStringLiteral("Drop a CSV, JSON or JSONL file")), qPrintable(ask->shown()));
+        QVERIFY2(ask->shown().contains(QStringLiteral("score ")), qPrintable(ask->shown()));
+        ask->setAnswerModel(QStringLiteral("starter"));
+        ask->ask(QStringLiteral("How can I export a dataset?"));
+        QTRY_VERIFY_WITH_TIMEOUT(!ask->isBusy(), 120000);
+        const QString shown = ask->shown();
+        const qsizetype answer = shown.indexOf(QStringLiteral("Answer"));
+        QVERIFY2(answer > 0 && shown.size() > answer + 20, qPrintable(shown)); // something written after it
+        if (!qEnvironmentVariableIsEmpty("MTM_TEST_SCREENSHOTS")) {
+            m_window->resize(1200, 760);
+            QDir().mkpath(qEnvironmentVariable("MTM_TEST_SCREENSHOTS"));
+            QTest::qWait(100);
+            m_window->grab().save(
+                QDir(qEnvironmentVariable("MTM_TEST_SCREENSHOTS")).filePath(QStringLiteral("job-ask.png")));
+        }
     }
 };
 

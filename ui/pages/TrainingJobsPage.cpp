@@ -13,6 +13,7 @@
 #include "models/JobTableModel.h"
 #include "pages/JobArchiveDownload.h"
 #include "widgets/EmptyStateWidget.h"
+#include "widgets/JobAsk.h"
 #include "widgets/JobChat.h"
 #include "widgets/LossChart.h"
 #include "widgets/PageHeader.h"
@@ -213,6 +214,8 @@ QWidget *TrainingJobsPage::createDetails()
 
     m_chat = new JobChat(m_core, m_details);
     m_details->addTab(m_chat, tr("Chat"));
+    m_ask = new JobAsk(m_core, m_details);
+    m_details->addTab(m_ask, tr("Ask"));
     return m_details;
 }
 
@@ -336,7 +339,14 @@ void TrainingJobsPage::showSelected()
     else if (job->totalSteps > 0)
         m_figures->setText(tr("Step %1 of %2").arg(QLocale().toString(job->step), QLocale().toString(job->totalSteps)));
     showSummary(*job);
-    m_chat->setJob(*job);
+    // A fine-tune's model is talked to; a RAG job's index is asked.
+    const bool rag = job->request.type == core::TrainingType::Rag;
+    m_details->setTabVisible(m_details->indexOf(m_chat), !rag);
+    m_details->setTabVisible(m_details->indexOf(m_ask), rag);
+    if (rag)
+        m_ask->setJob(*job);
+    else
+        m_chat->setJob(*job);
 }
 
 void TrainingJobsPage::updateActions()

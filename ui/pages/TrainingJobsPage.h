@@ -26,6 +26,7 @@ struct JobInfo;
 
 namespace mtm::ui {
 
+class JobAsk;
 class JobChat;
 class JobTableModel;
 class LossChart;
@@ -71,6 +72,7 @@ private:
     QLabel *m_summary;
     QPlainTextEdit *m_settings;
     JobChat *m_chat;
+    JobAsk *m_ask;
     QPushButton *m_cancel;
     QPushButton *m_resume;
     QPushButton *m_retry;

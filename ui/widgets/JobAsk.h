@@ -1,0 +1,67 @@
+// Asking a completed RAG job's index: a question finds the chunks of the documents that answer it best — each with
+// its score and its source (the record and the part) — by hybrid, vector or keyword retrieval; and, when a model is
+// chosen to answer (the starter model, or a model folder), the answer it writes from them with the user guide's
+// prompt, streamed as it is written, with Stop. The index and the model load in the background on first use.
+#pragma once
+
+#include "jobs/JobInfo.h"
+
+#include <QFuture>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTextBrowser;
+
+namespace mtm::core {
+class AppCore;
+class LanguageModel;
+class RagModel;
+} // namespace mtm::core
+
+namespace mtm::ui {
+
+class JobAsk : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit JobAsk(core::AppCore &core, QWidget *parent = nullptr);
+    ~JobAsk() override; // stops an answer being written and waits for it
+
+    void setJob(const core::JobInfo &job);
+    void ask(const QString &question);
+    bool isBusy() const { return m_busy; }
+    QString shown() const; // what the results show, as plain text, for tests
+    // The model that answers: "" for none (retrieval only), "starter", or a model folder.
+    void setAnswerModel(const QString &model);
+
+private:
+    void answer(const QString &question, const QStringList &context);
+    void finish(const QString &note);
+    void updateControls();
+
+    core::AppCore &m_core;
+    core::JobInfo m_job;
+    std::shared_ptr<std::shared_ptr<core::RagModel>> m_index; // loaded on the first question
+    std::shared_ptr<std::shared_ptr<core::LanguageModel>> m_model;
+    QString m_modelFolder; // what m_model holds
+    std::shared_ptr<std::atomic<bool>> m_stop;
+    QFuture<void> m_work;
+    bool m_busy = false;
+    QLabel *m_status;
+    QLineEdit *m_question;
+    QSpinBox *m_topK;
+    QComboBox *m_retrieval;
+    QComboBox *m_answerModel;
+    QPushButton *m_ask;
+    QPushButton *m_stopButton;
+    QTextBrowser *m_results;
+};
+
+} // namespace mtm::ui
