@@ -211,17 +211,27 @@ TEST(HostileInput, AModelConfigIsCheckedBeforeAnyMemoryIsTakenForIt)
     EXPECT_NE(message.find("but config.json implies [4000000, "), std::string::npos) << message;
 }
 
+namespace {
+
+// A rank-4 LoRA adapter of a tiny model of the configuration, saved as PEFT saves one.
+void writeRankFourAdapter(const ModelConfig &tiny, const TemporaryFolder &folder)
+{
+    auto trained = mtm::test::tinyModel(tiny);
+    LoraSettings settings;
+    settings.rank = 4;
+    attachLora(*trained, settings, 1, nullptr);
+    saveLoraAdapter(*trained, settings, folder.path(), "base");
+}
+
+} // namespace
+
 // An adapter folder from elsewhere: adapter_config.json's numbers are checked before the adapter matrices are
 // made for them (an r of 1e9 asked for a billion ranks).
 TEST(HostileInput, AnAdapterConfigIsCheckedBeforeItsMatricesAreMade)
 {
     TemporaryFolder folder;
     const ModelConfig tiny = mtm::test::tinyConfig(ModelFamily::Llama);
-    auto trained = mtm::test::tinyModel(tiny);
-    LoraSettings settings;
-    settings.rank = 4;
-    attachLora(*trained, settings, 1, nullptr);
-    saveLoraAdapter(*trained, settings, folder.path(), "base");
+    writeRankFourAdapter(tiny, folder);
     json config;
     std::ifstream(folder.file("adapter_config.json")) >> config;
     const auto loadWith = [&](const char *key, const json &value) {
@@ -251,11 +261,7 @@ TEST(HostileInput, AnAdaptersWeightsAreOnlyLoraPairsOfItsRank)
 {
     TemporaryFolder folder;
     const ModelConfig tiny = mtm::test::tinyConfig(ModelFamily::Llama);
-    auto trained = mtm::test::tinyModel(tiny);
-    LoraSettings settings;
-    settings.rank = 4;
-    attachLora(*trained, settings, 1, nullptr);
-    saveLoraAdapter(*trained, settings, folder.path(), "base");
+    writeRankFourAdapter(tiny, folder);
     const std::string q = "base_model.model.model.layers.0.self_attn.q_proj";
     const auto weightsOf = [](std::vector<std::pair<std::string, torch::Tensor>> tensors) { return tensors; };
     const std::pair<std::vector<std::pair<std::string, torch::Tensor>>, std::string> cases[] = {
