@@ -114,6 +114,16 @@
     </message>
 </context>
 <context>
+    <name>mtm::ui::JobAsk</name>
+    <message numerus="yes">
+        <source>%n chunk(s) found.</source>
+        <translation>
+            <numerusform>%n chunk found.</numerusform>
+            <numerusform>%n chunks found.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>mtm::ui::MainWindow</name>
     <message numerus="yes">
         <source>%n training job(s) are running. Quit and stop them after the current step? Each can be resumed from its last checkpoint.</source>
