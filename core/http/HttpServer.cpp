@@ -58,6 +58,19 @@ QByteArray reason(int status)
     }
 }
 
+// "localhost", "127.0.0.1" or "[::1]", with or without a port.
+bool isLoopbackHost(const QByteArray &host)
+{
+    QByteArray name = host.trimmed().toLower();
+    if (name.startsWith('[')) {
+        const qsizetype end = name.indexOf(']');
+        name = end > 0 ? name.mid(1, end - 1) : QByteArray();
+    } else if (const qsizetype colon = name.indexOf(':'); colon >= 0) {
+        name = name.left(colon);
+    }
+    return name == "localhost" || name == "127.0.0.1" || name == "::1";
+}
+
 } // namespace
 
 HttpResponse HttpResponse::json(int status, const QJsonObject &object)
@@ -151,6 +164,21 @@ void HttpServer::read(QTcpSocket *socket)
             return respond(socket, HttpResponse::error(400, Text::tr("A header of the request is malformed.")));
         request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
     }
+    const qint64 declared = request.headers.value("content-length", "0").toLongLong();
+    const qint64 received = buffer.size() - (headerEnd + 4);
+    // A server on this computer only answers requests addressed to it by a loopback name: a web page that has
+    // its own name resolve to 127.0.0.1 (DNS rebinding) is refused.
+    if (m_server->serverAddress().isLoopback() && !isLoopbackHost(request.headers.value("host")))
+        return refuseBeforeBody(socket, declared, received,
+                                HttpResponse::error(403, Text::tr("The Host header must name this "
+                                                                  "computer (localhost, 127.0.0.1 or "
+                                                                  "[::1]).")));
+    // Bodies are JSON, which a browser cannot send to another site without asking first (CORS preflight, which is
+    // not answered): a cross-site form or text/plain post never reaches the handler.
+    if (declared > 0 && !request.headers.value("content-type").toLower().startsWith("application/json"))
+        return refuseBeforeBody(socket, declared, received,
+                                HttpResponse::error(415, Text::tr("Send the body as JSON (Content-Type: "
+                                                                  "application/json).")));
     if (request.headers.contains("transfer-encoding"))
         return respond(socket,
                        HttpResponse::error(501, Text::tr("Send the body with a Content-Length, not in chunks.")));
@@ -161,15 +189,11 @@ void HttpServer::read(QTcpSocket *socket)
         if (!ok || length < 0)
             return respond(socket, HttpResponse::error(400, Text::tr("The Content-Length is not a number.")));
     }
-    if (length > m_maxBody) {
-        // Small enough to drop while answering: read to its end first; else the connection just closes.
-        const qint64 unread = length - (buffer.size() - (headerEnd + 4));
-        socket->setProperty(kUnread, length <= kMaxDroppedBytes ? unread : 0);
-        return respond(
-            socket,
+    if (length > m_maxBody)
+        return refuseBeforeBody(
+            socket, length, received,
             HttpResponse::error(
                 413, Text::tr("The body is %1 bytes; this service takes at most %2.").arg(length).arg(m_maxBody)));
-    }
     const qint64 bodyStart = headerEnd + 4;
     if (buffer.size() - bodyStart < length) {
         socket->setProperty(kBuffer, buffer);
@@ -177,7 +201,23 @@ void HttpServer::read(QTcpSocket *socket)
     }
     request.body = buffer.mid(bodyStart, length);
     socket->setProperty(kBuffer, QVariant());
-    respond(socket, m_handler(request));
+    HttpResponse response;
+    try {
+        response = m_handler(request);
+    } catch (const std::exception &error) { // a failure of one request never ends the service
+        response = HttpResponse::error(500, Text::tr("The request failed: %1").arg(QString::fromUtf8(error.what())));
+    } catch (...) {
+        response = HttpResponse::error(500, Text::tr("The request failed."));
+    }
+    respond(socket, response);
+}
+
+void HttpServer::refuseBeforeBody(QTcpSocket *socket, qint64 length, qint64 received, const HttpResponse &response)
+{
+    // What is left of the body is read and dropped while the answer goes out (so that the client, still sending,
+    // is not cut off before it reads the answer), up to a bound; beyond it the connection just closes.
+    socket->setProperty(kUnread, length > 0 && length <= kMaxDroppedBytes ? length - received : 0);
+    respond(socket, response);
 }
 
 void HttpServer::respond(QTcpSocket *socket, const HttpResponse &response)

@@ -1,7 +1,8 @@
 // A small, strict HTTP/1.1 server for the app's local services (the retrieval service; the REST API): one request
-// per connection, bodies only with Content-Length and never larger than the limit (413 before the body is read),
-// headers at most 32 KiB (431), a client silent for 30 s is dropped, every answer closes the connection. The
-// handler runs on the server's thread, one request at a time.
+// per connection, bodies only with Content-Length, as JSON (415), never larger than the limit (413 before the
+// body is read), headers at most 32 KiB (431); listening on a loopback address, only requests whose Host is a
+// loopback name are answered (403: DNS rebinding); a client silent for 30 s is dropped; every answer closes the
+// connection; a handler that throws answers 500. The handler runs on the server's thread, one request at a time.
 #pragma once
 
 #include <QByteArray>
@@ -57,6 +58,7 @@ public:
 private:
     void accept();
     void read(QTcpSocket *socket);
+    void refuseBeforeBody(QTcpSocket *socket, qint64 length, qint64 received, const HttpResponse &response);
     void respond(QTcpSocket *socket, const HttpResponse &response);
 
     Handler m_handler;

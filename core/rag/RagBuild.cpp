@@ -81,10 +81,18 @@ RagBuildSummary buildRagModel(const RagBuildRequest &request, const Progress &pr
             Error::Kind::NotFound,
             Text::tr("Cannot read the dataset's records %1: %2").arg(request.recordsFile, records.errorString()));
     QStringList documents;
-    while (!records.atEnd()) {
+    for (qint64 number = 1; !records.atEnd(); ++number) {
         const QByteArray line = records.readLine().trimmed();
-        if (!line.isEmpty())
-            documents << documentText(QJsonDocument::fromJson(line).object());
+        if (line.isEmpty())
+            continue;
+        QJsonParseError error;
+        const QJsonDocument record = QJsonDocument::fromJson(line, &error);
+        if (!record.isObject())
+            throw Error(Error::Kind::InvalidInput,
+                        Text::tr("Line %1 of the dataset's records (%2) is not a JSON object.")
+                            .arg(number)
+                            .arg(QFileInfo(request.recordsFile).fileName()));
+        documents << documentText(record.object());
     }
     RagBuildSummary summary;
     summary.records = documents.size();

@@ -25,6 +25,8 @@ public:
 
     explicit RetrievalService(std::shared_ptr<const RagModel> model);
     ~RetrievalService(); // stops it
+    RetrievalService(const RetrievalService &) = delete;
+    RetrievalService &operator=(const RetrievalService &) = delete;
 
     // Listens; returns the port. Throws Error (Io) when it cannot (the port taken: says so).
     quint16 start(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = kDefaultPort);

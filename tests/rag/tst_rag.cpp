@@ -269,6 +269,25 @@ for query in queries:
         QCOMPARE(status, 404);
         std::tie(status, answer) = call("POST", QStringLiteral("/retrieve"), QByteArray(100 * 1024, ' '));
         QCOMPARE(status, 413);
+        // A form or text post (what a web page may send across sites) and a forged Host (DNS rebinding): refused.
+        {
+            QNetworkRequest form(QUrl(QStringLiteral("http://127.0.0.1:%1/retrieve").arg(port)));
+            form.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/plain"));
+            QNetworkReply *reply = network.post(form, R"({"query": "x"})");
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 415);
+            reply->deleteLater();
+            QNetworkRequest rebound(QUrl(QStringLiteral("http://127.0.0.1:%1/retrieve").arg(port)));
+            rebound.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+            rebound.setRawHeader("Host", "attacker.example:" + QByteArray::number(port));
+            reply = network.post(rebound, R"({"query": "x"})");
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 403);
+            reply->deleteLater();
+        }
         std::tie(status, answer) = call("GET", QStringLiteral("/health"), {});
         QCOMPARE(status, 200);
         QCOMPARE(answer.value(QStringLiteral("chunks")).toInteger(), model->chunkCount());

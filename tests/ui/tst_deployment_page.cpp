@@ -184,6 +184,10 @@ private slots:
             ui::DeploymentPage again(*m_core);
             QTRY_VERIFY(again.isModelfileEdited());
             QCOMPARE(again.modelfilePreview(), edited);
+            // The choices it was written for come back with it (F16, not the default Q4_K_M), so it deploys.
+            QCOMPARE(again.findChild<QComboBox *>(QStringLiteral("ollamaType"))->currentData().toString(),
+                     QStringLiteral("f16"));
+            QVERIFY(again.findChild<QPushButton *>(QStringLiteral("deployOllamaButton"))->isEnabled());
         }
         // Deployed as it says.
         QTest::mouseClick(child<QPushButton>("deployOllamaButton"), Qt::LeftButton);

@@ -7,6 +7,7 @@
 #include "deploy/DeploymentName.h"
 #include "deploy/JobDownload.h"
 #include "deploy/LmStudioInstall.h"
+#include "deploy/Modelfile.h"
 #include "deploy/OllamaClient.h"
 #include "deploy/OllamaDeploy.h"
 #include "deploy/QualityCheck.h"
@@ -38,6 +39,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSplitter>
 #include <QTabWidget>
@@ -418,21 +420,23 @@ void DeploymentPage::showSelected()
     m_lmStudioTarget->setText(QDir::toNativeSeparators(core::lmStudioFile(*job, lmStudio)));
     showForms();
     // The recipe reads the model's tokenizer: off the UI thread for a large one.
-    const qint64 id = job->id;
     setModelfileText(tr("Reading the model's chat template…"));
     m_modelfile->setReadOnly(true);
     m_modelfileState->clear();
     updateChoices();
+    const quint64 request = ++m_recipeRequest; // only the last selection's recipe is shown
     runInBackground(
         this, [job = *job] { return core::ollamaRecipeFor(job); },
-        [this, id, draft = modelfileDraft(*job)](core::OllamaRecipe recipe) {
-            if (selectedJobId() != id)
+        [this, request, draft = modelfileDraft(*job)](core::OllamaRecipe recipe) {
+            if (request != m_recipeRequest)
                 return;
             m_recipe = std::move(recipe);
             m_modelfile->setReadOnly(false);
             QFile kept(draft);
             if (kept.open(QIODevice::ReadOnly)) {
-                setModelfileText(QString::fromUtf8(kept.readAll()));
+                const QString text = QString::fromUtf8(kept.readAll());
+                adoptChoicesOf(text);
+                setModelfileText(text);
                 m_modelfileEdited = true;
                 updateChoices();
                 checkModelfile();
@@ -440,8 +444,8 @@ void DeploymentPage::showSelected()
                 updateModelfile();
             }
         },
-        [this, id](const core::Error &error) {
-            if (selectedJobId() == id)
+        [this, request](const core::Error &error) {
+            if (request == m_recipeRequest)
                 setModelfileText(error.message());
         });
     m_snippetChoice->blockSignals(true);
@@ -589,6 +593,27 @@ void DeploymentPage::resetModelfile()
     m_modelfileEdited = false;
     updateChoices();
     updateModelfile();
+}
+
+void DeploymentPage::adoptChoicesOf(const QString &modelfile)
+{
+    // A kept edit names the files it was written for: the choices that write them come back with it.
+    core::ParsedModelfile parsed;
+    try {
+        parsed = core::parseModelfile(modelfile);
+    } catch (const core::Error &) {
+        return; // shown with its line once checked
+    }
+    const bool adapter = !parsed.adapter.isEmpty() && m_jobHasAdapter;
+    (adapter ? m_adapterRoute : m_merged)->setChecked(true);
+    static const QRegularExpression file(QStringLiteral("^\\./(?:model|base)-([a-z0-9_]+)\\.gguf$"));
+    if (const QRegularExpressionMatch match = file.match(parsed.from); match.hasMatch()) {
+        if (const int index = m_ollamaType->findData(match.captured(1)); index >= 0)
+            m_ollamaType->setCurrentIndex(index);
+        m_baseName->clear();
+    } else if (adapter) {
+        m_baseName->setText(parsed.from); // the base as Ollama has it
+    }
 }
 
 void DeploymentPage::updateChoices()
@@ -818,8 +843,9 @@ void DeploymentPage::copyCommands()
         commands +=
             QStringLiteral("cat > %1 <<'%2'\n%3\n%2\n").arg(quoted(folder + QStringLiteral("/Modelfile")), end, text);
     }
-    commands += QStringLiteral("ollama create %1 -f %2/Modelfile\n").arg(m_ollamaName->text(), folder);
-    commands += QStringLiteral("ollama run %1\n").arg(m_ollamaName->text());
+    commands += QStringLiteral("ollama create %1 -f %2\n")
+                    .arg(quoted(m_ollamaName->text()), quoted(folder + QStringLiteral("/Modelfile")));
+    commands += QStringLiteral("ollama run %1\n").arg(quoted(m_ollamaName->text()));
     if (!m_modelfileEdited)
         commands += QLatin1Char('\n') + m_modelfile->toPlainText();
     QApplication::clipboard()->setText(commands);

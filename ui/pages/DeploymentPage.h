@@ -64,6 +64,7 @@ private:
     void checkModelfile(); // whether the Modelfile deploys, with what is wrong shown where it is
     void saveModelfileDraft();
     void updateChoices();
+    void adoptChoicesOf(const QString &modelfile);
     void showSnippet();
     void copyCommands();
     void download();
@@ -102,6 +103,7 @@ private:
     bool m_modelfileEdited = false;  // the person edited the Modelfile of m_modelfileJob
     bool m_modelfileValid = false;   // it can be deployed
     qint64 m_modelfileJob = 0;
+    quint64 m_recipeRequest = 0; // the recipe asked for last
     QLabel *m_imported;
     PageTask m_task{this, [this] { updateActions(); }}; // an export, deploy, check, install, download or import
 };

@@ -92,7 +92,14 @@ JobAsk::~JobAsk()
 {
     if (m_stop)
         *m_stop = true;
-    m_work.waitForFinished();
+    for (QFuture<void> &work : m_works)
+        work.waitForFinished();
+}
+
+void JobAsk::track(QFuture<void> work)
+{
+    m_works.removeIf([](const QFuture<void> &done) { return done.isFinished(); });
+    m_works.append(work);
 }
 
 void JobAsk::setAnswerModel(const QString &model)
@@ -115,7 +122,8 @@ void JobAsk::setJob(const core::JobInfo &job)
         return;
     if (m_stop)
         *m_stop = true;
-    m_work.waitForFinished();
+    ++m_generation; // what the work of the job shown until now hands back is dropped
+    m_busy = false;
     m_job = job;
     m_index = std::make_shared<std::shared_ptr<core::RagModel>>(); // the index of another job goes
     m_results->clear();
@@ -136,14 +144,18 @@ void JobAsk::ask(const QString &text)
     m_results->clear();
     m_status->setText(*m_index ? tr("Searching…") : tr("Opening the index…"));
     const auto retrieval = core::Retrieval(m_retrieval->currentData().toInt());
-    m_work = runInBackground(
+    m_stop = std::make_shared<std::atomic<bool>>(false); // Stop now also stops the answer to come
+    const quint64 generation = m_generation;
+    track(runInBackground(
         this,
         [index = m_index, job = m_job, question, k = m_topK->value(), retrieval] {
             if (!*index)
                 *index = core::RagModel::ofJob(job);
             return (*index)->search(question, k, retrieval);
         },
-        [this, question](const QVector<core::RetrievedChunk> &chunks) {
+        [this, question, generation](const QVector<core::RetrievedChunk> &chunks) {
+            if (generation != m_generation)
+                return;
             QString html = tr("<h4>%1</h4><p><b>Found</b></p>").arg(question.toHtmlEscaped());
             QStringList context;
             for (int i = 0; i < chunks.size(); ++i) {
@@ -159,12 +171,15 @@ void JobAsk::ask(const QString &text)
             if (chunks.isEmpty())
                 html += tr("<p>Nothing in the index answers this.</p>");
             m_results->setHtml(html);
-            if (m_answerModel->currentData().toString().isEmpty() || chunks.isEmpty())
+            if (m_answerModel->currentData().toString().isEmpty() || chunks.isEmpty() || *m_stop)
                 finish(tr("%n chunk(s) found.", nullptr, int(chunks.size())));
             else
                 answer(question, context);
         },
-        [this](const core::Error &error) { finish(error.message()); });
+        [this, generation](const core::Error &error) {
+            if (generation == m_generation)
+                finish(error.message());
+        }));
 }
 
 void JobAsk::answer(const QString &question, const QStringList &context)
@@ -184,30 +199,40 @@ void JobAsk::answer(const QString &question, const QStringList &context)
     cursor.insertBlock(QTextBlockFormat(), bold);
     cursor.insertText(tr("Answer"));
     cursor.insertBlock(QTextBlockFormat(), QTextCharFormat()); // the answer in plain text below
-    const auto stop = m_stop = std::make_shared<std::atomic<bool>>(false);
+    const auto stop = m_stop;                                  // made by ask(): a Stop while searching holds
+    const quint64 generation = m_generation;
     core::GenerationSettings settings;
     settings.temperature = 0.3;
     settings.maxNewTokens = 256;
-    m_work = runInBackground(
+    track(runInBackground(
         this,
-        [this, slot = m_model, folder, prompt = core::ragPrompt(question, context), settings, stop] {
+        [this, slot = m_model, folder, prompt = core::ragPrompt(question, context), settings, stop, generation] {
             if (!*slot)
                 *slot = core::LanguageModel::open(folder, {});
-            return (*slot)->chat({{QStringLiteral("user"), prompt}}, settings, [this, stop](const QString &piece) {
-                // Posted to the UI thread; the widget waits for this work before it goes.
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, piece] {
-                        QTextCursor end = m_results->textCursor();
-                        end.movePosition(QTextCursor::End);
-                        end.insertText(piece, QTextCharFormat());
-                    },
-                    Qt::QueuedConnection);
-                return !*stop;
-            });
+            return (*slot)->chat({{QStringLiteral("user"), prompt}}, settings,
+                                 [this, stop, generation](const QString &piece) {
+                                     // Posted to the UI thread; the widget waits for this work before it goes.
+                                     QMetaObject::invokeMethod(
+                                         this,
+                                         [this, piece, generation] {
+                                             if (generation != m_generation)
+                                                 return;
+                                             QTextCursor end = m_results->textCursor();
+                                             end.movePosition(QTextCursor::End);
+                                             end.insertText(piece, QTextCharFormat());
+                                         },
+                                         Qt::QueuedConnection);
+                                     return !*stop;
+                                 });
         },
-        [this](const core::GenerationOutcome &) { finish(tr("Answered by %1.").arg(QDir(m_modelFolder).dirName())); },
-        [this](const core::Error &error) { finish(error.isCancelled() ? tr("Stopped.") : error.message()); });
+        [this, generation](const core::GenerationOutcome &) {
+            if (generation == m_generation)
+                finish(tr("Answered by %1.").arg(QDir(m_modelFolder).dirName()));
+        },
+        [this, generation](const core::Error &error) {
+            if (generation == m_generation)
+                finish(error.isCancelled() ? tr("Stopped.") : error.message());
+        }));
 }
 
 void JobAsk::finish(const QString &note)

@@ -32,7 +32,7 @@ class JobAsk : public QWidget
     Q_OBJECT
 public:
     explicit JobAsk(core::AppCore &core, QWidget *parent = nullptr);
-    ~JobAsk() override; // stops an answer being written and waits for it
+    ~JobAsk() override; // stops an answer being written and waits for all work
 
     void setJob(const core::JobInfo &job);
     void ask(const QString &question);
@@ -45,6 +45,7 @@ private:
     void answer(const QString &question, const QStringList &context);
     void finish(const QString &note);
     void updateControls();
+    void track(QFuture<void> work);
 
     core::AppCore &m_core;
     core::JobInfo m_job;
@@ -52,8 +53,9 @@ private:
     std::shared_ptr<std::shared_ptr<core::LanguageModel>> m_model;
     QString m_modelFolder; // what m_model holds
     std::shared_ptr<std::atomic<bool>> m_stop;
-    QFuture<void> m_work;
+    QList<QFuture<void>> m_works; // all waited for when the widget goes (work of a job no longer shown too)
     bool m_busy = false;
+    quint64 m_generation = 0; // a new job shown: results of earlier work are dropped
     QLabel *m_status;
     QLineEdit *m_question;
     QSpinBox *m_topK;

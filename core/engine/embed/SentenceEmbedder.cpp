@@ -92,6 +92,10 @@ SentenceEmbedder::SentenceEmbedder(const std::string &folder, torch::ScalarType 
     }
     m_tokenizer.emplace(WordPieceTokenizer::fromFolder(transformer.string()));
     m_encoder = std::make_unique<BertEncoder>(transformer.string(), dtype, device);
+    if (m_tokenizer->vocabularySize() > m_encoder->config().vocabSize)
+        throw EngineError(transformer.string() + ": the tokenizer has " +
+                          std::to_string(m_tokenizer->vocabularySize()) + " tokens, more than the " +
+                          std::to_string(m_encoder->config().vocabSize) + " the model has vectors for");
     m_maxTokens = m_encoder->config().maxPositions;
     const fs::path sentenceConfig = transformer / "sentence_bert_config.json";
     if (fs::exists(sentenceConfig)) {

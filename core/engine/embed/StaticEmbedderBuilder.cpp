@@ -189,12 +189,17 @@ StaticEmbedderSummary buildStaticEmbedder(const std::vector<std::string> &texts,
     torch::Tensor context = torch::zeros({size, settings.dimension}, torch::kFloat32);
     const torch::Tensor ids = torch::tensor(sequence, torch::kInt64), owner = torch::tensor(textOf, torch::kInt64);
     const torch::Tensor weighted = own * weight.unsqueeze(1);
+    // Pairs of positions k apart within one text, a slice of positions at a time (memory: slice × dimension).
+    constexpr std::int64_t kSlice = 1 << 16;
     for (std::int64_t k = 1; k <= settings.window && k < ids.size(0); ++k) {
-        const torch::Tensor left = ids.slice(0, 0, ids.size(0) - k), right = ids.slice(0, k);
-        const torch::Tensor sameText = owner.slice(0, 0, owner.size(0) - k) == owner.slice(0, k);
-        const torch::Tensor a = left.masked_select(sameText), b = right.masked_select(sameText);
-        context.index_add_(0, a, weighted.index_select(0, b));
-        context.index_add_(0, b, weighted.index_select(0, a));
+        for (std::int64_t first = 0; first < ids.size(0) - k; first += kSlice) {
+            const std::int64_t last = std::min(first + kSlice, ids.size(0) - k);
+            const torch::Tensor sameText = owner.slice(0, first, last) == owner.slice(0, first + k, last + k);
+            const torch::Tensor a = ids.slice(0, first, last).masked_select(sameText);
+            const torch::Tensor b = ids.slice(0, first + k, last + k).masked_select(sameText);
+            context.index_add_(0, a, weighted.index_select(0, b));
+            context.index_add_(0, b, weighted.index_select(0, a));
+        }
     }
     step(3);
     const auto unit = [](const torch::Tensor &rows) {
