@@ -12,6 +12,7 @@
 #include "dialogs/MessageBox.h"
 #include "jobs/JobCatalog.h"
 #include "pages/DeploymentPage.h"
+#include "rag/RagBuild.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 #include "widgets/TaskProgressDialog.h"
@@ -19,12 +20,17 @@
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpression>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -272,8 +278,60 @@ private slots:
         QCOMPARE(QFileInfo(file).lastModified(), written);
     }
 
+    // A RAG job is listed too: its Retrieval Service tab (and Archive) instead of the model targets; Start serves
+    // its index at the port chosen, Stop ends it.
+    void aRagJobsIndexIsServedFromThePage()
+    {
+        const core::JobInfo job = m_core->jobs().create(core::TrainingRequest::fromJson(
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("FAQ index")},
+                        {QStringLiteral("training_type"), QStringLiteral("rag")},
+                        {QStringLiteral("dataset"), QStringLiteral("Starter examples")}},
+            QStringLiteral("test")));
+        core::RagBuildRequest build;
+        build.recordsFile = job.request.recordsFile(*m_core, QStringLiteral("test"));
+        build.outputFolder = job.outputFolder();
+        build.corpus = core::corpusDocuments(QStringLiteral(MTM_SOURCE_DIR "/resources/starter-corpus"));
+        core::buildRagModel(build, {});
+        m_core->jobs().finish(job.id, core::JobState::Completed);
+        m_page->refresh();
+        m_page->selectJob(job.id);
+        QCOMPARE(m_page->selectedJobId(), job.id);
+        auto *targets = child<QTabWidget>("deploymentTargets");
+        const auto visible = [&](const QString &title) {
+            for (int i = 0; i < targets->count(); ++i)
+                if (targets->tabText(i) == title)
+                    return targets->isTabVisible(i);
+            return false;
+        };
+        QVERIFY(visible(QStringLiteral("Retrieval Service")) && visible(QStringLiteral("Archive")));
+        QVERIFY(!visible(QStringLiteral("Ollama")) && !visible(QStringLiteral("LM Studio")));
+        for (int i = 0; i < targets->count(); ++i)
+            if (targets->tabText(i) == QStringLiteral("Retrieval Service"))
+                targets->setCurrentIndex(i);
+        const int port = 20000 + int(QCoreApplication::applicationPid() % 20000);
+        child<QSpinBox>("servicePort")->setValue(port);
+        QTest::mouseClick(child<QPushButton>("serviceButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->servicePort() == port, 30000);
+        QVERIFY2(child<QLabel>("serviceState")->text().contains(QStringLiteral("Running")),
+                 qPrintable(child<QLabel>("serviceState")->text()));
+        screenshot(QStringLiteral("deployment-retrieval-service.png"));
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/retrieve").arg(port)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply = network.post(request, R"({"query": "How do I import a dataset?", "top_k": 2})");
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 30000);
+        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        reply->deleteLater();
+        QCOMPARE(answer.value(QStringLiteral("documents")).toArray().size(), 2);
+        QVERIFY(answer.value(QStringLiteral("documents")).toArray()[0].toString().contains(QStringLiteral("import")));
+        QTest::mouseClick(child<QPushButton>("serviceButton"), Qt::LeftButton);
+        QCOMPARE(m_page->servicePort(), 0);
+        QVERIFY(child<QLabel>("serviceState")->text().contains(QStringLiteral("Stopped")));
+    }
+
     void aDownloadedArchiveIsImportedAgain()
     {
+        m_page->selectJob(m_job);
         child<QTabWidget>("deploymentTargets")->setCurrentIndex(2);
         const QString archive = m_dir.filePath(QStringLiteral("model_job_%1.tar.gz").arg(m_job));
         ui::FileDialog::setNextFiles({archive});

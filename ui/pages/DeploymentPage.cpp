@@ -17,6 +17,8 @@
 #include "jobs/JobQueue.h"
 #include "model/ModelExport.h"
 #include "pages/JobArchiveDownload.h"
+#include "rag/RagModel.h"
+#include "rag/RetrievalService.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 #include "widgets/EmptyStateWidget.h"
@@ -41,6 +43,7 @@
 #include <QRadioButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTimer>
@@ -116,10 +119,13 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     m_forms->setWordWrap(true);
     m_forms->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_targets->setObjectName(QStringLiteral("deploymentTargets"));
-    m_targets->addTab(createOllamaTab(), tr("Ollama"));
-    m_targets->addTab(createLmStudioTab(), tr("LM Studio"));
+    m_modelTabs = {createOllamaTab(), createLmStudioTab(), createCodeTab()};
+    m_targets->addTab(m_modelTabs[0], tr("Ollama"));
+    m_targets->addTab(m_modelTabs[1], tr("LM Studio"));
     m_targets->addTab(createArchiveTab(), tr("Archive"));
-    m_targets->addTab(createCodeTab(), tr("Code"));
+    m_targets->addTab(m_modelTabs[2], tr("Code"));
+    m_serviceTab = createServiceTab();
+    m_targets->addTab(m_serviceTab, tr("Retrieval Service"));
 
     auto *details = new QWidget(this);
     auto *detailsLayout = new QVBoxLayout(details);
@@ -305,6 +311,111 @@ QWidget *DeploymentPage::createArchiveTab()
     return tab;
 }
 
+QWidget *DeploymentPage::createServiceTab()
+{
+    auto *tab = new QWidget(m_targets);
+    m_servicePort = new QSpinBox(tab);
+    m_servicePort->setObjectName(QStringLiteral("servicePort"));
+    m_servicePort->setRange(1, 65535);
+    m_servicePort->setValue(core::RetrievalService::kDefaultPort);
+    m_serviceButton = new QPushButton(tr("Start"), tab);
+    m_serviceButton->setObjectName(QStringLiteral("serviceButton"));
+    m_serviceState = new QLabel(tab);
+    m_serviceState->setObjectName(QStringLiteral("serviceState"));
+    m_serviceState->setWordWrap(true);
+    m_serviceState->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_serviceSnippet = codeView(tab, QStringLiteral("serviceSnippet"));
+    connect(m_serviceButton, &QPushButton::clicked, this, [this] {
+        if (m_service)
+            stopService();
+        else
+            startService();
+    });
+    auto *note = new QLabel(tr("The retrieval service of the user guide for this job's index, on this computer: "
+                               "POST /retrieve with {\"query\", \"top_k\"} answers the documents found and their "
+                               "scores. It runs while the app does, until stopped."),
+                            tab);
+    note->setWordWrap(true);
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Port:"), tab));
+    row->addWidget(m_servicePort);
+    row->addWidget(m_serviceButton);
+    row->addStretch();
+    auto *layout = new QVBoxLayout(tab);
+    layout->addWidget(note);
+    layout->addLayout(row);
+    layout->addWidget(m_serviceState);
+    layout->addWidget(m_serviceSnippet, 1);
+    return tab;
+}
+
+void DeploymentPage::startService()
+{
+    const std::optional<core::JobInfo> job = selectedJob();
+    if (!job || m_task.isRunning())
+        return;
+    const quint16 port = quint16(m_servicePort->value());
+    m_task.run(
+        tr("Retrieval Service"), tr("Opening the index of %1…").arg(job->request.name),
+        QStringLiteral("deploymentProgress"),
+        [job = *job](const core::Progress &, const auto &) {
+            return std::shared_ptr<const core::RagModel>(core::RagModel::ofJob(job));
+        },
+        [this, id = job->id, port](std::shared_ptr<const core::RagModel> model) {
+            auto service = std::make_unique<core::RetrievalService>(std::move(model));
+            try {
+                m_servicePortInUse = service->start(QHostAddress::LocalHost, port);
+            } catch (const core::Error &error) {
+                MessageBox::warning(this, tr("Cannot Start the Service"), error.message());
+                return;
+            }
+            m_service = std::move(service);
+            m_serviceJob = id;
+            showService();
+            emit statusMessage(
+                tr("The retrieval service answers at http://127.0.0.1:%1/retrieve.").arg(m_servicePortInUse));
+        },
+        [this](const core::Error &error) {
+            MessageBox::warning(this, tr("Cannot Start the Service"), error.message());
+        });
+}
+
+void DeploymentPage::stopService()
+{
+    m_service.reset();
+    m_serviceJob = 0;
+    showService();
+    emit statusMessage(tr("The retrieval service stopped."));
+}
+
+void DeploymentPage::showService()
+{
+    const qint64 shown = selectedJobId();
+    const bool running = m_service != nullptr;
+    const bool here = running && m_serviceJob == shown;
+    m_serviceButton->setText(here ? tr("Stop") : tr("Start"));
+    m_servicePort->setEnabled(!running);
+    m_serviceButton->setEnabled(!running || here);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(here ? m_servicePortInUse : m_servicePort->value());
+    if (here)
+        m_serviceState->setText(tr("<b>Running</b> at %1/retrieve (and %1/health).").arg(url));
+    else if (running)
+        m_serviceState->setText(
+            tr("The service runs for another job (job %1); stop it there first.").arg(m_serviceJob));
+    else
+        m_serviceState->setText(tr("Stopped."));
+    m_serviceSnippet->setPlainText(
+        QStringLiteral("curl -X POST %1/retrieve -H 'Content-Type: application/json' \\\n"
+                       "     -d '{\"query\": \"How do I reset my password?\", \"top_k\": 3}'\n\n"
+                       "# PHP 8, as the user guide's RAGClient calls it:\n"
+                       "$ch = curl_init(\"%1/retrieve\");\n"
+                       "curl_setopt_array($ch, [CURLOPT_POST => true, CURLOPT_RETURNTRANSFER => true,\n"
+                       "    CURLOPT_HTTPHEADER => [\"Content-Type: application/json\"],\n"
+                       "    CURLOPT_POSTFIELDS => json_encode([\"query\" => $question, \"top_k\" => 3])]);\n"
+                       "$documents = json_decode(curl_exec($ch), true)[\"documents\"];\n")
+            .arg(url));
+}
+
 QWidget *DeploymentPage::createCodeTab()
 {
     auto *tab = new QWidget(m_targets);
@@ -335,7 +446,7 @@ void DeploymentPage::refresh()
     const QSignalBlocker blocker(m_models);
     m_models->clear();
     for (const core::JobInfo &job : m_core.jobs().list()) {
-        if (job.state != core::JobState::Completed || job.request.type == core::TrainingType::Rag)
+        if (job.state != core::JobState::Completed)
             continue;
         auto *item =
             new QListWidgetItem(tr("%1\n%2, %3")
@@ -407,6 +518,18 @@ void DeploymentPage::showSelected()
                            .arg(job->request.name.toHtmlEscaped(), core::trainingTypeTitle(job->request.type),
                                 job->request.modelName.toHtmlEscaped(),
                                 QDir::toNativeSeparators(job->outputFolder()).toHtmlEscaped()));
+    // A RAG job ships an index, not a model: its service and its archive.
+    const bool rag = job->request.type == core::TrainingType::Rag;
+    for (QWidget *tab : m_modelTabs)
+        m_targets->setTabVisible(m_targets->indexOf(tab), !rag);
+    m_targets->setTabVisible(m_targets->indexOf(m_serviceTab), rag);
+    showService();
+    if (rag) {
+        m_forms->setText(tr("A FAISS index of the dataset's documents, for the user guide's clients and the "
+                            "retrieval service (docs/rag.md)."));
+        updateActions();
+        return;
+    }
     m_ollamaName->setText(core::deploymentName(*job));
     try {
         m_ollamaServer->setText(core::ollamaServer({}, m_core.settings().ollamaUrl()).toString() +

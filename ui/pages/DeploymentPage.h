@@ -1,8 +1,8 @@
-// The Deployment page: the completed jobs' models, and the ways to ship the selected one — created in Ollama
-// (merged, or base + adapter) from the Modelfile shown line by line — which the person may edit, kept as a draft
-// beside the job's Ollama files until reset — installed into LM Studio,
-// downloaded as a .tar.gz, or called from code. Every export, upload and install runs in the background with
-// its progress, time left and Cancel.
+// The Deployment page: the completed jobs, and the ways to ship the selected one. A fine-tuned model: created in
+// Ollama (merged, or base + adapter) from the Modelfile shown line by line — which the person may edit, kept as a
+// draft beside the job's Ollama files until reset — installed into LM Studio, downloaded as a .tar.gz, or called
+// from code. A RAG job's index: served by the retrieval service, or downloaded. Every export, upload and install
+// runs in the background with its progress, time left and Cancel.
 #pragma once
 
 #include "deploy/OllamaFiles.h"
@@ -19,11 +19,13 @@ class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
 class QRadioButton;
+class QSpinBox;
 class QTabWidget;
 class QTimer;
 
 namespace mtm::core {
 class AppCore;
+class RetrievalService;
 struct JobInfo;
 } // namespace mtm::core
 
@@ -43,6 +45,7 @@ public:
     bool isModelfileEdited() const { return m_modelfileEdited; }
     void resetModelfile(); // back to the Modelfile written from the choices; the draft is removed
     bool isBusy() const { return m_task.isRunning(); } // until the work's result or error has been shown
+    quint16 servicePort() const { return m_service ? m_servicePortInUse : 0; } // 0: not running
 
     void deployToOllama();
     void checkQuality();
@@ -54,6 +57,10 @@ private:
     QWidget *createLmStudioTab();
     QWidget *createArchiveTab();
     QWidget *createCodeTab();
+    QWidget *createServiceTab();
+    void startService();
+    void stopService();
+    void showService();
     std::optional<core::JobInfo> selectedJob() const;
     void showSelected();
     void showForms();
@@ -105,6 +112,15 @@ private:
     qint64 m_modelfileJob = 0;
     quint64 m_recipeRequest = 0; // the recipe asked for last
     QLabel *m_imported;
+    QList<QWidget *> m_modelTabs; // Ollama, LM Studio, Code: for fine-tuned models
+    QWidget *m_serviceTab;        // for RAG jobs
+    QSpinBox *m_servicePort;
+    QPushButton *m_serviceButton;
+    QLabel *m_serviceState;
+    QPlainTextEdit *m_serviceSnippet;
+    std::unique_ptr<core::RetrievalService> m_service; // the one running, for m_serviceJob
+    qint64 m_serviceJob = 0;
+    quint16 m_servicePortInUse = 0;
     PageTask m_task{this, [this] { updateActions(); }}; // an export, deploy, check, install, download or import
 };
 
