@@ -103,8 +103,11 @@ QVariant JobTableModel::display(const core::JobInfo &job, Column column) const
     case State:
         return jobStateTitle(job.state);
     case Progress:
-        return job.totalSteps > 0 ? tr("%1 of %2").arg(locale.toString(job.step), locale.toString(job.totalSteps))
-                                  : QString();
+        if (job.totalSteps <= 0)
+            return QString();
+        if (job.request.type == core::TrainingType::Rag) // its steps are thousandths of the index's building
+            return tr("%1 %").arg(job.step * 100 / job.totalSteps);
+        return tr("%1 of %2").arg(locale.toString(job.step), locale.toString(job.totalSteps));
     case Loss:
         return m_losses.contains(job.id) ? locale.toString(m_losses.value(job.id), 'f', 4) : QString();
     case TimeLeft: {
