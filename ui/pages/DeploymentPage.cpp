@@ -69,6 +69,16 @@ QComboBox *typeChoice(QWidget *parent, const QString &name)
     return choice;
 }
 
+// A label for what the page works out or reports: wrapped, and selectable for copying.
+QLabel *selectableLabel(QWidget *parent, const QString &name)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
 QPlainTextEdit *codeView(QWidget *parent, const QString &name)
 {
     auto *view = new QPlainTextEdit(parent);
@@ -91,8 +101,8 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     : Page(parent)
     , m_core(core)
     , m_models(new QListWidget(this))
-    , m_summary(new QLabel(this))
-    , m_forms(new QLabel(this))
+    , m_summary(selectableLabel(this, QStringLiteral("deploymentSummary")))
+    , m_forms(selectableLabel(this, QStringLiteral("deployableForms")))
     , m_targets(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("deploymentPage"));
@@ -112,12 +122,6 @@ DeploymentPage::DeploymentPage(core::AppCore &core, QWidget *parent)
     m_models->setWordWrap(true);
     m_models->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_models, &QListWidget::currentRowChanged, this, [this] { showSelected(); });
-    m_summary->setObjectName(QStringLiteral("deploymentSummary"));
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_forms->setObjectName(QStringLiteral("deployableForms"));
-    m_forms->setWordWrap(true);
-    m_forms->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_targets->setObjectName(QStringLiteral("deploymentTargets"));
     m_modelTabs = {createOllamaTab(), createLmStudioTab(), createCodeTab()};
     m_targets->addTab(m_modelTabs[0], tr("Ollama"));
@@ -180,10 +184,7 @@ QWidget *DeploymentPage::createOllamaTab()
     m_ollamaServer->setObjectName(QStringLiteral("ollamaServer"));
     m_modelfile = codeView(tab, QStringLiteral("modelfilePreview"));
     m_modelfile->setReadOnly(false);
-    m_modelfileState = new QLabel(tab);
-    m_modelfileState->setObjectName(QStringLiteral("modelfileState"));
-    m_modelfileState->setWordWrap(true);
-    m_modelfileState->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_modelfileState = selectableLabel(tab, QStringLiteral("modelfileState"));
     m_resetModelfile = new QPushButton(tr("Reset"), tab);
     m_resetModelfile->setObjectName(QStringLiteral("resetModelfile"));
     m_resetModelfile->setToolTip(tr("Throw your edit away and write the Modelfile from the choices above again"));
@@ -201,14 +202,8 @@ QWidget *DeploymentPage::createOllamaTab()
     m_check = new QPushButton(tr("Check Quality"), tab);
     m_check->setObjectName(QStringLiteral("checkQualityButton"));
     m_check->setToolTip(tr("Score the job's held-out records with the base, the fine-tuned and the GGUF model"));
-    m_quality = new QLabel(tab);
-    m_quality->setObjectName(QStringLiteral("qualityCheck"));
-    m_quality->setWordWrap(true);
-    m_quality->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_answers = new QLabel(tab);
-    m_answers->setObjectName(QStringLiteral("ollamaAnswers"));
-    m_answers->setWordWrap(true);
-    m_answers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_quality = selectableLabel(tab, QStringLiteral("qualityCheck"));
+    m_answers = selectableLabel(tab, QStringLiteral("ollamaAnswers"));
 
     connect(m_ollamaType, &QComboBox::currentIndexChanged, this, [this] {
         updateModelfile();
@@ -254,10 +249,7 @@ QWidget *DeploymentPage::createLmStudioTab()
 {
     auto *tab = new QWidget(m_targets);
     m_lmStudioType = typeChoice(tab, QStringLiteral("lmStudioType"));
-    m_lmStudioTarget = new QLabel(tab);
-    m_lmStudioTarget->setObjectName(QStringLiteral("lmStudioTarget"));
-    m_lmStudioTarget->setWordWrap(true);
-    m_lmStudioTarget->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_lmStudioTarget = selectableLabel(tab, QStringLiteral("lmStudioTarget"));
     m_install = new QPushButton(tr("Install into LM Studio"), tab);
     m_install->setObjectName(QStringLiteral("installLmStudioButton"));
     connect(m_lmStudioType, &QComboBox::currentIndexChanged, this, &DeploymentPage::showSelected);
@@ -288,11 +280,8 @@ QWidget *DeploymentPage::createArchiveTab()
     import->setObjectName(QStringLiteral("importArchiveButton"));
     import->setToolTip(tr("Open a model_job_<id>.tar.gz, from this computer or another, into a model folder"));
     connect(import, &QPushButton::clicked, this, &DeploymentPage::importArchive);
-    m_imported = new QLabel(tab);
-    m_imported->setObjectName(QStringLiteral("importedArchive"));
+    m_imported = selectableLabel(tab, QStringLiteral("importedArchive"));
     m_imported->setTextFormat(Qt::PlainText);
-    m_imported->setWordWrap(true);
-    m_imported->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *note = new QLabel(tr("The job's model folder as one archive, for another computer or a Python "
                                "environment: tar -xzf model_job_<id>.tar.gz opens it, and Import Archive (or mtm "
                                "import) opens it safely: nothing outside its folder, no links, no oversized "
@@ -320,10 +309,7 @@ QWidget *DeploymentPage::createServiceTab()
     m_servicePort->setValue(core::RetrievalService::kDefaultPort);
     m_serviceButton = new QPushButton(tr("Start"), tab);
     m_serviceButton->setObjectName(QStringLiteral("serviceButton"));
-    m_serviceState = new QLabel(tab);
-    m_serviceState->setObjectName(QStringLiteral("serviceState"));
-    m_serviceState->setWordWrap(true);
-    m_serviceState->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_serviceState = selectableLabel(tab, QStringLiteral("serviceState"));
     m_serviceSnippet = codeView(tab, QStringLiteral("serviceSnippet"));
     connect(m_serviceButton, &QPushButton::clicked, this, [this] {
         if (m_service)
