@@ -252,4 +252,35 @@ QString OllamaClient::chat(const QString &model, const QJsonArray &messages, con
     return reply.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
 }
 
+std::vector<std::vector<float>> OllamaClient::embed(const QString &model, const QStringList &texts)
+{
+    const QJsonObject body{{QStringLiteral("model"), model},
+                           {QStringLiteral("input"), QJsonArray::fromStringList(texts)}};
+    Answer answer;
+    try {
+        answer = finish(
+            m_network->post(request(QStringLiteral("/api/embed")), QJsonDocument(body).toJson(QJsonDocument::Compact)),
+            Text::tr("embedding texts with %1").arg(model));
+    } catch (const Error &error) {
+        if (error.message().contains(QStringLiteral("not found")))
+            throw Error(Error::Kind::NotFound,
+                        Text::tr("%1\nPull the embedding model first: ollama pull %2").arg(error.message(), model));
+        throw;
+    }
+    const QJsonArray rows = QJsonDocument::fromJson(answer.body).object().value(QStringLiteral("embeddings")).toArray();
+    if (rows.size() != texts.size())
+        throw Error(Error::Kind::Io,
+                    Text::tr("Ollama gave %1 embeddings for %2 texts.").arg(rows.size()).arg(texts.size()));
+    std::vector<std::vector<float>> vectors;
+    for (const QJsonValue &row : rows) {
+        std::vector<float> vector;
+        for (const QJsonValue &value : row.toArray())
+            vector.push_back(float(value.toDouble()));
+        if (vector.empty() || (!vectors.empty() && vector.size() != vectors.front().size()))
+            throw Error(Error::Kind::Io, Text::tr("Ollama's embeddings from %1 are not all of one length.").arg(model));
+        vectors.push_back(std::move(vector));
+    }
+    return vectors;
+}
+
 } // namespace mtm::core

@@ -9,10 +9,12 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -48,6 +50,9 @@ public:
     void create(const QJsonObject &request, const StatusCallback &onStatus);
     // POST /api/chat without streaming: the answer's text.
     QString chat(const QString &model, const QJsonArray &messages, const QJsonObject &options);
+    // POST /api/embed: one vector per text, as the model gives them. Throws Error (NotFound for a model the server
+    // does not have, Io).
+    std::vector<std::vector<float>> embed(const QString &model, const QStringList &texts);
 
 private:
     struct Answer

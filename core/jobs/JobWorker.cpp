@@ -3,8 +3,11 @@
 #include "AppCore.h"
 #include "AppResources.h"
 #include "Error.h"
+#include "deploy/OllamaClient.h"
 #include "jobs/FineTuneRun.h"
 #include "rag/RagBuild.h"
+#include "rag/RagEmbedder.h"
+#include "settings/AppSettings.h"
 #include "store/Store.h"
 #include "system/CpuThreads.h"
 
@@ -91,6 +94,8 @@ void JobWorker::buildIndex(const QString &where)
     request.recordsFile = m_job.request.recordsFile(m_core, where);
     request.outputFolder = m_job.outputFolder();
     request.embedder = QString::fromStdString(settings.embeddingModel);
+    if (RagEmbedder::namesOllamaModel(request.embedder)) // found as Ollama's own command line finds it
+        request.ollamaServer = ollamaServer({}, m_core.settings().ollamaUrl());
     if (request.embedder.isEmpty())
         request.corpus = corpusDocuments(m_core.resources().starterCorpus);
     request.chunking.unit =
@@ -102,8 +107,10 @@ void JobWorker::buildIndex(const QString &where)
     request.device = QString::fromStdString(m_job.request.settings.device);
     say(request.embedder.isEmpty()
             ? Text::tr("Making the built-in embedder from the app's corpus and the dataset, then indexing it.")
-            : Text::tr("Indexing the dataset with the embedding model %1.")
-                  .arg(QDir::toNativeSeparators(request.embedder)));
+        : request.ollamaServer.isValid() ? Text::tr("Indexing the dataset with the Ollama embedding model %1 at %2.")
+                                               .arg(request.embedder.mid(7), request.ollamaServer.toString())
+                                         : Text::tr("Indexing the dataset with the embedding model %1.")
+                                               .arg(QDir::toNativeSeparators(request.embedder)));
     // Progress in thousandths, as steps, so that the job's bar and time left follow it.
     const RagBuildSummary summary = buildRagModel(request, [this](qint64 done, qint64 total) {
         engine::TrainingProgress progress;

@@ -3,8 +3,8 @@
 #include "EngineCall.h"
 #include "Error.h"
 #include "engine/embed/StaticEmbedderBuilder.h"
-#include "engine/embed/TextEmbedder.h"
 #include "engine/io/DurableFiles.h"
+#include "rag/RagEmbedder.h"
 #include "rag/RagModel.h"
 #include "rag/VectorIndex.h"
 
@@ -107,8 +107,10 @@ RagBuildSummary buildRagModel(const RagBuildRequest &request, const Progress &pr
 
     // The embedder: the built-in one is made from the corpus and the documents (before chunking: whole texts
     // tell common words from rare ones best).
+    const bool builtIn = request.embedder.isEmpty();
+    const bool ollama = RagEmbedder::namesOllamaModel(request.embedder);
     QString embedderFolder = request.embedder;
-    if (embedderFolder.isEmpty()) {
+    if (builtIn) {
         std::vector<std::string> texts;
         for (const QString &text : request.corpus + documents)
             texts.push_back(text.toStdString());
@@ -119,18 +121,17 @@ RagBuildSummary buildRagModel(const RagBuildRequest &request, const Progress &pr
                                         });
         });
         embedderFolder = QDir(staging).filePath(ragFiles::embedder);
-    } else if (!QFileInfo(embedderFolder).isDir()) {
+    } else if (!ollama && !QFileInfo(embedderFolder).isDir()) {
         throw Error(Error::Kind::NotFound, Text::tr("There is no embedding model folder %1.").arg(embedderFolder));
     }
-    const auto embedder = callEngine([&] {
-        return std::make_unique<engine::TextEmbedder>(embedderFolder.toStdString(), request.device.toStdString());
-    });
+    const std::unique_ptr<RagEmbedder> embedder = ollama ? RagEmbedder::ofOllama(request.ollamaServer, request.embedder)
+                                                         : RagEmbedder::ofFolder(embedderFolder, request.device);
 
     // The chunks, each with its source.
     QVector<Chunk> chunks;
     for (qsizetype record = 0; record < documents.size(); ++record)
         chunks += chunkText(documents[record], record, request.chunking,
-                            [&](const QString &word) { return qint64(embedder->countTokens(word.toStdString())); });
+                            [&](const QString &word) { return embedder->countTokens(word); });
     if (chunks.isEmpty())
         throw Error(Error::Kind::InvalidInput,
                     Text::tr("The dataset's %1 records hold no text to index.").arg(documents.size()));
@@ -138,14 +139,12 @@ RagBuildSummary buildRagModel(const RagBuildRequest &request, const Progress &pr
     checkNotCancelled(progress, kRead + kEmbedder);
 
     // The vectors and the index.
-    std::vector<std::string> texts;
-    texts.reserve(std::size_t(chunks.size()));
+    QStringList texts;
+    texts.reserve(chunks.size());
     for (const Chunk &chunk : chunks)
-        texts.push_back(chunk.text.toStdString());
-    const std::vector<float> vectors = callEngine([&] {
-        return embedder->embed(texts, [&](std::int64_t done, std::int64_t total) {
-            return !progress || progress(kRead + kEmbedder + kEmbed * done / total, 1000);
-        });
+        texts << chunk.text;
+    const std::vector<float> vectors = embedder->embed(texts, [&](qint64 done, qint64 total) {
+        return !progress || progress(kRead + kEmbedder + kEmbed * done / total, 1000);
     });
     summary.dimension = embedder->dimension();
     VectorIndex index(int(summary.dimension),
@@ -166,32 +165,34 @@ RagBuildSummary buildRagModel(const RagBuildRequest &request, const Progress &pr
                                    {QStringLiteral("end"), chunk.end}});
     }
     writeJson(out.filePath(ragFiles::documents), QJsonDocument(chunkTexts));
-    const bool builtIn = request.embedder.isEmpty();
-    // sentence-transformers loads the model by this path (the embedder beside the index once moved into place).
-    const QString model = builtIn ? target.filePath(ragFiles::embedder) : QDir(request.embedder).absolutePath();
+    // sentence-transformers loads the model by this path (the embedder beside the index once moved into place);
+    // an Ollama model by its name.
+    const QString model = builtIn  ? target.filePath(ragFiles::embedder)
+                          : ollama ? request.embedder.mid(QStringLiteral("ollama:").size()).trimmed()
+                                   : QDir(request.embedder).absolutePath();
     writeJson(out.filePath(ragFiles::metadata),
               QJsonDocument(QJsonObject{{QStringLiteral("model"), model},
                                         {QStringLiteral("dimension"), summary.dimension},
-                                        {QStringLiteral("normalized"), embedder->normalizes()},
-                                        {QStringLiteral("pooling"), QString::fromStdString(embedder->pooling())},
+                                        {QStringLiteral("normalized"), true},
+                                        {QStringLiteral("pooling"), embedder->pooling()},
                                         {QStringLiteral("chunks"), sources}}));
-    writeJson(
-        out.filePath(ragFiles::config),
-        QJsonDocument(QJsonObject{{QStringLiteral("embedding_backend"),
-                                   builtIn ? QStringLiteral("builtin") : QStringLiteral("sentence-transformers")},
-                                  {QStringLiteral("embedding_model"), model},
-                                  {QStringLiteral("dimension"), summary.dimension},
-                                  {QStringLiteral("normalized"), embedder->normalizes()},
-                                  {QStringLiteral("index_type"), summary.indexType},
-                                  {QStringLiteral("hnsw_from_chunks"), request.hnswFrom},
-                                  {QStringLiteral("hybrid"), request.hybrid},
-                                  {QStringLiteral("chunking"),
-                                   QJsonObject{{QStringLiteral("unit"), ChunkSettings::unitId(request.chunking.unit)},
-                                               {QStringLiteral("size"), request.chunking.size},
-                                               {QStringLiteral("overlap"), request.chunking.overlap}}},
-                                  {QStringLiteral("documents"), summary.records},
-                                  {QStringLiteral("chunks"), summary.chunks},
-                                  {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}}));
+    QJsonObject config{
+        {QStringLiteral("embedding_backend"), builtIn ? QStringLiteral("builtin") : embedder->backend()},
+        {QStringLiteral("embedding_model"), model},
+        {QStringLiteral("dimension"), summary.dimension},
+        {QStringLiteral("normalized"), true},
+        {QStringLiteral("index_type"), summary.indexType},
+        {QStringLiteral("hnsw_from_chunks"), request.hnswFrom},
+        {QStringLiteral("hybrid"), request.hybrid},
+        {QStringLiteral("chunking"), QJsonObject{{QStringLiteral("unit"), ChunkSettings::unitId(request.chunking.unit)},
+                                                 {QStringLiteral("size"), request.chunking.size},
+                                                 {QStringLiteral("overlap"), request.chunking.overlap}}},
+        {QStringLiteral("documents"), summary.records},
+        {QStringLiteral("chunks"), summary.chunks},
+        {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+    if (ollama)
+        config.insert(QStringLiteral("ollama_host"), request.ollamaServer.toString());
+    writeJson(out.filePath(ragFiles::config), QJsonDocument(config));
     checkNotCancelled(progress, 990);
     callEngine([&] {
         engine::syncFolderContents(staging.toStdString());

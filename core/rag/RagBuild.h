@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 namespace mtm::core {
 
@@ -17,7 +18,8 @@ struct RagBuildRequest
 {
     QString recordsFile;  // a dataset's records.jsonl
     QString outputFolder; // rag_model/
-    QString embedder;     // a sentence-transformers folder; empty: the built-in embedder, made into embedder/
+    QString embedder;     // a sentence-transformers folder, or "ollama:<model>"; empty: the built-in embedder
+    QUrl ollamaServer;    // where an Ollama embedding model is asked
     QStringList corpus;   // texts the built-in embedder learns common words from (besides the documents)
     ChunkSettings chunking;
     qint64 hnswFrom = 50000; // chunks from which the index is HNSW rather than exact

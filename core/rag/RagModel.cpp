@@ -2,8 +2,8 @@
 
 #include "EngineCall.h"
 #include "Error.h"
-#include "engine/embed/TextEmbedder.h"
 #include "jobs/JobInfo.h"
+#include "rag/RagEmbedder.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -60,16 +60,19 @@ RagModel::RagModel(const QString &folder)
                         .arg(m_index->size())
                         .arg(m_documents.size())
                         .arg(m_sources.size()));
-    // The embedder: the folder beside the index, else the one the configuration names.
-    QString embedder = dir.filePath(ragFiles::embedder);
-    if (!QFileInfo::exists(embedder))
-        embedder = m_config.value(QStringLiteral("embedding_model")).toString();
-    m_embedder = callEngine([&] { return std::make_unique<engine::TextEmbedder>(embedder.toStdString()); });
-    if (m_embedder->dimension() != m_index->dimension())
-        throw Error(Error::Kind::InvalidInput, Text::tr("The embedder %1 gives %2 dimensions, the index holds %3.")
-                                                   .arg(embedder)
-                                                   .arg(m_embedder->dimension())
-                                                   .arg(m_index->dimension()));
+    // The embedder: an Ollama model, or the folder beside the index, else the one the configuration names.
+    const QString model = m_config.value(QStringLiteral("embedding_model")).toString();
+    if (m_config.value(QStringLiteral("embedding_backend")).toString() == QLatin1String("ollama")) {
+        m_embedder = RagEmbedder::ofOllama(QUrl(m_config.value(QStringLiteral("ollama_host")).toString()), model);
+    } else {
+        const QString beside = dir.filePath(ragFiles::embedder);
+        m_embedder = RagEmbedder::ofFolder(QFileInfo::exists(beside) ? beside : model, QStringLiteral("cpu"));
+        if (m_embedder->dimension() != m_index->dimension())
+            throw Error(Error::Kind::InvalidInput, Text::tr("The embedder %1 gives %2 dimensions, the index holds %3.")
+                                                       .arg(model)
+                                                       .arg(m_embedder->dimension())
+                                                       .arg(m_index->dimension()));
+    }
     m_keywords = std::make_unique<Bm25Index>(m_documents);
 }
 
@@ -95,7 +98,12 @@ Retrieval RagModel::defaultRetrieval() const
 
 std::vector<float> RagModel::embed(const QString &text) const
 {
-    return callEngine([&] { return m_embedder->embed({text.toStdString()}); });
+    std::vector<float> vector = m_embedder->embed({text}, {});
+    if (qsizetype(vector.size()) != m_index->dimension())
+        throw Error(Error::Kind::InvalidInput, Text::tr("The embedding model gives %1 dimensions, the index holds %2.")
+                                                   .arg(vector.size())
+                                                   .arg(m_index->dimension()));
+    return vector;
 }
 
 RetrievedChunk RagModel::chunkAt(qint64 id, double score) const

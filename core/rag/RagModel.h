@@ -20,13 +20,10 @@
 #include <memory>
 #include <vector>
 
-namespace mtm::engine {
-class TextEmbedder;
-}
-
 namespace mtm::core {
 
 struct JobInfo;
+class RagEmbedder;
 
 namespace ragFiles {
 inline const QString config = QStringLiteral("rag_config.json");
@@ -76,7 +73,7 @@ private:
     QJsonObject m_config;
     QStringList m_documents;
     QVector<QJsonObject> m_sources;
-    std::unique_ptr<engine::TextEmbedder> m_embedder;
+    std::unique_ptr<RagEmbedder> m_embedder;
     std::unique_ptr<VectorIndex> m_index;
     std::unique_ptr<Bm25Index> m_keywords;
 };

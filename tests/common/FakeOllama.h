@@ -6,6 +6,8 @@
 // also answer every request with an error, or take a request and never answer (a stalled server).
 #pragma once
 
+#include <algorithm>
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -208,6 +210,34 @@ private:
                          QJsonDocument(QJsonObject{{QStringLiteral("model"), chat.value(QStringLiteral("model"))},
                                                    {QStringLiteral("message"), message},
                                                    {QStringLiteral("done"), true}})
+                             .toJson(QJsonDocument::Compact));
+        }
+        if (request.method == "POST" && request.path == "/api/embed") {
+            // Embedding models it "has": any name but "missing"; each text a hashed bag of its lowercase words in
+            // 64 dimensions, not normalised (as some models' vectors are not).
+            const QJsonObject embed = QJsonDocument::fromJson(request.body).object();
+            if (embed.value(QStringLiteral("model")).toString() == QLatin1String("missing"))
+                return reply(socket, 404, error(QStringLiteral("model \"missing\" not found, try pulling it first")));
+            const QJsonValue input = embed.value(QStringLiteral("input"));
+            const QJsonArray texts = input.isString() ? QJsonArray{input} : input.toArray();
+            if (texts.isEmpty() ||
+                !std::all_of(texts.begin(), texts.end(), [](const QJsonValue &t) { return t.isString(); }))
+                return reply(socket, 400, error(QStringLiteral("input must be a string or a list of strings")));
+            QJsonArray embeddings;
+            for (const QJsonValue &text : texts) {
+                QVector<double> vector(64, 0.0);
+                for (const QString &word :
+                     text.toString().toLower().split(QRegularExpression(QStringLiteral("\\W+")), Qt::SkipEmptyParts))
+                    vector[int(qHash(word, 7) % 64)] += 2.0;
+                vector[0] += 0.5;
+                QJsonArray row;
+                for (const double value : vector)
+                    row.append(value);
+                embeddings.append(row);
+            }
+            return reply(socket, 200,
+                         QJsonDocument(QJsonObject{{QStringLiteral("model"), embed.value(QStringLiteral("model"))},
+                                                   {QStringLiteral("embeddings"), embeddings}})
                              .toJson(QJsonDocument::Compact));
         }
         if (request.method == "POST" && request.path == "/api/generate") {

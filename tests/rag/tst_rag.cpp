@@ -2,6 +2,7 @@
 // client reads them (python3-faiss and numpy run its code on the files the app wrote), and the built-in
 // embedder's recall on 216 documents and 50 questions written for this test.
 #include "Error.h"
+#include "common/FakeOllama.h"
 #include "rag/Chunking.h"
 #include "rag/RagBuild.h"
 #include "rag/RagModel.h"
@@ -220,6 +221,45 @@ for query in queries:
         qInfo("recall@3 of 50 questions: dense %d, hybrid %d", dense, hybrid);
         QVERIFY2(dense >= 40, qPrintable(QStringLiteral("dense recall@3: %1 of 50").arg(dense)));
         QVERIFY2(hybrid >= 40, qPrintable(QStringLiteral("hybrid recall@3: %1 of 50").arg(hybrid)));
+    }
+
+    // An Ollama embedding model (/api/embed, here the strict stand-in server's): the chunks indexed with its
+    // vectors, normalised; the index searched with the same model; a model the server lacks explained.
+    void anOllamaEmbeddingModelIndexesAndSearches()
+    {
+        mtm::test::FakeOllama server(m_dir.filePath(QStringLiteral("ollama-blobs")), {});
+        const QStringList documents = {QStringLiteral("The printer on the second floor jams when the tray is full."),
+                                       QStringLiteral("Invoices are sent on the first working day of each month."),
+                                       QStringLiteral("Water tomato plants in the morning, never on the leaves.")};
+        RagBuildRequest request;
+        request.recordsFile = writeRecords(QStringLiteral("ollama-records.jsonl"), documents);
+        request.outputFolder = m_dir.filePath(QStringLiteral("ollama/rag_model"));
+        request.embedder = QStringLiteral("ollama:fake-embed");
+        request.ollamaServer = QUrl(server.url());
+        const RagBuildSummary summary = buildRagModel(request, {});
+        QCOMPARE(summary.dimension, 64);
+        QCOMPARE(summary.chunks, 3);
+        const RagModel model(request.outputFolder);
+        QCOMPARE(model.config().value(QStringLiteral("embedding_backend")).toString(), QStringLiteral("ollama"));
+        QCOMPARE(model.config().value(QStringLiteral("embedding_model")).toString(), QStringLiteral("fake-embed"));
+        QCOMPARE(model.config().value(QStringLiteral("ollama_host")).toString(), QUrl(server.url()).toString());
+        QVERIFY(!QFileInfo::exists(request.outputFolder + QStringLiteral("/embedder")));
+        const QVector<RetrievedChunk> found =
+            model.search(QStringLiteral("why does the printer jam"), 1, Retrieval::Dense);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found[0].record, 0);
+        QVERIFY(found[0].score > 0 && found[0].score <= 1.0001); // cosine: the vectors were normalised
+        request.embedder = QStringLiteral("ollama:missing");
+        request.outputFolder = m_dir.filePath(QStringLiteral("ollama-missing/rag_model"));
+        try {
+            buildRagModel(request, {});
+            QFAIL("a model the server lacks was used");
+        } catch (const Error &error) {
+            QCOMPARE(error.kind(), Error::Kind::NotFound);
+            QVERIFY2(error.message().contains(QStringLiteral("ollama pull missing")), qPrintable(error.message()));
+        }
+        QVERIFY(!QFileInfo::exists(request.outputFolder));
+        QVERIFY(!QFileInfo::exists(request.outputFolder + QStringLiteral(".partial")));
     }
 
     // The retrieval service the guide's PHP client calls: its answers, and each bad request refused as stated.
