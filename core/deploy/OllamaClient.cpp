@@ -108,8 +108,17 @@ QNetworkRequest OllamaClient::request(const QString &path) const
     return request;
 }
 
+QString OllamaClient::refusal(const QString &what, const Answer &answer)
+{
+    const QString said = QJsonDocument::fromJson(answer.body).object().value(QStringLiteral("error")).toString();
+    return Text::tr("Ollama refused %1 (HTTP %2): %3")
+        .arg(what)
+        .arg(answer.status)
+        .arg(said.isEmpty() ? QString::fromUtf8(answer.body.left(300)) : said);
+}
+
 OllamaClient::Answer OllamaClient::finish(QNetworkReply *reply, const QString &what,
-                                          const std::function<bool()> &keepGoing)
+                                          const std::function<bool()> &keepGoing, bool notFoundIsAnAnswer)
 {
     std::unique_ptr<QNetworkReply> owner(reply);
     bool cancelled = false;
@@ -142,14 +151,8 @@ OllamaClient::Answer OllamaClient::finish(QNetworkReply *reply, const QString &w
                                               "\"ollama serve\", or give its address in Settings or OLLAMA_HOST.")
                                          .arg(server, reply->errorString()));
     }
-    if (answer.status >= 400) {
-        const QString said = QJsonDocument::fromJson(answer.body).object().value(QStringLiteral("error")).toString();
-        throw Error(answer.status >= 500 ? Error::Kind::Io : Error::Kind::InvalidInput,
-                    Text::tr("Ollama refused %1 (HTTP %2): %3")
-                        .arg(what)
-                        .arg(answer.status)
-                        .arg(said.isEmpty() ? QString::fromUtf8(answer.body.left(300)) : said));
-    }
+    if (answer.status >= 400 && !(notFoundIsAnAnswer && answer.status == 404))
+        throw Error(answer.status >= 500 ? Error::Kind::Io : Error::Kind::InvalidInput, refusal(what, answer));
     return answer;
 }
 
@@ -167,15 +170,9 @@ QString OllamaClient::version()
 
 bool OllamaClient::hasBlob(const QString &digest)
 {
-    try {
-        finish(m_network->head(request(QStringLiteral("/api/blobs/") + digest)),
-               Text::tr("looking for a file it may have"));
-        return true;
-    } catch (const Error &error) {
-        if (error.kind() == Error::Kind::InvalidInput && error.message().contains(QStringLiteral("(HTTP 404)")))
-            return false;
-        throw;
-    }
+    return finish(m_network->head(request(QStringLiteral("/api/blobs/") + digest)),
+                  Text::tr("looking for a file it may have"), {}, true)
+               .status != 404;
 }
 
 void OllamaClient::uploadBlob(const QString &path, const QString &digest, const Progress &progress)
@@ -256,17 +253,13 @@ std::vector<std::vector<float>> OllamaClient::embed(const QString &model, const 
 {
     const QJsonObject body{{QStringLiteral("model"), model},
                            {QStringLiteral("input"), QJsonArray::fromStringList(texts)}};
-    Answer answer;
-    try {
-        answer = finish(
-            m_network->post(request(QStringLiteral("/api/embed")), QJsonDocument(body).toJson(QJsonDocument::Compact)),
-            Text::tr("embedding texts with %1").arg(model));
-    } catch (const Error &error) {
-        if (error.message().contains(QStringLiteral("not found")))
-            throw Error(Error::Kind::NotFound,
-                        Text::tr("%1\nPull the embedding model first: ollama pull %2").arg(error.message(), model));
-        throw;
-    }
+    const QString what = Text::tr("embedding texts with %1").arg(model);
+    const Answer answer = finish(
+        m_network->post(request(QStringLiteral("/api/embed")), QJsonDocument(body).toJson(QJsonDocument::Compact)),
+        what, {}, true);
+    if (answer.status == 404) // the server has no such model
+        throw Error(Error::Kind::NotFound,
+                    Text::tr("%1\nPull the embedding model first: ollama pull %2").arg(refusal(what, answer), model));
     const QJsonArray rows = QJsonDocument::fromJson(answer.body).object().value(QStringLiteral("embeddings")).toArray();
     if (rows.size() != texts.size())
         throw Error(Error::Kind::Io,

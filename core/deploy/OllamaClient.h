@@ -62,7 +62,11 @@ private:
     };
     QNetworkRequest request(const QString &path) const;
     // Waits for the reply; throws Error for a transport failure, a timeout or an HTTP error status.
-    Answer finish(QNetworkReply *reply, const QString &what, const std::function<bool()> &keepGoing = {});
+    // A 404 answer is returned as it is when notFoundIsAnAnswer (the caller tells what it means).
+    Answer finish(QNetworkReply *reply, const QString &what, const std::function<bool()> &keepGoing = {},
+                  bool notFoundIsAnAnswer = false);
+    // "Ollama refused <what> (HTTP <status>): <what it said>".
+    static QString refusal(const QString &what, const Answer &answer);
 
     QUrl m_server;
     int m_timeoutMs;

@@ -1,8 +1,7 @@
 #include "deploy/OllamaFiles.h"
 
-#include "EngineCall.h"
+#include "DurableFile.h"
 #include "Error.h"
-#include "engine/io/DurableFiles.h"
 #include "jobs/JobInfo.h"
 #include "model/ModelExport.h"
 #include "model/ModelFolder.h"
@@ -10,7 +9,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace mtm::core {
 namespace {
@@ -119,10 +117,7 @@ OllamaFiles writeOllamaFiles(const JobInfo &job, const OllamaFilesRequest &reque
     exportRequest.adapterGguf = files.adapterFile;
     exportToGguf(exportRequest, progress);
 
-    QSaveFile out(files.modelfile);
-    if (!out.open(QIODevice::WriteOnly) || out.write(files.modelfileText.toUtf8()) < 0 || !out.commit())
-        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(files.modelfile, out.errorString()));
-    callEngine([&] { engine::syncDirectory(request.folder.toStdString()); }); // the rename QSaveFile made, on disk
+    writeFileDurably(files.modelfile, files.modelfileText.toUtf8());
     return files;
 }
 

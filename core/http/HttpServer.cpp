@@ -164,24 +164,6 @@ void HttpServer::read(QTcpSocket *socket)
             return respond(socket, HttpResponse::error(400, Text::tr("A header of the request is malformed.")));
         request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
     }
-    const qint64 declared = request.headers.value("content-length", "0").toLongLong();
-    const qint64 received = buffer.size() - (headerEnd + 4);
-    // A server on this computer only answers requests addressed to it by a loopback name: a web page that has
-    // its own name resolve to 127.0.0.1 (DNS rebinding) is refused.
-    if (m_server->serverAddress().isLoopback() && !isLoopbackHost(request.headers.value("host")))
-        return refuseBeforeBody(socket, declared, received,
-                                HttpResponse::error(403, Text::tr("The Host header must name this "
-                                                                  "computer (localhost, 127.0.0.1 or "
-                                                                  "[::1]).")));
-    // Bodies are JSON, which a browser cannot send to another site without asking first (CORS preflight, which is
-    // not answered): a cross-site form or text/plain post never reaches the handler.
-    if (declared > 0 && !request.headers.value("content-type").toLower().startsWith("application/json"))
-        return refuseBeforeBody(socket, declared, received,
-                                HttpResponse::error(415, Text::tr("Send the body as JSON (Content-Type: "
-                                                                  "application/json).")));
-    if (request.headers.contains("transfer-encoding"))
-        return respond(socket,
-                       HttpResponse::error(501, Text::tr("Send the body with a Content-Length, not in chunks.")));
     qint64 length = 0;
     if (request.headers.contains("content-length")) {
         bool ok = false;
@@ -189,13 +171,30 @@ void HttpServer::read(QTcpSocket *socket)
         if (!ok || length < 0)
             return respond(socket, HttpResponse::error(400, Text::tr("The Content-Length is not a number.")));
     }
+    const qint64 bodyStart = headerEnd + 4;
+    const qint64 received = buffer.size() - bodyStart;
+    // A server on this computer only answers requests addressed to it by a loopback name: a web page that has
+    // its own name resolve to 127.0.0.1 (DNS rebinding) is refused.
+    if (m_server->serverAddress().isLoopback() && !isLoopbackHost(request.headers.value("host")))
+        return refuseBeforeBody(socket, length, received,
+                                HttpResponse::error(403, Text::tr("The Host header must name this "
+                                                                  "computer (localhost, 127.0.0.1 or "
+                                                                  "[::1]).")));
+    // Bodies are JSON, which a browser cannot send to another site without asking first (CORS preflight, which is
+    // not answered): a cross-site form or text/plain post never reaches the handler.
+    if (length > 0 && !request.headers.value("content-type").toLower().startsWith("application/json"))
+        return refuseBeforeBody(socket, length, received,
+                                HttpResponse::error(415, Text::tr("Send the body as JSON (Content-Type: "
+                                                                  "application/json).")));
+    if (request.headers.contains("transfer-encoding"))
+        return respond(socket,
+                       HttpResponse::error(501, Text::tr("Send the body with a Content-Length, not in chunks.")));
     if (length > m_maxBody)
         return refuseBeforeBody(
             socket, length, received,
             HttpResponse::error(
                 413, Text::tr("The body is %1 bytes; this service takes at most %2.").arg(length).arg(m_maxBody)));
-    const qint64 bodyStart = headerEnd + 4;
-    if (buffer.size() - bodyStart < length) {
+    if (received < length) {
         socket->setProperty(kBuffer, buffer);
         return;
     }

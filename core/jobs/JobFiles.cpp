@@ -1,8 +1,7 @@
 #include "jobs/JobFiles.h"
 
-#include "EngineCall.h"
+#include "DurableFile.h"
 #include "Error.h"
-#include "engine/io/DurableFiles.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/TrainingRequest.h"
 
@@ -10,7 +9,6 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 namespace mtm::core {
 namespace {
@@ -36,11 +34,8 @@ void JobFiles::writeSettings(const TrainingRequest &request) const
 {
     if (!QDir().mkpath(m_folder))
         throw Error(Error::Kind::Io, Text::tr("Cannot create the folder %1.").arg(m_folder));
-    QSaveFile file(m_folder + QStringLiteral("/job.json"));
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QJsonDocument(request.toJson()).toJson(QJsonDocument::Indented)) < 0 || !file.commit())
-        throw Error(Error::Kind::Io, Text::tr("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
-    callEngine([&] { engine::syncDirectory(m_folder.toStdString()); }); // the rename QSaveFile made, on disk
+    writeFileDurably(m_folder + QStringLiteral("/job.json"),
+                     QJsonDocument(request.toJson()).toJson(QJsonDocument::Indented));
 }
 
 void JobFiles::open()

@@ -2,6 +2,7 @@
 
 #include "AppCore.h"
 #include "BackgroundTask.h"
+#include "DurableFile.h"
 #include "deploy/CodeSnippets.h"
 #include "deploy/DeployableForms.h"
 #include "deploy/DeploymentName.h"
@@ -42,7 +43,6 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
@@ -682,15 +682,17 @@ void DeploymentPage::saveModelfileDraft()
     m_draftTimer->stop();
     if (!m_modelfileEdited || m_modelfileJob == 0)
         return;
+    QString draft;
     try {
-        const QString draft = modelfileDraft(m_core.jobs().require(m_modelfileJob));
-        QDir().mkpath(QFileInfo(draft).absolutePath());
-        QSaveFile file(draft);
-        if (!file.open(QIODevice::WriteOnly) || file.write(m_modelfile->toPlainText().toUtf8()) < 0 || !file.commit())
-            emit statusMessage(
-                tr("Cannot keep your Modelfile in %1: %2").arg(QDir::toNativeSeparators(draft), file.errorString()));
+        draft = modelfileDraft(m_core.jobs().require(m_modelfileJob));
     } catch (const core::Error &) {
-        // The job was deleted meanwhile, and its folder with it.
+        return; // the job was deleted meanwhile, and its folder with it
+    }
+    QDir().mkpath(QFileInfo(draft).absolutePath());
+    try {
+        core::writeFileDurably(draft, m_modelfile->toPlainText().toUtf8());
+    } catch (const core::Error &error) {
+        emit statusMessage(tr("Cannot keep your Modelfile: %1").arg(error.message()));
     }
 }
 

@@ -24,13 +24,6 @@ using nlohmann::json;
 
 const std::vector<std::string> kSpecialTokens = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
 
-void writeText(const fs::path &path, const std::string &text)
-{
-    AtomicFileWriter file(path.string());
-    file.write(text);
-    file.commit();
-}
-
 // The tokenizer.json of Hugging Face's tokenizers library for a BERT-style WordPiece vocabulary.
 json tokenizerJson(const std::vector<std::string> &vocabulary)
 {
@@ -215,9 +208,9 @@ StaticEmbedderSummary buildStaticEmbedder(const std::vector<std::string> &texts,
     if (error)
         throw EngineError("Cannot create the folder " + module.string() + ": " + error.message());
     writeSafetensors((module / "model.safetensors").string(), {{"embedding.weight", vectors.contiguous()}});
-    writeText(module / "tokenizer.json", tokenizerJson(vocabulary).dump());
-    writeText(
-        root / "modules.json",
+    writeFileAtomically((module / "tokenizer.json").string(), tokenizerJson(vocabulary).dump());
+    writeFileAtomically(
+        (root / "modules.json").string(),
         json::array(
             {{{"idx", 0},
               {"name", "0"},
@@ -225,20 +218,21 @@ StaticEmbedderSummary buildStaticEmbedder(const std::vector<std::string> &texts,
               {"type", "sentence_transformers.models.StaticEmbedding"}},
              {{"idx", 1}, {"name", "1"}, {"path", "1_Normalize"}, {"type", "sentence_transformers.models.Normalize"}}})
             .dump(2));
-    writeText(
-        root / "config_sentence_transformers.json",
+    writeFileAtomically(
+        (root / "config_sentence_transformers.json").string(),
         json{{"prompts", json::object()}, {"default_prompt_name", nullptr}, {"similarity_fn_name", "cosine"}}.dump(2));
-    writeText(root / "README.md",
-              "# The built-in embedder of Model Training Manager\n\n"
-              "A sentence-transformers StaticEmbedding model (" +
-                  std::to_string(size) + " tokens, " + std::to_string(settings.dimension) +
-                  " dimensions) made by the app from the text it ships and the documents of this job, with nothing "
-                  "downloaded. Each token's vector is a random direction of its own, turned a little towards the "
-                  "tokens it appears near, and as long as the token is rare; a text's vector is the normalised "
-                  "average of its tokens'. It finds texts that share distinctive words with the query; it is not a "
-                  "neural model and knows no meaning beyond these statistics.\n\n"
-                  "    from sentence_transformers import SentenceTransformer\n"
-                  "    model = SentenceTransformer(\"<this folder>\")\n");
+    writeFileAtomically(
+        (root / "README.md").string(),
+        "# The built-in embedder of Model Training Manager\n\n"
+        "A sentence-transformers StaticEmbedding model (" +
+            std::to_string(size) + " tokens, " + std::to_string(settings.dimension) +
+            " dimensions) made by the app from the text it ships and the documents of this job, with nothing "
+            "downloaded. Each token's vector is a random direction of its own, turned a little towards the "
+            "tokens it appears near, and as long as the token is rare; a text's vector is the normalised "
+            "average of its tokens'. It finds texts that share distinctive words with the query; it is not a "
+            "neural model and knows no meaning beyond these statistics.\n\n"
+            "    from sentence_transformers import SentenceTransformer\n"
+            "    model = SentenceTransformer(\"<this folder>\")\n");
     step(4);
     StaticEmbedderSummary summary;
     summary.vocabularySize = size;

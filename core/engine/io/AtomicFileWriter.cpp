@@ -61,4 +61,11 @@ void AtomicFileWriter::commit()
     syncDirectory(folder.empty() ? "." : folder);
 }
 
+void writeFileAtomically(const std::string &path, const std::string &bytes)
+{
+    AtomicFileWriter file(path);
+    file.write(bytes);
+    file.commit();
+}
+
 } // namespace mtm::engine

@@ -27,4 +27,7 @@ private:
     std::FILE *m_file = nullptr;
 };
 
+// A whole file of these bytes, written as AtomicFileWriter writes one. Throws EngineError.
+void writeFileAtomically(const std::string &path, const std::string &bytes);
+
 } // namespace mtm::engine

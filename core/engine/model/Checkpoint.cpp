@@ -24,9 +24,7 @@ using nlohmann::json;
 
 void writeJson(const fs::path &path, const json &value)
 {
-    AtomicFileWriter file(path.string());
-    file.write(value.dump(2) + "\n");
-    file.commit();
+    writeFileAtomically(path.string(), value.dump(2) + "\n");
 }
 
 } // namespace

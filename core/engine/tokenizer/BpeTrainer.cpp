@@ -155,11 +155,8 @@ void writeTrainedTokenizer(const TrainedBpe &bpe, const std::string &directory, 
     if (!chatTemplate.empty())
         config["chat_template"] = chatTemplate;
     for (const auto &[name, value] :
-         {std::pair<const char *, json>{"tokenizer.json", tokenizer}, {"tokenizer_config.json", config}}) {
-        AtomicFileWriter file((std::filesystem::path(directory) / name).string());
-        file.write(value.dump(1) + "\n");
-        file.commit();
-    }
+         {std::pair<const char *, json>{"tokenizer.json", tokenizer}, {"tokenizer_config.json", config}})
+        writeFileAtomically((std::filesystem::path(directory) / name).string(), value.dump(1) + "\n");
 }
 
 } // namespace mtm::engine

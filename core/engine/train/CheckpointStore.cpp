@@ -25,9 +25,7 @@ const char *kRandomStateName = "random_state";
 
 void writeJson(const fs::path &path, const nlohmann::json &json)
 {
-    AtomicFileWriter file(path.string());
-    file.write(json.dump(1) + "\n");
-    file.commit();
+    writeFileAtomically(path.string(), json.dump(1) + "\n");
 }
 
 // A history entry as transformers' trainer_state.json writes it: a step or an evaluation.

@@ -140,9 +140,7 @@ void saveLoraAdapter(Transformer &model, const LoraSettings &settings, const std
         {"rank_pattern", nlohmann::json::object()},
         {"alpha_pattern", nlohmann::json::object()},
     };
-    AtomicFileWriter file((std::filesystem::path(directory) / "adapter_config.json").string());
-    file.write(config.dump(2) + "\n");
-    file.commit();
+    writeFileAtomically((std::filesystem::path(directory) / "adapter_config.json").string(), config.dump(2) + "\n");
 }
 
 LoraAdapter readLoraAdapter(const std::string &directory)

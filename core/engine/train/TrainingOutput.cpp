@@ -15,9 +15,7 @@ namespace fs = std::filesystem;
 
 void writeJson(const fs::path &path, const nlohmann::json &json)
 {
-    AtomicFileWriter file(path.string());
-    file.write(json.dump(2) + "\n");
-    file.commit();
+    writeFileAtomically(path.string(), json.dump(2) + "\n");
 }
 
 } // namespace
