@@ -13,6 +13,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 
 namespace mtm::core {
 namespace {
@@ -112,11 +113,16 @@ void JobWorker::buildIndex(const QString &where)
                                          : Text::tr("Indexing the dataset with the embedding model %1.")
                                                .arg(QDir::toNativeSeparators(request.embedder)));
     // Progress in thousandths, as steps, so that the job's bar and time left follow it.
-    const RagBuildSummary summary = buildRagModel(request, [this](qint64 done, qint64 total) {
+    QElapsedTimer clock;
+    clock.start();
+    const RagBuildSummary summary = buildRagModel(request, [this, &clock](qint64 done, qint64 total) {
         engine::TrainingProgress progress;
         progress.phase = engine::TrainingProgress::Phase::Preparing;
         progress.step = done;
         progress.totalSteps = total;
+        progress.elapsedSeconds = double(clock.elapsed()) / 1000;
+        if (done > 0) // time left, as the share done so far took
+            progress.etaSeconds = progress.elapsedSeconds * double(total - done) / double(done);
         return onProgress(progress);
     });
     say(Text::tr("Indexed %1 records as %2 chunks (%3, %4 dimensions): %5")
