@@ -322,6 +322,8 @@ private slots:
         QVERIFY(tabs->isTabVisible(tabs->indexOf(ask)));
         QVERIFY(!tabs->isTabVisible(tabs->indexOf(m_page->findChild<ui::JobChat *>())));
         tabs->setCurrentWidget(ask);
+        // The page learns of the job's end from the queue a moment after the catalog has it.
+        QTRY_VERIFY(ask->findChild<QLineEdit *>(QStringLiteral("askQuestion"))->isEnabled());
         ask->ask(QStringLiteral("How do I import a dataset?"));
         QTRY_VERIFY_WITH_TIMEOUT(!ask->isBusy(), 60000);
         QVERIFY2(ask->shown().contains(QStringLiteral("Drop a CSV, JSON or JSONL file")), qPrintable(ask->shown()));
