@@ -1,6 +1,7 @@
 #include "engine/DeviceChoice.h"
 
 #include "engine/EngineError.h"
+#include "engine/RuntimeInfo.h"
 
 #include <torch/cuda.h>
 #include <torch/types.h>
@@ -37,6 +38,16 @@ c10::Device resolveDevice(const std::string &device)
     if (index >= 0)
         return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
     return device == "auto" && cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
+c10::ScalarType fastDtype(const c10::Device &device)
+{
+    const RuntimeInfo runtime = queryRuntimeInfo();
+    if (device.is_cuda()) {
+        const bool ampere = !runtime.cudaDevices.empty() && runtime.cudaDevices.front().computeCapabilityMajor >= 8;
+        return ampere ? torch::kBFloat16 : torch::kFloat32;
+    }
+    return runtime.cpuHasBf16 ? torch::kBFloat16 : torch::kFloat32;
 }
 
 } // namespace mtm::engine

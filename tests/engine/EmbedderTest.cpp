@@ -140,6 +140,11 @@ TEST(Embedder, BertVectorsEqualAnIndependentFloat64Computation)
                     worst = std::max(
                         worst, std::abs(expected[i][j] - vectors[std::int64_t(i)][std::int64_t(j)].item<double>()));
             EXPECT_LT(worst, 1e-6) << (mean ? "mean" : "cls") << (normalize ? ", normalised" : "");
+            // bfloat16 products (the app's choice on a CPU with native bf16) stay close to the exact vectors.
+            const torch::Tensor fast = SentenceEmbedder(dir.path(), torch::kBFloat16).embed(texts, {}, 4);
+            ASSERT_EQ(fast.scalar_type(), torch::kFloat32);
+            const double closest = torch::cosine_similarity(fast.to(torch::kFloat64), vectors, 1).min().item<double>();
+            EXPECT_GT(closest, 0.995) << (mean ? "mean" : "cls");
             // Each text alone gives the vector it gets in a batch.
             const torch::Tensor alone = embedder.embed({texts[1]});
             EXPECT_LT((alone[0] - vectors[1]).abs().max().item<double>(), 1e-12);

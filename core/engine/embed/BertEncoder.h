@@ -37,14 +37,14 @@ public:
 
     const BertConfig &config() const { return m_config; }
 
-    // The last layer's hidden states [batch, length, hidden] for ids [batch, length] (int64) and mask [batch,
-    // length] (1 for a token, 0 for padding, which no token attends to).
+    // The last layer's hidden states [batch, length, hidden] (float32 for 16-bit weights) for ids [batch, length]
+    // (int64) and mask [batch, length] (1 for a token, 0 for padding, which no token attends to).
     torch::Tensor forward(const torch::Tensor &ids, const torch::Tensor &mask) const;
 
 private:
     struct Layer
     {
-        torch::Tensor queryWeight, queryBias, keyWeight, keyBias, valueWeight, valueBias;
+        torch::Tensor qkvWeight, qkvBias; // query, key and value stacked: one product for the three
         torch::Tensor attentionOutWeight, attentionOutBias, attentionNormWeight, attentionNormBias;
         torch::Tensor intermediateWeight, intermediateBias, outputWeight, outputBias, outputNormWeight, outputNormBias;
     };
@@ -54,6 +54,7 @@ private:
     BertConfig m_config;
     torch::Tensor m_wordEmbeddings, m_positionEmbeddings, m_typeEmbeddings, m_embeddingNormWeight, m_embeddingNormBias;
     std::vector<Layer> m_layers;
+    torch::ScalarType m_residualType; // the weights' dtype, or float32 for 16-bit weights
 };
 
 } // namespace mtm::engine

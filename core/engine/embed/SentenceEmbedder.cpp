@@ -86,7 +86,9 @@ SentenceEmbedder::SentenceEmbedder(const std::string &folder, torch::ScalarType 
         if (!entry || entry->shape.size() != 2 || entry->shape[0] != m_tokenizer->vocabularySize())
             throw EngineError(weights.path() + " must hold \"embedding.weight\": one vector for each of the " +
                               std::to_string(m_tokenizer->vocabularySize()) + " tokens of tokenizer.json");
-        m_staticTable = weights.load(name).to(device, dtype);
+        // Averaged, not multiplied: a 16-bit dtype would only lose digits, so the table stays in float32 then.
+        m_staticTable =
+            weights.load(name).to(device, dtype == torch::kBFloat16 || dtype == torch::kHalf ? torch::kFloat32 : dtype);
         m_maxTokens = std::numeric_limits<std::int64_t>::max();
         return;
     }
@@ -170,16 +172,18 @@ torch::Tensor SentenceEmbedder::embedTokens(const std::vector<std::vector<std::i
         for (std::int64_t i = 0; i < size; ++i)
             length =
                 std::max<std::int64_t>(length, std::int64_t(texts[std::size_t(order[std::size_t(first + i)])].size()));
-        torch::Tensor ids = torch::full({size, length}, m_tokenizer->paddingId(), torch::kInt64);
-        torch::Tensor mask = torch::zeros({size, length}, torch::kInt64);
+        std::vector<std::int64_t> idValues(std::size_t(size * length), m_tokenizer->paddingId());
+        std::vector<std::int64_t> maskValues(std::size_t(size * length), 0);
         for (std::int64_t i = 0; i < size; ++i) {
             const auto &text = texts[std::size_t(order[std::size_t(first + i)])];
             if (text.empty())
                 throw EngineError("A text to embed has no tokens, not even [CLS]");
-            for (std::size_t j = 0; j < text.size(); ++j)
-                ids[i][std::int64_t(j)] = text[j];
-            mask.slice(1, 0, std::int64_t(text.size())).select(0, i).fill_(1);
+            const std::size_t row = std::size_t(i * length);
+            std::copy(text.begin(), text.end(), idValues.begin() + std::ptrdiff_t(row));
+            std::fill_n(maskValues.begin() + std::ptrdiff_t(row), text.size(), 1);
         }
+        const torch::Tensor ids = torch::tensor(idValues, torch::kInt64).view({size, length});
+        const torch::Tensor mask = torch::tensor(maskValues, torch::kInt64).view({size, length});
         const torch::Tensor hidden = m_encoder->forward(ids, mask);
         torch::Tensor pooled;
         if (m_pooling == Pooling::Classifier) {

@@ -24,6 +24,7 @@ class SentenceEmbedder
 public:
     enum class Pooling { Mean, Classifier };
 
+    // A 16-bit dtype runs the encoder's matrix products in 16 bits (the rest, and a static table, in float32).
     // Throws EngineError naming the file and what is wrong or not supported.
     SentenceEmbedder(const std::string &folder, torch::ScalarType dtype = torch::kFloat32,
                      torch::Device device = torch::kCPU);
@@ -39,8 +40,8 @@ public:
     // The ids the encoder sees for a text: [CLS], its pieces up to maxTokens() in all, [SEP]; a StaticEmbedding's
     // are the pieces alone.
     std::vector<std::int32_t> tokenize(const std::string &text) const;
-    // One row per text, in the encoder's dtype on the CPU; batches of texts of similar length; progress(texts done,
-    // texts) after each batch (false cancels: EngineError Cancelled).
+    // One row per text on the CPU (float32 for a 16-bit dtype); batches of texts of similar length; progress(texts
+    // done, texts) after each batch (false cancels: EngineError Cancelled).
     torch::Tensor embed(const std::vector<std::string> &texts, const EngineProgress &progress = {},
                         std::int64_t batchSize = 32) const;
     // The same for texts already tokenized (tokenize()).

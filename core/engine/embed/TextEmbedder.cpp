@@ -6,8 +6,10 @@
 namespace mtm::engine {
 
 TextEmbedder::TextEmbedder(const std::string &folder, const std::string &device)
-    : m_embedder(std::make_unique<SentenceEmbedder>(folder, torch::kFloat32, resolveDevice(device)))
-{}
+{
+    const torch::Device chosen = resolveDevice(device);
+    m_embedder = std::make_unique<SentenceEmbedder>(folder, fastDtype(chosen), chosen);
+}
 
 TextEmbedder::~TextEmbedder() = default;
 

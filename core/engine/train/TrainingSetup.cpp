@@ -2,7 +2,6 @@
 
 #include "engine/DeviceChoice.h"
 #include "engine/EngineError.h"
-#include "engine/RuntimeInfo.h"
 #include "engine/io/FileFingerprint.h"
 #include "engine/io/UntrustedJson.h"
 #include "engine/model/Checkpoint.h"
@@ -31,12 +30,7 @@ torch::Dtype trainingDtype(const TrainingConfig &config, const torch::Device &de
     const std::string &wanted = config.dtype;
     if (wanted != "auto")
         return dtypeFromName(wanted);
-    const RuntimeInfo runtime = queryRuntimeInfo();
-    if (device.is_cuda()) {
-        const bool ampere = !runtime.cudaDevices.empty() && runtime.cudaDevices.front().computeCapabilityMajor >= 8;
-        return ampere ? torch::kBFloat16 : torch::kFloat32;
-    }
-    return runtime.cpuHasBf16 ? torch::kBFloat16 : torch::kFloat32;
+    return fastDtype(device);
 }
 
 namespace {
