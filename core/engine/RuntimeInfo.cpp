@@ -111,4 +111,9 @@ int setCpuThreads(int requested)
     return at::get_num_threads();
 }
 
+int cpuThreadsInUse()
+{
+    return at::get_num_threads();
+}
+
 } // namespace mtm::engine

@@ -38,5 +38,7 @@ RuntimeInfo queryRuntimeInfo();
 // Sets the number of threads LibTorch uses within one operation. 0 means one per logical core.
 // Returns the number now in effect. The environment's OMP_NUM_THREADS is deliberately overridden.
 int setCpuThreads(int requested);
+// The number in effect: what other OpenMP users (FAISS) are given, on whatever thread they run.
+int cpuThreadsInUse();
 
 } // namespace mtm::engine

@@ -2,12 +2,14 @@
 
 #include "EngineCall.h"
 #include "Error.h"
+#include "engine/RuntimeInfo.h"
 #include "engine/io/DurableFiles.h"
 
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_io.h>
+#include <omp.h>
 
 #include <QCoreApplication>
 #include <QFile>
@@ -21,6 +23,13 @@ struct Text
 {
     Q_DECLARE_TR_FUNCTIONS(VectorIndex)
 };
+
+// FAISS works with OpenMP's threads, whose number is kept for each thread apart: a job's or a service's thread would
+// otherwise have OMP_NUM_THREADS's (often 1), not the app's setting.
+void useTheAppsThreads()
+{
+    omp_set_num_threads(engine::cpuThreadsInUse());
+}
 
 constexpr int kHnswNeighbours = 32; // links per vector: FAISS's usual choice for good recall
 constexpr int kHnswBuildBreadth = 80;
@@ -95,6 +104,7 @@ void VectorIndex::add(const std::vector<float> &rows)
     if (rows.size() % std::size_t(dimension()) != 0)
         throw Error(Error::Kind::Internal,
                     Text::tr("Vectors of the wrong length for an index of %1 dimensions.").arg(dimension()));
+    useTheAppsThreads();
     m_index->add(faiss::Index::idx_t(rows.size() / std::size_t(dimension())), rows.data());
 }
 
@@ -107,6 +117,7 @@ std::vector<std::vector<VectorIndex::Hit>> VectorIndex::search(const std::vector
         return results;
     std::vector<float> scores(count * std::size_t(wanted));
     std::vector<faiss::Index::idx_t> ids(count * std::size_t(wanted));
+    useTheAppsThreads();
     m_index->search(faiss::Index::idx_t(count), queries.data(), wanted, scores.data(), ids.data());
     for (std::size_t q = 0; q < count; ++q)
         for (int i = 0; i < wanted; ++i) {
