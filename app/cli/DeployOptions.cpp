@@ -1,8 +1,7 @@
 #include "DeployOptions.h"
 
 #include "Error.h"
-
-#include <QFile>
+#include "deploy/Modelfile.h"
 
 namespace mtm::cli {
 
@@ -36,14 +35,8 @@ core::OllamaFilesRequest OllamaFilesOptions::request(const QCommandLineParser &p
     request.route = parser.isSet(adapterRoute) ? core::OllamaRoute::Adapter : core::OllamaRoute::Merged;
     request.baseOllamaName = parser.value(base);
     request.system = parser.value(system);
-    if (parser.isSet(modelfile)) {
-        QFile file(parser.value(modelfile));
-        if (!file.open(QIODevice::ReadOnly))
-            throw core::Error(
-                core::Error::Kind::NotFound,
-                QStringLiteral("Cannot read the Modelfile %1: %2").arg(file.fileName(), file.errorString()));
-        request.modelfileText = QString::fromUtf8(file.readAll());
-    }
+    if (parser.isSet(modelfile))
+        request.modelfileText = core::readModelfile(parser.value(modelfile));
     return request;
 }
 

@@ -1,19 +1,42 @@
 #include "deploy/DeployableForms.h"
 
+#include "Error.h"
 #include "jobs/JobInfo.h"
 #include "model/ModelExport.h"
 #include "model/ModelFolder.h"
 
+#include <QCoreApplication>
 #include <QDirIterator>
 #include <QFileInfo>
 
 namespace mtm::core {
+namespace {
+
+// This file's messages for people, translatable.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(DeployableForms)
+};
+
+} // namespace
+
+QString deployableModelFolder(const JobInfo &job)
+{
+    const QString folder = job.modelFolder();
+    if (folder.isEmpty())
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("Job %1 is a RAG job that fine-tuned no generator: it has no language model to deploy. "
+                             "Its index is served to other programs by the retrieval service (mtm rag serve --job %1, "
+                             "or the Deployment page).")
+                        .arg(job.id));
+    return folder;
+}
 
 DeployableForms deployableForms(const JobInfo &job, const QString &type)
 {
     DeployableForms forms;
     forms.type = type.toLower();
-    const QString output = job.outputFolder();
+    const QString output = deployableModelFolder(job);
     forms.hasAdapter = isAdapterFolder(output);
     // The names the Ollama files get (OllamaFiles), which are written into the files.
     GgufExportRequest request;

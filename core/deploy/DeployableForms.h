@@ -20,6 +20,10 @@ struct DeployableForms
     qint64 folder = 0;  // the model folder: the adapter alone for LoRA and QLoRA jobs, the whole model otherwise
 };
 
+// The folder of the job's language model, which deploying, installing and checking work on: JobInfo::modelFolder.
+// Throws Error (InvalidInput) for a RAG job that fine-tuned no generator, saying how its index is used instead.
+QString deployableModelFolder(const JobInfo &job);
+
 // Reads the shapes and sizes, converts nothing. Throws Error for a type that is not one or a folder that cannot be
 // exported.
 DeployableForms deployableForms(const JobInfo &job, const QString &type);

@@ -30,11 +30,12 @@ void writeJobArchive(const JobInfo &job, const QString &path, const Progress &pr
         throw Error(Error::Kind::Conflict, Text::tr("Job %1 is %2: only a completed job's model can be downloaded.")
                                                .arg(job.id)
                                                .arg(jobStateId(job.state)));
-    if (!QFileInfo(job.outputFolder()).isDir())
-        throw Error(
-            Error::Kind::NotFound,
-            Text::tr("Job %1's model folder %2 is gone; nothing to download.").arg(job.id).arg(job.outputFolder()));
-    writeModelArchive(job.outputFolder(), path, progress);
+    const QStringList folders = job.resultFolders();
+    for (const QString &folder : folders)
+        if (!QFileInfo(folder).isDir())
+            throw Error(Error::Kind::NotFound,
+                        Text::tr("Job %1's folder %2 is gone; nothing to download.").arg(job.id).arg(folder));
+    writeModelArchive(folders, path, progress);
 }
 
 QString importFolderFor(const QString &modelsDirectory, const QString &archive)

@@ -1,6 +1,6 @@
 // A completed job's model as the user guide's download: the job's output folder (qlora_model/, lora_model/,
-// standard_model/ or rag_model/) as model_job_<id>.tar.gz; and such an archive opened again, on this computer or
-// another. The window, the command line and the REST API share them.
+// standard_model/ or rag_model/, with lora_model/ beside it for a RAG job's generator) as model_job_<id>.tar.gz; and
+// such an archive opened again, on this computer or another. The window, the command line and the REST API share them.
 #pragma once
 
 #include "Progress.h"

@@ -1,6 +1,7 @@
 #include "deploy/LmStudioInstall.h"
 
 #include "Error.h"
+#include "deploy/DeployableForms.h"
 #include "deploy/DeploymentName.h"
 #include "jobs/JobInfo.h"
 #include "model/ModelExport.h"
@@ -42,7 +43,7 @@ QString installIntoLmStudio(const JobInfo &job, const LmStudioInstallRequest &re
         throw Error(Error::Kind::Conflict,
                     Text::tr("LM Studio already has %1. Replace it, or give the model another name.").arg(target));
     GgufExportRequest exportRequest;
-    exportRequest.model = job.outputFolder();
+    exportRequest.model = deployableModelFolder(job);
     exportRequest.type = request.type;
     exportRequest.gguf = target;
     exportRequest.merge = isAdapterFolder(exportRequest.model);

@@ -91,23 +91,28 @@ void syncTree(const QString &root)
 
 } // namespace
 
-void writeModelArchive(const QString &folder, const QString &path, const Progress &progress)
+void writeModelArchive(const QStringList &folders, const QString &path, const Progress &progress)
 {
-    const QFileInfo root(folder);
-    if (!root.isDir())
-        throw Error(Error::Kind::NotFound, Text::tr("%1 is not a folder.").arg(folder));
-    // Regular files only, in a stable order, under the folder's own name.
-    QStringList files;
+    // Regular files only, in a stable order, each under its folder's own name.
+    QList<QPair<QString, QString>> files; // the file, its name in the archive
     qint64 total = 0;
-    QDirIterator it(folder, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        if (it.fileInfo().isFile() && !it.fileInfo().isSymLink()) {
-            files << it.filePath();
-            total += it.fileInfo().size();
+    for (const QString &folder : folders) {
+        const QFileInfo root(folder);
+        if (!root.isDir())
+            throw Error(Error::Kind::NotFound, Text::tr("%1 is not a folder.").arg(folder));
+        QStringList found;
+        QDirIterator it(folder, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            if (it.fileInfo().isFile() && !it.fileInfo().isSymLink()) {
+                found << it.filePath();
+                total += it.fileInfo().size();
+            }
         }
+        std::sort(found.begin(), found.end());
+        for (const QString &file : found)
+            files.append({file, root.fileName() + QLatin1Char('/') + QDir(folder).relativeFilePath(file)});
     }
-    std::sort(files.begin(), files.end());
 
     QSaveFile output(path);
     if (!output.open(QIODevice::WriteOnly))
@@ -123,11 +128,10 @@ void writeModelArchive(const QString &folder, const QString &path, const Progres
         throw failed(archiveError(archive.get()));
     qint64 done = 0;
     QByteArray buffer;
-    for (const QString &file : files) {
+    for (const auto &[file, name] : files) {
         QFile input(file);
         if (!input.open(QIODevice::ReadOnly))
             throw failed(Text::tr("cannot read %1: %2").arg(file, input.errorString()));
-        const QString name = root.fileName() + QLatin1Char('/') + QDir(folder).relativeFilePath(file);
         EntryPointer entry(archive_entry_new(), archive_entry_free);
         archive_entry_set_pathname_utf8(entry.get(), name.toUtf8().constData());
         archive_entry_set_size(entry.get(), input.size());

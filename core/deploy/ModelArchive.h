@@ -9,10 +9,10 @@
 
 namespace mtm::core {
 
-// Writes the regular files under folder (recursively; links, devices and the like are left out) into a
-// gzip-compressed tar at path, named under the folder's own name ("lora_model/adapter_config.json"), whole or
-// not at all. progress(bytes read, bytes in all). Throws Error (NotFound, Io, Cancelled).
-void writeModelArchive(const QString &folder, const QString &path, const Progress &progress);
+// Writes the regular files under each folder (recursively; links, devices and the like are left out) into a
+// gzip-compressed tar at path, each named under its folder's own name ("lora_model/adapter_config.json"), whole
+// or not at all. progress(bytes read, bytes in all). Throws Error (NotFound, Io, Cancelled).
+void writeModelArchive(const QStringList &folders, const QString &path, const Progress &progress);
 
 // The bounds an archive must keep when opened: it may expand to at most ratio times the bytes read from it
 // (plus a small allowance), and hold at most entries entries.

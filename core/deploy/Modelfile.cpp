@@ -3,6 +3,7 @@
 #include "Error.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
 
 #include <map>
@@ -254,6 +255,21 @@ ParsedModelfile parseModelfile(const QString &text)
     if (!messages.isEmpty())
         parsed.createFields.insert(QStringLiteral("messages"), messages);
     return parsed;
+}
+
+QString readModelfile(const QString &path)
+{
+    constexpr qint64 kMostBytes = 1 << 20;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(Error::Kind::NotFound, Text::tr("Cannot read the Modelfile %1: %2").arg(path, file.errorString()));
+    if (file.size() > kMostBytes)
+        throw Error(Error::Kind::InvalidInput,
+                    Text::tr("%1 is %2 MiB: a Modelfile is a short text of at most 1 MiB (was the model's file "
+                             "chosen by mistake?).")
+                        .arg(path)
+                        .arg(double(file.size()) / (1 << 20), 0, 'f', 1));
+    return QString::fromUtf8(file.readAll());
 }
 
 } // namespace mtm::core

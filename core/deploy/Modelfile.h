@@ -29,4 +29,8 @@ Error modelfileError(int line, const QString &what);
 // than one FROM or ADAPTER, and the instructions this app does not deploy (DRAFT, RENDERER, PARSER, REQUIRES).
 ParsedModelfile parseModelfile(const QString &text);
 
+// A Modelfile's text from a file (UTF-8), at most 1 MiB: a larger file is no Modelfile a person wrote (the
+// weights chosen by mistake?). Throws Error: NotFound when it cannot be read, InvalidInput when it is too large.
+QString readModelfile(const QString &path);
+
 } // namespace mtm::core

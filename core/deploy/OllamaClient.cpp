@@ -199,33 +199,40 @@ void OllamaClient::uploadBlob(const QString &path, const QString &digest, const 
         progress(size, size);
 }
 
-void OllamaClient::create(const QJsonObject &body, const StatusCallback &onStatus)
+void OllamaClient::streamLines(QNetworkReply *reply, const QString &what,
+                               const std::function<bool(const QJsonObject &line)> &onLine)
 {
-    QNetworkReply *reply =
-        m_network->post(request(QStringLiteral("/api/create")), QJsonDocument(body).toJson(QJsonDocument::Compact));
     QByteArray pending;
-    QString failure, last;
     bool stop = false;
     const auto readLines = [&](const QByteArray &bytes) {
         pending += bytes;
-        for (int end; (end = pending.indexOf('\n')) >= 0;) {
+        for (int end; !stop && (end = pending.indexOf('\n')) >= 0;) {
             const QJsonObject line = QJsonDocument::fromJson(pending.left(end)).object();
             pending.remove(0, end + 1);
-            if (line.contains(QStringLiteral("error")))
-                failure = line.value(QStringLiteral("error")).toString();
-            if (line.contains(QStringLiteral("status"))) {
-                last = line.value(QStringLiteral("status")).toString();
-                if (onStatus && !onStatus(last, line.value(QStringLiteral("completed")).toInteger(),
-                                          line.value(QStringLiteral("total")).toInteger()))
-                    stop = true;
-            }
+            stop = !onLine(line);
         }
     };
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] {
         if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() < 400) // else an error body for finish()
             readLines(reply->readAll());
     });
-    readLines(finish(reply, Text::tr("creating the model"), [&] { return !stop; }).body + '\n');
+    readLines(finish(reply, what, [&] { return !stop; }).body + '\n');
+}
+
+void OllamaClient::create(const QJsonObject &body, const StatusCallback &onStatus)
+{
+    QString failure, last;
+    streamLines(
+        m_network->post(request(QStringLiteral("/api/create")), QJsonDocument(body).toJson(QJsonDocument::Compact)),
+        Text::tr("creating the model"), [&](const QJsonObject &line) {
+            if (line.contains(QStringLiteral("error")))
+                failure = line.value(QStringLiteral("error")).toString();
+            if (!line.contains(QStringLiteral("status")))
+                return true;
+            last = line.value(QStringLiteral("status")).toString();
+            return !onStatus || onStatus(last, line.value(QStringLiteral("completed")).toInteger(),
+                                         line.value(QStringLiteral("total")).toInteger());
+        });
     if (!failure.isEmpty())
         throw Error(Error::Kind::InvalidInput, Text::tr("Ollama could not create the model: %1").arg(failure));
     if (last != QLatin1String("success"))
@@ -234,19 +241,61 @@ void OllamaClient::create(const QJsonObject &body, const StatusCallback &onStatu
                                          .arg(last));
 }
 
-QString OllamaClient::chat(const QString &model, const QJsonArray &messages, const QJsonObject &options)
+QString OllamaClient::chat(const QString &model, const QJsonArray &messages, const QJsonObject &options,
+                           const TextCallback &onText)
 {
     const QJsonObject body{{QStringLiteral("model"), model},
                            {QStringLiteral("messages"), messages},
                            {QStringLiteral("options"), options},
-                           {QStringLiteral("stream"), false}};
-    const Answer answer = finish(
-        m_network->post(request(QStringLiteral("/api/chat")), QJsonDocument(body).toJson(QJsonDocument::Compact)),
-        Text::tr("answering the test question"));
-    const QJsonObject reply = QJsonDocument::fromJson(answer.body).object();
-    if (!reply.value(QStringLiteral("message")).isObject())
-        throw Error(Error::Kind::Io, Text::tr("Ollama's answer to the test question has no message."));
-    return reply.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
+                           {QStringLiteral("stream"), bool(onText)}};
+    QNetworkReply *reply =
+        m_network->post(request(QStringLiteral("/api/chat")), QJsonDocument(body).toJson(QJsonDocument::Compact));
+    const QString what = Text::tr("answering with %1").arg(model);
+    const auto noMessage = [&] {
+        return Error(Error::Kind::Io, Text::tr("Ollama's answer from %1 has no message.").arg(model));
+    };
+    if (!onText) {
+        const QJsonObject answer = QJsonDocument::fromJson(finish(reply, what).body).object();
+        if (!answer.value(QStringLiteral("message")).isObject())
+            throw noMessage();
+        return answer.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
+    }
+    // Streamed: one JSON object a line, each with a piece of the message, the last with "done": true.
+    QString text, failure;
+    bool done = false, stopped = false;
+    streamLines(reply, what, [&](const QJsonObject &line) {
+        if (line.contains(QStringLiteral("error")))
+            failure = line.value(QStringLiteral("error")).toString();
+        const QString piece =
+            line.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
+        done = done || line.value(QStringLiteral("done")).toBool();
+        text += piece;
+        stopped = !piece.isEmpty() && !onText(piece);
+        return !stopped;
+    });
+    if (stopped)
+        throw Error(Error::Kind::Cancelled, Text::tr("Cancelled while %1.").arg(what));
+    if (!failure.isEmpty())
+        throw Error(Error::Kind::InvalidInput, Text::tr("Ollama could not answer with %1: %2").arg(model, failure));
+    if (!done)
+        throw Error(Error::Kind::Io, Text::tr("Ollama stopped before it finished the answer from %1.").arg(model));
+    return text;
+}
+
+QStringList OllamaClient::models()
+{
+    const QJsonArray models =
+        QJsonDocument::fromJson(
+            finish(m_network->get(request(QStringLiteral("/api/tags"))), Text::tr("listing its models")).body)
+            .object()
+            .value(QStringLiteral("models"))
+            .toArray();
+    QStringList names;
+    for (const QJsonValue &model : models)
+        if (const QString name = model.toObject().value(QStringLiteral("name")).toString(); !name.isEmpty())
+            names << name;
+    names.sort();
+    return names;
 }
 
 std::vector<std::vector<float>> OllamaClient::embed(const QString &model, const QStringList &texts)

@@ -1,5 +1,6 @@
-// Ollama's REST API as deploying needs it (../shared/reference/formats.md §2): the server's version, blobs
-// uploaded only when the server lacks them, a model created with its streamed status, and a chat answer. The
+// Ollama's REST API as the app needs it (../shared/reference/formats.md §2): the server's version and models,
+// blobs uploaded only when the server lacks them, a model created with its streamed status, a chat answer (whole
+// or streamed) and embeddings. The
 // calls block (run them off the UI thread: the window's background tasks and the command line do); every one has
 // a time limit for a server that stalls, and every failure is an Error that says what the server said.
 #pragma once
@@ -48,8 +49,13 @@ public:
     // POST /api/create, following its NDJSON status lines; onStatus(status, completed, total) returns false to stop.
     using StatusCallback = std::function<bool(const QString &status, qint64 completed, qint64 total)>;
     void create(const QJsonObject &request, const StatusCallback &onStatus);
-    // POST /api/chat without streaming: the answer's text.
-    QString chat(const QString &model, const QJsonArray &messages, const QJsonObject &options);
+    // POST /api/chat: the answer's text. With onText, the answer is streamed and each piece heard as it comes;
+    // returning false stops it (Error of kind Cancelled).
+    using TextCallback = std::function<bool(const QString &piece)>;
+    QString chat(const QString &model, const QJsonArray &messages, const QJsonObject &options,
+                 const TextCallback &onText = {});
+    // GET /api/tags: the names of the models the server has, sorted.
+    QStringList models();
     // POST /api/embed: one vector per text, as the model gives them. Throws Error (NotFound for a model the server
     // does not have, Io).
     std::vector<std::vector<float>> embed(const QString &model, const QStringList &texts);
@@ -65,6 +71,9 @@ private:
     // A 404 answer is returned as it is when notFoundIsAnAnswer (the caller tells what it means).
     Answer finish(QNetworkReply *reply, const QString &what, const std::function<bool()> &keepGoing = {},
                   bool notFoundIsAnAnswer = false);
+    // Hears each line of a streamed NDJSON answer as a JSON object; returning false stops the call.
+    void streamLines(QNetworkReply *reply, const QString &what,
+                     const std::function<bool(const QJsonObject &line)> &onLine);
     // "Ollama refused <what> (HTTP <status>): <what it said>".
     static QString refusal(const QString &what, const Answer &answer);
 

@@ -1,6 +1,7 @@
 #include "deploy/OllamaDeploy.h"
 
 #include "Error.h"
+#include "deploy/DeployableForms.h"
 #include "deploy/DeploymentName.h"
 #include "deploy/OllamaClient.h"
 #include "jobs/JobInfo.h"
@@ -123,7 +124,7 @@ OllamaDeployResult deployToOllama(const JobInfo &job, const OllamaDeployRequest 
     greedy.temperature = 0;
     greedy.repetitionPenalty = 1;
     greedy.maxNewTokens = request.answerTokens;
-    result.engineAnswer = LanguageModel::open(job.outputFolder(), {})
+    result.engineAnswer = LanguageModel::open(deployableModelFolder(job), {})
                               ->chat({{QStringLiteral("user"), request.question}}, greedy, {})
                               .text;
     if (progress)

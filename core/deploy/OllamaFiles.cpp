@@ -2,6 +2,7 @@
 
 #include "DurableFile.h"
 #include "Error.h"
+#include "deploy/DeployableForms.h"
 #include "jobs/JobInfo.h"
 #include "model/ModelExport.h"
 #include "model/ModelFolder.h"
@@ -38,7 +39,7 @@ OllamaFiles placeOllamaFiles(const JobInfo &job, OllamaRecipe recipe, const Olla
         if (request.route == OllamaRoute::Adapter && namesOllamaModel(own->from))
             request.baseOllamaName = own->from; // the person's Modelfile starts from a model Ollama has
     }
-    const bool hasAdapter = isAdapterFolder(job.outputFolder());
+    const bool hasAdapter = isAdapterFolder(deployableModelFolder(job));
     const QString type = request.type.toLower();
     const QDir folder(request.folder);
     OllamaFiles files;
@@ -101,7 +102,7 @@ OllamaFiles writeOllamaFiles(const JobInfo &job, const OllamaFilesRequest &reque
         throw Error(Error::Kind::Conflict, Text::tr("Job %1 is %2: only a completed job's model can be deployed.")
                                                .arg(job.id)
                                                .arg(jobStateId(job.state)));
-    const QString output = job.outputFolder();
+    const QString output = deployableModelFolder(job);
     const bool hasAdapter = isAdapterFolder(output);
     if (request.route == OllamaRoute::Adapter && !hasAdapter)
         throw Error(Error::Kind::Conflict,

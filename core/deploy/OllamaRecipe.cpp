@@ -2,6 +2,7 @@
 
 #include "EngineCall.h"
 #include "Error.h"
+#include "deploy/DeployableForms.h"
 #include "engine/chat/ChatTemplate.h"
 #include "engine/model/GenerationConfig.h"
 #include "engine/model/ModelConfig.h"
@@ -79,9 +80,7 @@ OllamaRecipe ollamaRecipeFor(const QString &modelFolder, const QString &chatForm
 
 OllamaRecipe ollamaRecipeFor(const JobInfo &job)
 {
-    const auto &trained = job.request.settings.chatFormat;
-    return ollamaRecipeFor(job.outputFolder(),
-                           trained ? QString::fromStdString(engine::ChatTemplate::formatId(*trained)) : QString(),
+    return ollamaRecipeFor(deployableModelFolder(job), job.request.chatFormatId(),
                            int(job.request.settings.maxSequenceLength));
 }
 

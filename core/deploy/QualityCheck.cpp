@@ -2,6 +2,7 @@
 
 #include "EngineCall.h"
 #include "Error.h"
+#include "deploy/DeployableForms.h"
 #include "engine/evaluate/HeldOutLoss.h"
 #include "engine/model/Checkpoint.h"
 #include "engine/train/Lora.h"
@@ -43,7 +44,7 @@ QualityCheck checkQuality(const AppCore &core, const JobInfo &job, const QString
                                                .arg(job.id)
                                                .arg(jobStateId(job.state)));
     const engine::TrainingConfig config = job.request.resolve(core, Text::tr("Job %1").arg(job.id), job.directory);
-    const QString output = job.outputFolder();
+    const QString output = deployableModelFolder(job);
     const bool adapter = isAdapterFolder(output);
     QualityCheck check;
     check.type = type.toLower();

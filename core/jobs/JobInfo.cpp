@@ -23,6 +23,21 @@ QString JobInfo::outputFolder() const
     return directory + QStringLiteral("/rag_model");
 }
 
+QString JobInfo::modelFolder() const
+{
+    if (request.type != TrainingType::Rag)
+        return outputFolder();
+    return request.rag.fineTuneGenerator ? directory + QStringLiteral("/lora_model") : QString();
+}
+
+QStringList JobInfo::resultFolders() const
+{
+    QStringList folders{outputFolder()};
+    if (modelFolder() != outputFolder() && !modelFolder().isEmpty())
+        folders << modelFolder();
+    return folders;
+}
+
 QJsonObject JobInfo::toJson() const
 {
     const auto time = [](const QDateTime &when) {

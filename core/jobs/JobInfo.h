@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -34,6 +35,11 @@ struct JobInfo
     bool isFinished() const;
     // Where the method writes its result: <directory>/qlora_model, lora_model, standard_model or rag_model.
     QString outputFolder() const;
+    // The job's language model: its output folder for a fine-tune, <directory>/lora_model (beside rag_model) for a
+    // RAG job that fine-tunes a generator, empty for a RAG job that does not.
+    QString modelFolder() const;
+    // What the job's download holds: its output folder, and a RAG job's generator too.
+    QStringList resultFolders() const;
     QString checkpointsFolder() const { return directory + QStringLiteral("/checkpoints"); }
 
     // The job as the REST API and `mtm jobs --json` show it: the request's fields, then id, state, step,

@@ -14,6 +14,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 
 namespace mtm::core {
 namespace {
@@ -48,17 +49,16 @@ void JobWorker::run()
         say(m_job.startedAt.isValid() && m_job.step > 0 ? Text::tr("Continuing from step %1.").arg(m_job.step)
                                                         : Text::tr("Starting."));
         if (m_job.request.type == TrainingType::Rag) {
-            buildIndex(where);
-        } else {
-            const engine::TrainingConfig config = m_job.request.resolve(m_core, where, m_job.directory);
-            const engine::TrainingResult result = runFineTune(
-                config, true, [this](const engine::TrainingProgress &progress) { return onProgress(progress); });
-            if (result.truncated > 0)
-                say(Text::tr("%1 of %2 records were longer than max_seq_length and were cut.")
-                        .arg(result.truncated)
-                        .arg(result.records));
-            say(Text::tr("Finished: %1").arg(QDir::toNativeSeparators(QString::fromStdString(result.outputPath))));
+            // An index built before (rag_model/ appears whole or not at all) stays: a job resumed while it
+            // fine-tuned its generator goes on with the generator.
+            if (m_job.request.rag.fineTuneGenerator &&
+                QFileInfo::exists(m_job.outputFolder() + QStringLiteral("/rag_config.json")))
+                say(Text::tr("The index was built before; going on with the generator."));
+            else
+                buildIndex(where);
         }
+        if (m_job.request.trains())
+            fineTune(where);
     } catch (const Error &failure) {
         error = failure.message();
         if (!failure.isCancelled()) {
@@ -86,6 +86,20 @@ void JobWorker::run()
     m_core.store().closeThisThreadsConnection();
     Q_EMIT progressed(m_job.id, m_last);
     Q_EMIT finished(m_job.id);
+}
+
+void JobWorker::fineTune(const QString &where)
+{
+    const engine::TrainingConfig config = m_job.request.resolve(m_core, where, m_job.directory);
+    if (m_job.request.type == TrainingType::Rag)
+        say(Text::tr("Fine-tuning the generator (LoRA) on the dataset."));
+    const engine::TrainingResult result =
+        runFineTune(config, true, [this](const engine::TrainingProgress &progress) { return onProgress(progress); });
+    if (result.truncated > 0)
+        say(Text::tr("%1 of %2 records were longer than max_seq_length and were cut.")
+                .arg(result.truncated)
+                .arg(result.records));
+    say(Text::tr("Finished: %1").arg(QDir::toNativeSeparators(QString::fromStdString(result.outputPath))));
 }
 
 void JobWorker::buildIndex(const QString &where)

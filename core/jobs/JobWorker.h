@@ -40,6 +40,7 @@ Q_SIGNALS:
 
 private:
     void buildIndex(const QString &where); // a RAG job: rag_model/ from the dataset
+    void fineTune(const QString &where);   // a fine-tune, or a RAG job's generator
     bool onProgress(const engine::TrainingProgress &progress);
     void say(const QString &message);
     void flush(); // the buffered metrics and messages into the store and the files

@@ -270,11 +270,11 @@ engine::TrainingMethod engineMethod(TrainingType type)
     case TrainingType::Unsloth:
         return engine::TrainingMethod::FastLora;
     case TrainingType::Lora:
+    case TrainingType::Rag: // its generator, when it fine-tunes one
         return engine::TrainingMethod::Lora;
     case TrainingType::Standard:
         return engine::TrainingMethod::Full;
     case TrainingType::Qlora:
-    case TrainingType::Rag:
         break;
     }
     return engine::TrainingMethod::Qlora;
@@ -408,12 +408,11 @@ TrainingRequest TrainingRequest::read(const QJsonObject &json, QVector<FieldProb
     if (rag.hnswFrom < 1)
         problems.append({QStringLiteral("hnsw_from"), tr("hnsw_from must be 1 or more")});
     noteUnknownFields(json, problems);
-    // The ranges are the trainer's: it knows what it can run (a RAG job does not train). Its paths are filled by
-    // resolve().
+    // The ranges are the trainer's: it knows what it can run (a RAG job trains only when it fine-tunes a
+    // generator). Its paths are filled by resolve().
     engine::TrainingConfig check = request.settings;
     check.baseModel = check.records = check.outputDirectory = "-";
-    const auto engineProblems =
-        request.type == TrainingType::Rag ? std::vector<engine::SettingProblem>() : check.problems();
+    const auto engineProblems = request.trains() ? check.problems() : std::vector<engine::SettingProblem>();
     for (const engine::SettingProblem &problem : engineProblems) {
         const QString field = QString::fromStdString(problem.setting);
         problems.append({field, QStringLiteral("%1 %2").arg(field, QString::fromStdString(problem.problem))});
@@ -457,12 +456,19 @@ QJsonObject TrainingRequest::toJson() const
     return json;
 }
 
+QString TrainingRequest::chatFormatId() const
+{
+    return settings.chatFormat ? QString::fromStdString(ChatTemplate::formatId(*settings.chatFormat)) : QString();
+}
+
 engine::TrainingConfig TrainingRequest::resolve(const AppCore &core, const QString &where,
                                                 const QString &jobFolder) const
 {
-    if (type == TrainingType::Rag)
+    if (!trains())
         throw Error(Error::Kind::InvalidInput,
-                    tr("%1: RAG jobs build a vector index of the documents; they are not a fine-tune").arg(where));
+                    tr("%1: this RAG job builds a vector index of the documents; it fine-tunes nothing "
+                       "(fine_tune_generator is false)")
+                        .arg(where));
     engine::TrainingConfig config = settings;
     config.records = recordsFile(core, where).toStdString();
     config.outputDirectory = QFileInfo(jobFolder).absoluteFilePath().toStdString();

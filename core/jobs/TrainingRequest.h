@@ -59,10 +59,15 @@ public:
     static QVector<FieldProblem> problemsOf(const QJsonObject &json);
     // Every field, with the names fromJson reads.
     QJsonObject toJson() const;
+    // The chat format the job trains with ("llama3", ...), empty for the model's own template.
+    QString chatFormatId() const;
+    // Whether the job fine-tunes a model: every method but RAG, and RAG when it fine-tunes a generator (LoRA).
+    bool trains() const { return type != TrainingType::Rag || rag.fineTuneGenerator; }
 
     // What the engine runs for this request in jobFolder: the base model's folder (the starter model is installed
-    // first when it is asked for and missing) and the dataset's records (the sample dataset, likewise). Throws Error:
-    // NotFound for a dataset or model that is not there, InvalidInput for a RAG request (not a fine-tune).
+    // first when it is asked for and missing) and the dataset's records (the sample dataset, likewise); for a RAG
+    // job, its generator's LoRA run. Throws Error: NotFound for a dataset or model that is not there, InvalidInput
+    // for a request that trains nothing (RAG without a generator).
     engine::TrainingConfig resolve(const AppCore &core, const QString &where, const QString &jobFolder) const;
     // The dataset's records.jsonl (the sample dataset is imported first when it is asked for and missing).
     QString recordsFile(const AppCore &core, const QString &where) const;

@@ -44,13 +44,25 @@ RagModel::RagModel(const QString &folder)
     : m_folder(QDir(folder).absolutePath())
 {
     const QDir dir(m_folder);
-    m_config = readJson(dir.filePath(ragFiles::config)).object();
-    const QJsonArray documents = readJson(dir.filePath(ragFiles::documents)).array();
-    for (const QJsonValue &document : documents)
+    const auto damaged = [&](const QString &file, const QString &why) {
+        return Error(Error::Kind::InvalidInput, QStringLiteral("%1: %2").arg(dir.filePath(file), why));
+    };
+    const QJsonDocument config = readJson(dir.filePath(ragFiles::config));
+    if (!config.isObject())
+        throw damaged(ragFiles::config, Text::tr("the configuration must be a JSON object"));
+    m_config = config.object();
+    const QJsonDocument documents = readJson(dir.filePath(ragFiles::documents));
+    if (!documents.isArray())
+        throw damaged(ragFiles::documents, Text::tr("the chunks must be a JSON array of texts"));
+    for (const QJsonValue &document : documents.array()) {
+        if (!document.isString())
+            throw damaged(ragFiles::documents, Text::tr("entry %1 is not a text").arg(m_documents.size() + 1));
         m_documents << document.toString();
-    const QJsonArray sources =
-        readJson(dir.filePath(ragFiles::metadata)).object().value(QStringLiteral("chunks")).toArray();
-    for (const QJsonValue &source : sources)
+    }
+    const QJsonValue sources = readJson(dir.filePath(ragFiles::metadata)).object().value(QStringLiteral("chunks"));
+    if (!sources.isArray())
+        throw damaged(ragFiles::metadata, Text::tr("\"chunks\" must be a JSON array, one source a chunk"));
+    for (const QJsonValue &source : sources.toArray())
         m_sources << source.toObject();
     m_index = std::make_unique<VectorIndex>(VectorIndex::read(dir.filePath(ragFiles::index)));
     if (m_index->size() != m_documents.size() || m_sources.size() != m_documents.size())

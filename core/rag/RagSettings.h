@@ -1,6 +1,7 @@
 // What a RAG job is asked to build, as its request's fields name them: the embedding model (a
 // sentence-transformers folder; empty: the built-in embedder), the chunking, from how many chunks the index is
-// HNSW rather than exact, and whether retrieval fuses BM25 with the vectors.
+// HNSW rather than exact, whether retrieval fuses BM25 with the vectors, and whether the job also fine-tunes a
+// generator (a LoRA run of the job's model on the dataset, written to lora_model/ beside rag_model/).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@ struct RagSettings
     std::int64_t chunkOverlap = 40;   // chunk_overlap
     std::int64_t hnswFrom = 50000;    // hnsw_from: chunks
     bool hybrid = true;               // hybrid
+    bool fineTuneGenerator = false;   // fine_tune_generator
 };
 
 // Shows each setting to visitor(name, value&), with the names a request's JSON uses.
@@ -27,6 +29,7 @@ template <typename Settings, typename Visitor> void visitRagSettings(Settings &s
     visitor("chunk_overlap", settings.chunkOverlap);
     visitor("hnsw_from", settings.hnswFrom);
     visitor("hybrid", settings.hybrid);
+    visitor("fine_tune_generator", settings.fineTuneGenerator);
 }
 
 } // namespace mtm::core

@@ -823,6 +823,45 @@ print(json.dumps(out))
         const Result wrongJob = run({QStringLiteral("rag"), QStringLiteral("query"), QStringLiteral("--job"),
                                      QStringLiteral("999"), QStringLiteral("x")});
         QCOMPARE(wrongJob.exitCode, 1);
+        // An index alone has no model to deploy: said so, with what to do instead.
+        const Result noModel = run({QStringLiteral("deploy"), QStringLiteral("modelfile"), QStringLiteral("--job"), id,
+                                    QStringLiteral("--out"), m_dir.filePath(QStringLiteral("rag-ollama"))});
+        QCOMPARE(noModel.exitCode, 1);
+        QVERIFY2(noModel.err.contains(QStringLiteral("fine-tuned no generator")) &&
+                     noModel.err.contains(QStringLiteral("mtm rag serve --job %1").arg(id)),
+                 qPrintable(noModel.err));
+    }
+
+    // A RAG job that fine-tunes a generator: the index, then a LoRA run into lora_model/ beside it; the download
+    // holds both; the generator deploys as any fine-tune's model.
+    void aRagJobWithAGeneratorShipsTheIndexAndTheModel()
+    {
+        const QString request = write(QStringLiteral("rag-generator.json"),
+                                      R"({"name": "Index and generator", "training_type": "rag",
+                                          "dataset": "Starter examples", "fine_tune_generator": true, "epochs": 1})");
+        const Result created =
+            run({QStringLiteral("jobs"), QStringLiteral("create"), request, QStringLiteral("--wait")});
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err + created.out));
+        const QString id = QRegularExpression(QStringLiteral("Job (\\d+) completed")).match(created.out).captured(1);
+        QVERIFY2(!id.isEmpty(), qPrintable(created.out));
+        const Result shown = run({QStringLiteral("jobs"), QStringLiteral("show"), id});
+        QVERIFY2(shown.out.contains(QStringLiteral("Fine-tuning the generator (LoRA) on the dataset.")),
+                 qPrintable(shown.out));
+        const QString archive = m_dir.filePath(QStringLiteral("model_job_%1.tar.gz").arg(id));
+        const Result downloaded =
+            run({QStringLiteral("jobs"), QStringLiteral("download"), id, QStringLiteral("--out"), archive});
+        QVERIFY2(downloaded.exitCode == 0, qPrintable(downloaded.err));
+        QProcess tar;
+        tar.start(QStringLiteral("tar"), {QStringLiteral("tzf"), archive});
+        QVERIFY(tar.waitForFinished(30000));
+        const QStringList names = QString::fromUtf8(tar.readAllStandardOutput()).split(QLatin1Char('\n'));
+        QVERIFY2(names.contains(QStringLiteral("rag_model/vector_index.faiss")), qPrintable(names.join(' ')));
+        QVERIFY2(names.contains(QStringLiteral("lora_model/adapter_config.json")), qPrintable(names.join(' ')));
+        const QString files = m_dir.filePath(QStringLiteral("rag-generator-ollama"));
+        const Result deployed = run({QStringLiteral("deploy"), QStringLiteral("modelfile"), QStringLiteral("--job"), id,
+                                     QStringLiteral("--type"), QStringLiteral("f16"), QStringLiteral("--out"), files});
+        QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+        QVERIFY(QFileInfo(files + QStringLiteral("/model-f16.gguf")).size() > 0);
     }
 
     void trainExplainsBadJobs()

@@ -1,8 +1,8 @@
 // A strict stand-in for an Ollama server, for tests: HTTP/1.1 on 127.0.0.1 on a thread of its own, implementing
 // the endpoints deploying uses as ../shared/reference/formats.md §2 documents them — version, blobs (HEAD, and
 // POST with the digest verified against the bytes received), create (relative paths that name uploaded blobs only,
-// NDJSON status lines sent one by one), chat and generate (not streamed) — and refusing anything else with
-// Ollama's error bodies. It can
+// NDJSON status lines sent one by one), chat (whole, or streamed as NDJSON pieces when "stream" is not false, as
+// Ollama's default is), the model list, embeddings — and refusing anything else with Ollama's error bodies. It can
 // also answer every request with an error, or take a request and never answer (a stalled server).
 #pragma once
 
@@ -37,6 +37,7 @@ public:
         QString version = QStringLiteral("0.12.3");
         QString answer = QStringLiteral("Hello from the fake Ollama.");
         bool refuseAdapters = false; // as recent Ollama releases may: a streamed error for ADAPTER models
+        QStringList models;          // models it has from the start (with the one created last, /api/tags lists them)
     };
 
     // blobFolder: where uploaded blobs are kept, named by their digest (colon as dash, as Ollama's store does).
@@ -199,11 +200,25 @@ private:
                 QMutexLocker lock(&m_mutex);
                 m_lastChat = chat;
             }
-            if (chat.value(QStringLiteral("model")).toString() !=
-                lastCreate().value(QStringLiteral("model")).toString())
+            if (!models().contains(chat.value(QStringLiteral("model")).toString()))
                 return reply(socket, 404,
                              error(QStringLiteral("model \"%1\" not found, try pulling it first")
                                        .arg(chat.value(QStringLiteral("model")).toString())));
+            if (chat.value(QStringLiteral("stream")).toBool(true)) { // the answer word by word, then done
+                QList<QByteArray> lines;
+                for (const QString &word : m_options.answer.split(QLatin1Char(' ')))
+                    lines << QJsonDocument(
+                                 QJsonObject{{QStringLiteral("model"), chat.value(QStringLiteral("model"))},
+                                             {QStringLiteral("message"),
+                                              QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
+                                                          {QStringLiteral("content"),
+                                                           lines.isEmpty() ? word : QLatin1Char(' ') + word}}},
+                                             {QStringLiteral("done"), false}})
+                                     .toJson(QJsonDocument::Compact) +
+                                 '\n';
+                lines << QByteArray("{\"done\":true,\"done_reason\":\"stop\"}\n");
+                return streamChunks(socket, lines);
+            }
             const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
                                       {QStringLiteral("content"), m_options.answer}};
             return reply(socket, 200,
@@ -211,6 +226,12 @@ private:
                                                    {QStringLiteral("message"), message},
                                                    {QStringLiteral("done"), true}})
                              .toJson(QJsonDocument::Compact));
+        }
+        if (request.method == "GET" && request.path == "/api/tags") {
+            QJsonArray list;
+            for (const QString &name : models())
+                list.append(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("model"), name}});
+            return reply(socket, 200, QJsonDocument(QJsonObject{{QStringLiteral("models"), list}}).toJson());
         }
         if (request.method == "POST" && request.path == "/api/embed") {
             // Embedding models it "has": any name but "missing"; each text a hashed bag of its lowercase words in
@@ -291,8 +312,21 @@ private:
             line({{QStringLiteral("status"), QStringLiteral("writing manifest")}});
             line({{QStringLiteral("status"), QStringLiteral("success")}});
         }
+        streamChunks(socket, lines);
+    }
+
+    QStringList models() const
+    {
+        QStringList names = m_options.models;
+        if (const QString created = lastCreate().value(QStringLiteral("model")).toString(); !created.isEmpty())
+            names << created;
+        return names;
+    }
+
+    // An NDJSON answer, one line a chunk every 20 ms, as a server working through the steps sends them.
+    static void streamChunks(QTcpSocket *socket, const QList<QByteArray> &lines)
+    {
         socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n");
-        // One chunk every 20 ms, as a server working through the steps sends them.
         auto *timer = new QTimer(socket);
         QObject::connect(timer, &QTimer::timeout, socket, [socket, timer, lines, index = 0]() mutable {
             if (index < lines.size()) {

@@ -109,7 +109,7 @@ private Q_SLOTS:
 
         const QString archive = path(QStringLiteral("model_job_3.tar.gz"));
         qint64 lastDone = -1, lastTotal = -1;
-        writeModelArchive(folder, archive, [&](qint64 done, qint64 total) {
+        writeModelArchive({folder}, archive, [&](qint64 done, qint64 total) {
             lastDone = done;
             lastTotal = total;
             return true;
@@ -253,13 +253,13 @@ private Q_SLOTS:
         weights.close();
         const QString archive = path(QStringLiteral("big.tar.gz"));
         try {
-            writeModelArchive(folder, archive, [](qint64 done, qint64) { return done < (2 << 20); });
+            writeModelArchive({folder}, archive, [](qint64 done, qint64) { return done < (2 << 20); });
             QFAIL("not cancelled");
         } catch (const Error &error) {
             QVERIFY(error.isCancelled());
         }
         QVERIFY(!QFileInfo::exists(archive));
-        writeModelArchive(folder, archive, {});
+        writeModelArchive({folder}, archive, {});
         const QString target = path(QStringLiteral("big-opened"));
         try {
             extractModelArchive(archive, target, [](qint64 done, qint64) { return done < (2 << 20); });

@@ -4,7 +4,9 @@
 #include "deploy/Modelfile.h"
 #include "deploy/OllamaRecipe.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace mtm::core;
@@ -86,6 +88,27 @@ private Q_SLOTS:
                                          {QStringLiteral("content"), QStringLiteral("Yes:\n25 °C.")}}}));
         QCOMPARE(fields.value(QStringLiteral("license")).toArray(),
                  (QJsonArray{QStringLiteral("MIT\n"), QStringLiteral("Apache-2.0")}));
+    }
+
+    // A file far larger than any Modelfile (the weights picked by mistake) is refused before it is read.
+    void aHugeFileIsNoModelfile()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("Modelfile")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("FROM ./model.gguf\nSYSTEM \"\"\"") + QByteArray(2 << 20, 'x') + "\"\"\"\n");
+        file.close();
+        try {
+            readModelfile(file.fileName());
+            QFAIL("a 2 MiB Modelfile was read");
+        } catch (const Error &error) {
+            QCOMPARE(error.kind(), Error::Kind::InvalidInput);
+            QVERIFY2(
+                error.message().contains(QStringLiteral("is 2.0 MiB: a Modelfile is a short text of at most 1 MiB")),
+                qPrintable(error.message()));
+        }
+        QVERIFY(file.resize(1000));
+        QVERIFY(readModelfile(file.fileName()).startsWith(QStringLiteral("FROM ./model.gguf")));
     }
 
     void mistakesAreRefusedWithTheirLine_data()

@@ -126,6 +126,27 @@ private Q_SLOTS:
                  QStringLiteral("Hello from the fake Ollama."));
         QCOMPARE(server.lastChat().value(QStringLiteral("options")).toObject(), options);
         QCOMPARE(server.lastChat().value(QStringLiteral("stream")).toBool(true), false);
+        // Streamed: the pieces heard one by one make the whole answer; false from the callback stops it.
+        QStringList pieces;
+        QCOMPARE(client.chat(QStringLiteral("my-model"), messages, options,
+                             [&](const QString &piece) {
+                                 pieces << piece;
+                                 return true;
+                             }),
+                 QStringLiteral("Hello from the fake Ollama."));
+        QCOMPARE(server.lastChat().value(QStringLiteral("stream")).toBool(false), true);
+        QCOMPARE(pieces.size(), 5);
+        QCOMPARE(pieces.join(QString()), QStringLiteral("Hello from the fake Ollama."));
+        pieces.clear();
+        const Error stopped = failure([&] {
+            client.chat(QStringLiteral("my-model"), messages, options, [&](const QString &piece) {
+                pieces << piece;
+                return pieces.size() < 2;
+            });
+        });
+        QCOMPARE(stopped.kind(), Error::Kind::Cancelled);
+        QCOMPARE(pieces.size(), 2);
+        QCOMPARE(client.models(), QStringList{QStringLiteral("my-model")});
         const Error unknown = failure([&] { client.chat(QStringLiteral("nobody"), messages, options); });
         QVERIFY2(unknown.message().contains(QStringLiteral("HTTP 404")) &&
                      unknown.message().contains(QStringLiteral("not found")),

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 namespace mtm::engine {
@@ -258,6 +259,78 @@ TEST(Embedder, AFolderItCannotRunIsRefusedSayingWhy)
     std::ofstream(dir.file("config.json")) << R"({"model_type": "roberta"})";
     EXPECT_NE(refusal().find("the model type \"roberta\" is not an encoder this app runs"), std::string::npos)
         << refusal();
+}
+
+// Files from elsewhere that lie: each refused with the file and the field named, never a crash or a huge allocation.
+TEST(Embedder, HostileConfigurationsAndTokenizersAreRefusedNamingTheField)
+{
+    test::TemporaryFolder dir;
+    writeRandomBert(dir.path(), true, true, 24);
+    json config;
+    std::ifstream(dir.file("config.json")) >> config;
+    const auto refusal = [&] {
+        try {
+            SentenceEmbedder embedder(dir.path());
+        } catch (const EngineError &error) {
+            return std::string(error.what());
+        }
+        return std::string("accepted");
+    };
+    const auto expectRefusal = [&](const std::string &part) {
+        const std::string said = refusal();
+        EXPECT_NE(said.find(part), std::string::npos) << said;
+    };
+    const auto withConfig = [&](const std::string &key, const json &value) {
+        json changed = config;
+        changed[key] = value;
+        std::ofstream(dir.file("config.json")) << changed.dump();
+    };
+    withConfig("hidden_size", "32");
+    expectRefusal("\"hidden_size\" must be a positive integer, not \"32\"");
+    withConfig("num_hidden_layers", -1);
+    expectRefusal("\"num_hidden_layers\" must be a positive integer");
+    withConfig("vocab_size", 1LL << 50); // would be petabytes of embeddings
+    expectRefusal("\"vocab_size\" is 1125899906842624, more than any model has");
+    withConfig("hidden_size", 48); // the file's tensors are 32 wide
+    expectRefusal("has the shape [");
+    withConfig("num_attention_heads", 5);
+    expectRefusal("is not a multiple of \"num_attention_heads\"");
+    withConfig("hidden_act", json::array({"gelu"}));
+    expectRefusal("hidden_act");
+    std::ofstream(dir.file("config.json")) << std::string(5000, '[') << std::string(5000, ']'); // deeply nested
+    expectRefusal("config.json");
+    std::ofstream(dir.file("config.json")) << R"({"model_type": "bert", "hidden_size": )"; // cut short
+    expectRefusal("config.json");
+    std::ofstream(dir.file("config.json")) << config.dump();
+    EXPECT_EQ(refusal(), "accepted");
+
+    // tokenizer.json in place of vocab.txt: ids out of range, twice given, of the wrong type; not WordPiece.
+    json tokenizer = {{"model", {{"type", "WordPiece"}, {"unk_token", "[UNK]"}, {"vocab", json::object()}}}};
+    std::vector<std::string> vocabulary;
+    {
+        std::ifstream in(dir.file("vocab.txt"));
+        for (std::string line; std::getline(in, line);)
+            vocabulary.push_back(line);
+    }
+    std::filesystem::remove(dir.file("vocab.txt"));
+    const auto withVocabulary = [&](const std::function<void(json &)> &change) {
+        json written = tokenizer;
+        for (std::size_t id = 0; id < vocabulary.size(); ++id)
+            written["model"]["vocab"][vocabulary[id]] = id;
+        change(written["model"]["vocab"]);
+        std::ofstream(dir.file("tokenizer.json")) << written.dump();
+    };
+    withVocabulary([](json &) {});
+    EXPECT_EQ(refusal(), "accepted");
+    withVocabulary([&](json &v) { v["[PAD]"] = vocabulary.size() + 5; });
+    expectRefusal("the id of \"[PAD]\" is not one of 0 to ");
+    withVocabulary([&](json &v) { v["w4"] = v["w5"]; });
+    expectRefusal("both have the id");
+    withVocabulary([&](json &v) { v["w4"] = "7"; });
+    expectRefusal("the id of \"w4\" is not one of");
+    tokenizer["model"]["type"] = "BPE";
+    withVocabulary([](json &) {});
+    expectRefusal("does not hold a WordPiece model");
 }
 
 } // namespace mtm::engine

@@ -204,6 +204,78 @@ for query in queries:
         }
     }
 
+    // A rag_model/ folder damaged or edited by hand, and a records file with a bad line: refused, naming the file
+    // (and the line, or the entry), never searched half-read.
+    void aDamagedRagModelOrABadRecordIsRefusedSayingWhere()
+    {
+        const QString built = m_dir.filePath(QStringLiteral("job/rag_model"));
+        const auto refusal = [&](const QString &file, const QByteArray &content) {
+            QTemporaryDir copy;
+            const QString folder = copy.filePath(QStringLiteral("rag_model"));
+            QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-r"), built, folder});
+            QFile damaged(folder + QLatin1Char('/') + file);
+            if (!damaged.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                return QStringLiteral("cannot write ") + damaged.fileName();
+            damaged.write(content);
+            damaged.close();
+            try {
+                RagModel model(folder);
+            } catch (const Error &error) {
+                return error.message();
+            }
+            return QStringLiteral("opened");
+        };
+        QFile documentsFile(built + QLatin1Char('/') + ragFiles::documents);
+        QVERIFY(documentsFile.open(QIODevice::ReadOnly));
+        QJsonArray documents = QJsonDocument::fromJson(documentsFile.readAll()).array();
+        documents.removeLast();
+        const QByteArray fewer = QJsonDocument(documents).toJson();
+        QString said = refusal(ragFiles::documents, fewer);
+        QVERIFY2(said.contains(QStringLiteral("does not hold together")) &&
+                     said.contains(QStringLiteral("%1 documents").arg(documents.size())),
+                 qPrintable(said));
+        documents.append(42);
+        said = refusal(ragFiles::documents, QJsonDocument(documents).toJson());
+        QVERIFY2(said.contains(ragFiles::documents) &&
+                     said.contains(QStringLiteral("entry %1 is not a text").arg(documents.size())),
+                 qPrintable(said));
+        said = refusal(ragFiles::documents, "{\"a\": 1}");
+        QVERIFY2(said.contains(QStringLiteral("must be a JSON array of texts")), qPrintable(said));
+        said = refusal(ragFiles::config, "[1, 2");
+        QVERIFY2(said.contains(ragFiles::config) && said.contains(QStringLiteral("is not valid JSON")),
+                 qPrintable(said));
+        said = refusal(ragFiles::config, "[]");
+        QVERIFY2(said.contains(QStringLiteral("must be a JSON object")), qPrintable(said));
+        said = refusal(ragFiles::metadata, "{}");
+        QVERIFY2(said.contains(ragFiles::metadata) && said.contains(QStringLiteral("\"chunks\" must be")),
+                 qPrintable(said));
+        QFile indexFile(built + QLatin1Char('/') + ragFiles::index);
+        QVERIFY(indexFile.open(QIODevice::ReadOnly));
+        said = refusal(ragFiles::index, indexFile.read(indexFile.size() / 2)); // cut short
+        QVERIFY2(said.contains(ragFiles::index), qPrintable(said));
+        said = refusal(ragFiles::index, QByteArray("IxFI") + QByteArray(64, '\xff'));
+        QVERIFY2(said.contains(ragFiles::index), qPrintable(said));
+
+        // A records line that is not JSON, and one without text: named by their line, nothing left behind.
+        QFile records(m_dir.filePath(QStringLiteral("bad-records.jsonl")));
+        QVERIFY(records.open(QIODevice::WriteOnly));
+        records.write("{\"text\": \"A fine first record.\"}\n{\"text\": \"cut short\n");
+        records.close();
+        RagBuildRequest request;
+        request.recordsFile = records.fileName();
+        request.outputFolder = m_dir.filePath(QStringLiteral("bad/rag_model"));
+        request.corpus = corpusDocuments(QStringLiteral(MTM_SOURCE_DIR "/resources/starter-corpus"));
+        try {
+            buildRagModel(request, {});
+            QFAIL("a bad records line was accepted");
+        } catch (const Error &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("Line 2 of the dataset's records")),
+                     qPrintable(error.message()));
+        }
+        QVERIFY(!QFileInfo::exists(request.outputFolder));
+        QVERIFY(!QFileInfo::exists(request.outputFolder + QStringLiteral(".partial")));
+    }
+
     void theBuiltInEmbedderFindsTheAnswerInItsTopThree()
     {
         const Fixture data = fixture();

@@ -4,8 +4,10 @@
 #include "AppCore.h"
 #include "MainWindow.h"
 #include "Translations.h"
+#include "common/FakeOllama.h"
 #include "data/SampleDataset.h"
 #include "dialogs/FileDialog.h"
+#include "dialogs/InputDialog.h"
 #include "dialogs/MessageBox.h"
 #include "dialogs/NewJobDialog.h"
 #include "jobs/JobCatalog.h"
@@ -19,9 +21,12 @@
 #include "widgets/JobChat.h"
 #include "widgets/LossChart.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QGroupBox>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -341,6 +346,128 @@ private slots:
             m_window->grab().save(
                 QDir(qEnvironmentVariable("MTM_TEST_SCREENSHOTS")).filePath(QStringLiteral("job-ask.png")));
         }
+    }
+
+    // A RAG job stopped while it fine-tunes its generator keeps its index: resumed, it goes on with the generator
+    // from its checkpoint instead of building the index again.
+    void aRagJobResumedWhileItTrainsItsGeneratorKeepsItsIndex()
+    {
+        const qint64 id = m_core->queue()
+                              .create(core::TrainingRequest::fromJson(
+                                  QJsonObject{{QStringLiteral("name"), QStringLiteral("Index, long generator")},
+                                              {QStringLiteral("training_type"), QStringLiteral("rag")},
+                                              {QStringLiteral("fine_tune_generator"), true},
+                                              {QStringLiteral("epochs"), 100},
+                                              {QStringLiteral("save_steps"), 5},
+                                              {QStringLiteral("dataset"), QStringLiteral("Starter examples")}},
+                                  QStringLiteral("test")))
+                              .id;
+        const auto logged = [&](const QString &text) {
+            const auto lines = m_core->jobs().log(id);
+            return std::any_of(lines.begin(), lines.end(),
+                               [&](const core::JobLogLine &line) { return line.message.contains(text); });
+        };
+        const QString index = m_core->jobs().require(id).directory + QStringLiteral("/rag_model/rag_config.json");
+        // Past the index and a checkpoint of the generator.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const core::JobInfo job = m_core->jobs().require(id);
+                return logged(QStringLiteral("Fine-tuning the generator")) && job.totalSteps != 1000 && job.step > 6;
+            },
+            120000));
+        QVERIFY(QFileInfo::exists(index));
+        const QDateTime built = QFileInfo(index).lastModified();
+        m_core->queue().cancel(id);
+        QVERIFY(waitForState(id, core::JobState::Cancelled));
+        m_core->queue().resume(id);
+        QVERIFY(QTest::qWaitFor([&] { return logged(QStringLiteral("going on with the generator")); }, 60000));
+        QVERIFY(logged(QStringLiteral("Continuing from step")));
+        m_core->queue().cancel(id);
+        QVERIFY(waitForState(id, core::JobState::Cancelled));
+        QCOMPARE(QFileInfo(index).lastModified(), built); // the index was not built again
+    }
+
+    // A RAG job made in the New Job dialog, with a generator: the index settings shown for RAG alone, the training
+    // settings only when a generator is fine-tuned. The job writes lora_model/ beside rag_model/, shows both its
+    // Chat and its Ask tabs, and answers with its generator unless another is chosen; a model in Ollama, chosen
+    // from the server's list, answers too, streamed, with the guide's prompt.
+    void aRagJobWithAGeneratorAnswersWithItOrWithAModelInOllama()
+    {
+        QTest::mouseClick(m_page->findChild<QPushButton *>(QStringLiteral("newJobButton")), Qt::LeftButton);
+        ui::NewJobDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_page->findChild<ui::NewJobDialog *>(QStringLiteral("newJobDialog"))));
+        auto *rag = dialog->findChild<QGroupBox *>(QStringLiteral("ragGroup"));
+        auto *training = dialog->findChild<QGroupBox *>(QStringLiteral("trainingGroup"));
+        QVERIFY(rag->isHidden());
+        auto *method = dialog->findChild<QComboBox *>(QStringLiteral("jobMethod"));
+        method->setCurrentIndex(method->findData(int(core::TrainingType::Rag)));
+        Q_EMIT method->activated(method->currentIndex());
+        QVERIFY(!rag->isHidden());
+        QVERIFY(!training->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->planText().contains(QStringLiteral("nothing is trained")), 20000);
+        QVERIFY(dialog->startButton()->isEnabled());
+        dialog->findChild<QSpinBox *>(QStringLiteral("ragChunkSize"))->setValue(120);
+        dialog->findChild<QCheckBox *>(QStringLiteral("ragGenerator"))->setChecked(true);
+        QVERIFY(training->isEnabled());
+        dialog->findChild<QSpinBox *>(QStringLiteral("jobEpochs"))->setValue(1);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->planText().contains(QStringLiteral("steps")), 20000);
+        if (!qEnvironmentVariableIsEmpty("MTM_TEST_SCREENSHOTS"))
+            dialog->grab().save(
+                QDir(qEnvironmentVariable("MTM_TEST_SCREENSHOTS")).filePath(QStringLiteral("new-job-rag.png")));
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QTRY_VERIFY(m_page->selectedJobId() > 0 &&
+                    m_core->jobs().require(m_page->selectedJobId()).request.type == core::TrainingType::Rag);
+        const qint64 id = m_page->selectedJobId();
+        QCOMPARE(m_core->jobs().require(id).request.rag.chunkSize, 120);
+        QVERIFY(m_core->jobs().require(id).request.rag.fineTuneGenerator);
+        QVERIFY(waitForState(id, core::JobState::Completed, 300000));
+        const core::JobInfo job = m_core->jobs().require(id);
+        QVERIFY(QFileInfo::exists(job.directory + QStringLiteral("/rag_model/rag_config.json")));
+        QVERIFY(QFileInfo::exists(job.directory + QStringLiteral("/lora_model/adapter_config.json")));
+        QCOMPARE(job.modelFolder(), job.directory + QStringLiteral("/lora_model"));
+        m_page->selectJob(id);
+        auto *tabs = m_page->findChild<QTabWidget *>(QStringLiteral("jobDetails"));
+        auto *ask = m_page->findChild<ui::JobAsk *>(QStringLiteral("jobAsk"));
+        QVERIFY(tabs->isTabVisible(tabs->indexOf(ask)));
+        QVERIFY(tabs->isTabVisible(tabs->indexOf(m_page->findChild<ui::JobChat *>())));
+        tabs->setCurrentWidget(ask);
+        auto *model = ask->findChild<QComboBox *>(QStringLiteral("askAnswerModel"));
+        auto *status = ask->findChild<QLabel *>(QStringLiteral("askStatus"));
+        QCOMPARE(model->currentData().toString(), QStringLiteral("generator"));
+        QTRY_VERIFY(ask->findChild<QLineEdit *>(QStringLiteral("askQuestion"))->isEnabled());
+        ask->ask(QStringLiteral("How do I import a dataset?"));
+        QTRY_VERIFY_WITH_TIMEOUT(!ask->isBusy(), 120000);
+        QCOMPARE(status->text(), QStringLiteral("Answered by the job's fine-tuned generator."));
+
+        QTemporaryDir blobs;
+        test::FakeOllama::Options options;
+        options.models = {QStringLiteral("llama3.2:1b"), QStringLiteral("qwen2.5:0.5b")};
+        options.answer = QStringLiteral("Drop the file on the Datasets page.");
+        test::FakeOllama server(blobs.path(), options);
+        m_core->settings().setOllamaUrl(server.url());
+        ui::InputDialog::setNextText(QStringLiteral("qwen2.5:0.5b"));
+        Q_EMIT model->activated(model->findData(QStringLiteral("choose-ollama")));
+        QTRY_COMPARE(model->currentData().toString(), QStringLiteral("ollama:qwen2.5:0.5b"));
+        QVERIFY(server.requests().contains(QStringLiteral("GET /api/tags")));
+        ask->ask(QStringLiteral("How do I import a dataset?"));
+        QTRY_VERIFY_WITH_TIMEOUT(!ask->isBusy(), 60000);
+        QCOMPARE(status->text(), QStringLiteral("Answered by qwen2.5:0.5b in Ollama."));
+        QVERIFY2(ask->shown().endsWith(QStringLiteral("Answer\nDrop the file on the Datasets page.")),
+                 qPrintable(ask->shown()));
+        const QString prompt = server.lastChat()
+                                   .value(QStringLiteral("messages"))
+                                   .toArray()
+                                   .first()
+                                   .toObject()
+                                   .value(QStringLiteral("content"))
+                                   .toString();
+        QVERIFY2(prompt.startsWith(QStringLiteral("Based on the following context")), qPrintable(prompt));
+        QVERIFY(prompt.contains(QStringLiteral("Drop a CSV, JSON or JSONL file")));
+        // Ollama not answering is said, and the choice goes back to no answer.
+        m_core->settings().setOllamaUrl(QStringLiteral("http://127.0.0.1:9"));
+        Q_EMIT model->activated(model->findData(QStringLiteral("choose-ollama")));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("Is it running?")), 20000);
+        QCOMPARE(model->currentData().toString(), QString());
     }
 };
 

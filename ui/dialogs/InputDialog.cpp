@@ -16,6 +16,16 @@ std::optional<QString> InputDialog::text(QWidget *parent, const QString &title, 
     return ok ? std::optional<QString>(entered) : std::nullopt;
 }
 
+std::optional<QString> InputDialog::choice(QWidget *parent, const QString &title, const QString &label,
+                                           const QStringList &items)
+{
+    if (s_nextText)
+        return std::exchange(s_nextText, std::nullopt).value();
+    bool ok = false;
+    const QString chosen = QInputDialog::getItem(parent, title, label, items, 0, true, &ok);
+    return ok && !chosen.trimmed().isEmpty() ? std::optional<QString>(chosen.trimmed()) : std::nullopt;
+}
+
 void InputDialog::setNextText(const std::optional<QString> &text)
 {
     s_nextText = text;

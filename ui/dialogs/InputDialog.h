@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -16,6 +17,10 @@ public:
     // The text entered, or nothing when the user cancelled.
     static std::optional<QString> text(QWidget *parent, const QString &title, const QString &label,
                                        const QString &initial);
+
+    // One of items, or another text typed in (the list is editable); nothing when the user cancelled.
+    static std::optional<QString> choice(QWidget *parent, const QString &title, const QString &label,
+                                         const QStringList &items);
 
     // For tests: the next prompt returns `text` without being shown.
     static void setNextText(const std::optional<QString> &text);

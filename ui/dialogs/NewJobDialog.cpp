@@ -5,12 +5,14 @@
 #include "TimeLeft.h"
 #include "data/DatasetCatalog.h"
 #include "dialogs/FileDialog.h"
+#include "dialogs/InputDialog.h"
 #include "jobs/JobQueue.h"
 #include "model/ModelFolder.h"
 #include "settings/AppSettings.h"
 #include "system/CpuThreads.h"
 #include "system/SystemInfo.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -52,7 +54,8 @@ QString methodNote(core::TrainingType type)
     case core::TrainingType::Rag:
         break;
     }
-    return QObject::tr("A searchable index of the documents (coming with the RAG feature).");
+    return QObject::tr("A searchable index of the documents, asked on the job's Ask tab and served to other programs; "
+                       "optionally with a generator (LoRA) fine-tuned on the same records.");
 }
 
 QSpinBox *spinBox(int minimum, int maximum, QWidget *parent)
@@ -89,6 +92,7 @@ NewJobDialog::NewJobDialog(core::AppCore &core, QWidget *parent)
     auto *columns = new QHBoxLayout;
     auto *left = new QVBoxLayout;
     left->addWidget(createWhatGroup());
+    left->addWidget(createRagGroup());
     left->addWidget(createTrainingGroup());
     left->addStretch();
     auto *right = new QVBoxLayout;
@@ -113,7 +117,7 @@ NewJobDialog::NewJobDialog(core::AppCore &core, QWidget *parent)
 
     applyDefaults(core::TrainingType::Qlora);
     modelChanged();
-    validate();
+    methodChanged();
 }
 
 QWidget *NewJobDialog::createWhatGroup()
@@ -169,9 +173,91 @@ QWidget *NewJobDialog::createWhatGroup()
     return group;
 }
 
+QWidget *NewJobDialog::createRagGroup()
+{
+    m_ragGroup = new QGroupBox(tr("Index"), this);
+    m_ragGroup->setObjectName(QStringLiteral("ragGroup"));
+    auto *form = new QFormLayout(m_ragGroup);
+    m_embedder = new QComboBox(m_ragGroup);
+    m_embedder->setObjectName(QStringLiteral("ragEmbedder"));
+    m_embedder->addItem(tr("Built-in: made from the documents, no download"), QString());
+    m_embedder->addItem(tr("A model in Ollama…"), QStringLiteral("choose-ollama"));
+    m_embedder->addItem(tr("Choose a sentence-transformers folder…"), QStringLiteral("choose"));
+    m_embedder->setToolTip(tr("The built-in embedder is a static embedding (one vector per word piece, averaged) "
+                              "made from the app's text and your documents: it finds passages that share words "
+                              "with the question. A sentence-transformers model (MiniLM, bge, e5) or an Ollama "
+                              "embedding model also finds passages that say the same in other words."));
+    m_chunkUnit = new QComboBox(m_ragGroup);
+    m_chunkUnit->setObjectName(QStringLiteral("ragChunkUnit"));
+    m_chunkUnit->addItem(tr("Tokens"), QStringLiteral("tokens"));
+    m_chunkUnit->addItem(tr("Characters"), QStringLiteral("characters"));
+    m_chunkSize = spinBox(8, 100000, m_ragGroup);
+    m_chunkSize->setObjectName(QStringLiteral("ragChunkSize"));
+    m_chunkOverlap = spinBox(0, 99999, m_ragGroup);
+    m_chunkOverlap->setObjectName(QStringLiteral("ragChunkOverlap"));
+    m_hnswFrom = spinBox(1, 2000000000, m_ragGroup);
+    m_hnswFrom->setObjectName(QStringLiteral("ragHnswFrom"));
+    m_hnswFrom->setSuffix(tr(" chunks"));
+    m_hnswFrom->setToolTip(tr("Up to this many chunks the index searches exactly (IndexFlatIP); from it on, it "
+                              "searches a graph (HNSW): much faster on large collections, nearly as exact."));
+    m_hybrid = new QCheckBox(tr("Also search by keywords (BM25), fused with the vectors"), m_ragGroup);
+    m_hybrid->setObjectName(QStringLiteral("ragHybrid"));
+    m_generator = new QCheckBox(tr("Also fine-tune a generator (LoRA) of the base model on the records"), m_ragGroup);
+    m_generator->setObjectName(QStringLiteral("ragGenerator"));
+    auto *chunks = new QWidget(m_ragGroup);
+    auto *chunksLayout = new QHBoxLayout(chunks);
+    chunksLayout->setContentsMargins(0, 0, 0, 0);
+    chunksLayout->addWidget(m_chunkSize, 1);
+    chunksLayout->addWidget(m_chunkUnit, 1);
+    addField(form, tr("Embedding model:"), m_embedder, QStringLiteral("embedding_model"));
+    addField(form, tr("Chunks of:"), chunks, QStringLiteral("chunk_size"));
+    addField(form, tr("Overlap:"), m_chunkOverlap, QStringLiteral("chunk_overlap"));
+    addField(form, tr("Graph index from:"), m_hnswFrom, QStringLiteral("hnsw_from"));
+    form->addRow(QString(), m_hybrid);
+    form->addRow(QString(), m_generator);
+
+    const core::RagSettings defaults;
+    m_chunkSize->setValue(int(defaults.chunkSize));
+    m_chunkOverlap->setValue(int(defaults.chunkOverlap));
+    m_hnswFrom->setValue(int(defaults.hnswFrom));
+    m_hybrid->setChecked(defaults.hybrid);
+    connect(m_embedder, &QComboBox::activated, this, [this](int index) {
+        const QString choice = m_embedder->itemData(index).toString();
+        if (choice == QLatin1String("choose")) {
+            chooseEmbedder(FileDialog::openFolder(this, tr("Choose a Sentence-Transformers Model Folder")));
+        } else if (choice == QLatin1String("choose-ollama")) {
+            const std::optional<QString> name = InputDialog::text(
+                this, tr("Embed with a Model in Ollama"),
+                tr("The Ollama embedding model (pulled with \"ollama pull\"), for example nomic-embed-text:"),
+                QStringLiteral("nomic-embed-text"));
+            chooseEmbedder(name && !name->trimmed().isEmpty() ? QStringLiteral("ollama:") + name->trimmed()
+                                                              : QString());
+        }
+        validate();
+    });
+    for (QSpinBox *box : {m_chunkSize, m_chunkOverlap, m_hnswFrom})
+        connect(box, &QSpinBox::valueChanged, this, &NewJobDialog::validate);
+    connect(m_chunkUnit, &QComboBox::currentIndexChanged, this, &NewJobDialog::validate);
+    connect(m_generator, &QCheckBox::toggled, this, &NewJobDialog::methodChanged);
+    return m_ragGroup;
+}
+
+void NewJobDialog::chooseEmbedder(const QString &embedder)
+{
+    int index = m_embedder->findData(embedder);
+    if (index < 0) {
+        index = m_embedder->count() - 2; // before the two ways to choose one
+        const bool ollama = embedder.startsWith(QLatin1String("ollama:"));
+        m_embedder->insertItem(index, ollama ? tr("%1 (Ollama)").arg(embedder.mid(7)) : QFileInfo(embedder).fileName(),
+                               embedder);
+    }
+    m_embedder->setCurrentIndex(index);
+}
+
 QWidget *NewJobDialog::createTrainingGroup()
 {
     auto *group = new QGroupBox(tr("Training"), this);
+    group->setObjectName(QStringLiteral("trainingGroup"));
     auto *form = new QFormLayout(group);
     m_epochs = spinBox(1, 1000, group);
     m_batchSize = spinBox(1, 4096, group);
@@ -302,8 +388,14 @@ void NewJobDialog::planLater()
 void NewJobDialog::plan()
 {
     const QJsonObject json = fields();
-    if (!core::TrainingRequest::problemsOf(json).isEmpty() || method() == core::TrainingType::Rag) {
+    if (!core::TrainingRequest::problemsOf(json).isEmpty()) {
         m_plan->setText(tr("The plan shows once every field is fine."));
+        m_memoryWarning->hide();
+        return;
+    }
+    if (method() == core::TrainingType::Rag && !m_generator->isChecked()) {
+        m_plan->setText(tr("The documents are cut into chunks and indexed; nothing is trained. The job's bar shows "
+                           "the time left as it goes."));
         m_memoryWarning->hide();
         return;
     }
@@ -454,7 +546,11 @@ void NewJobDialog::methodChanged()
 {
     const core::TrainingType type = method();
     m_methodNote->setText(methodNote(type));
-    findChild<QGroupBox *>(QStringLiteral("loraGroup"))->setEnabled(type != core::TrainingType::Standard);
+    const bool rag = type == core::TrainingType::Rag;
+    const bool trains = !rag || m_generator->isChecked();
+    m_ragGroup->setVisible(rag);
+    findChild<QGroupBox *>(QStringLiteral("trainingGroup"))->setEnabled(trains);
+    findChild<QGroupBox *>(QStringLiteral("loraGroup"))->setEnabled(trains && type != core::TrainingType::Standard);
     // The fast path trains without dropout; the other LoRA methods with the guide's default.
     m_dropout->setValue(core::TrainingRequest::defaults(type).settings.lora.dropout);
     m_dropout->setEnabled(type != core::TrainingType::Unsloth && type != core::TrainingType::Qlora);
@@ -526,6 +622,15 @@ QJsonObject NewJobDialog::fields() const
         json.insert(QStringLiteral("dataset_id"), m_dataset->currentData().toLongLong());
     if (m_checkpointing->currentData().isValid())
         json.insert(QStringLiteral("gradient_checkpointing"), m_checkpointing->currentData().toBool());
+    if (method() == core::TrainingType::Rag) {
+        json.insert(QStringLiteral("embedding_model"), m_embedder->currentData().toString());
+        json.insert(QStringLiteral("chunk_unit"), m_chunkUnit->currentData().toString());
+        json.insert(QStringLiteral("chunk_size"), m_chunkSize->value());
+        json.insert(QStringLiteral("chunk_overlap"), m_chunkOverlap->value());
+        json.insert(QStringLiteral("hnsw_from"), m_hnswFrom->value());
+        json.insert(QStringLiteral("hybrid"), m_hybrid->isChecked());
+        json.insert(QStringLiteral("fine_tune_generator"), m_generator->isChecked());
+    }
     if (method() != core::TrainingType::Standard) {
         json.insert(QStringLiteral("lora_r"), m_rank->value());
         json.insert(QStringLiteral("lora_alpha"), m_alpha->value());
@@ -544,6 +649,14 @@ void NewJobDialog::setRequest(const core::TrainingRequest &request)
         chooseModelFolder(request.modelName);
     m_dataset->setCurrentIndex(std::max(0, m_dataset->findData(request.dataset.toLongLong())));
     showSettings(request.settings);
+    const core::RagSettings &rag = request.rag;
+    chooseEmbedder(QString::fromStdString(rag.embeddingModel));
+    m_chunkUnit->setCurrentIndex(std::max(0, m_chunkUnit->findData(QString::fromStdString(rag.chunkUnit))));
+    m_chunkSize->setValue(int(rag.chunkSize));
+    m_chunkOverlap->setValue(int(rag.chunkOverlap));
+    m_hnswFrom->setValue(int(std::min<std::int64_t>(rag.hnswFrom, m_hnswFrom->maximum())));
+    m_hybrid->setChecked(rag.hybrid);
+    m_generator->setChecked(rag.fineTuneGenerator);
     methodChanged();
 }
 
@@ -555,9 +668,6 @@ void NewJobDialog::validate()
     QVector<core::FieldProblem> problems = core::TrainingRequest::problemsOf(json);
     if (m_dataset->count() == 0)
         problems.append({QStringLiteral("dataset"), tr("Import a dataset on the Datasets page first.")});
-    if (method() == core::TrainingType::Rag)
-        problems.append(
-            {QStringLiteral("training_type"), tr("RAG jobs come with the RAG feature; choose a fine-tune.")});
     for (const core::FieldProblem &problem : std::as_const(problems)) {
         QLabel *label =
             m_problems.value(problem.field == QLatin1String("dataset_id") ? QStringLiteral("dataset") : problem.field);

@@ -1,6 +1,7 @@
 // The New Job dialog: what to train (method, base model, dataset) and how (epochs, batch size, learning rate,
-// LoRA, sequence length, schedule, held-out share, seed, checkpoints, device), with the user guide's recommended
-// defaults, each problem shown beside its field as it is typed, and the base model checked the moment it is
+// LoRA, sequence length, schedule, held-out share, seed, checkpoints, device) — or, for RAG, how the index is built
+// (embedding model, chunks, hybrid search, HNSW, and an optional generator fine-tune) — with the user guide's
+// recommended defaults, each problem shown beside its field as it is typed, and the base model checked the moment it is
 // chosen. Start queues the job through the core's queue.
 #pragma once
 
@@ -11,7 +12,9 @@
 
 #include <optional>
 
+class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
@@ -51,6 +54,8 @@ signals:
 private:
     QWidget *createWhatGroup();
     QWidget *createTrainingGroup();
+    QWidget *createRagGroup();
+    void chooseEmbedder(const QString &embedder); // "" (built-in), a folder or "ollama:<name>"
     QWidget *createLoraGroup();
     QWidget *createCheckpointGroup();
     QWidget *createPlanGroup();
@@ -92,6 +97,14 @@ private:
     QSpinBox *m_saveSteps;
     QDoubleSpinBox *m_saveMinutes;
     QComboBox *m_device;
+    QGroupBox *m_ragGroup;
+    QComboBox *m_embedder;
+    QComboBox *m_chunkUnit;
+    QSpinBox *m_chunkSize;
+    QSpinBox *m_chunkOverlap;
+    QSpinBox *m_hnswFrom;
+    QCheckBox *m_hybrid;
+    QCheckBox *m_generator;
     QComboBox *m_checkpointing;
     QSpinBox *m_cpuThreads;
     QLabel *m_plan;

@@ -504,13 +504,15 @@ void DeploymentPage::showSelected()
                            .arg(job->request.name.toHtmlEscaped(), core::trainingTypeTitle(job->request.type),
                                 job->request.modelName.toHtmlEscaped(),
                                 QDir::toNativeSeparators(job->outputFolder()).toHtmlEscaped()));
-    // A RAG job ships an index, not a model: its service and its archive.
+    // A RAG job ships an index: its service and its archive; and its generator, when it fine-tuned one, as any
+    // fine-tuned model.
     const bool rag = job->request.type == core::TrainingType::Rag;
+    const bool model = !job->modelFolder().isEmpty();
     for (QWidget *tab : m_modelTabs)
-        m_targets->setTabVisible(m_targets->indexOf(tab), !rag);
+        m_targets->setTabVisible(m_targets->indexOf(tab), model);
     m_targets->setTabVisible(m_targets->indexOf(m_serviceTab), rag);
     showService();
-    if (rag) {
+    if (!model) {
         m_forms->setText(tr("A FAISS index of the dataset's documents, for the user guide's clients and the "
                             "retrieval service (docs/rag.md)."));
         updateActions();
@@ -541,9 +543,14 @@ void DeploymentPage::showSelected()
                 return;
             m_recipe = std::move(recipe);
             m_modelfile->setReadOnly(false);
-            QFile kept(draft);
-            if (kept.open(QIODevice::ReadOnly)) {
-                const QString text = QString::fromUtf8(kept.readAll());
+            QString text, unreadable;
+            try {
+                if (QFileInfo::exists(draft))
+                    text = core::readModelfile(draft);
+            } catch (const core::Error &error) { // left where it is; the generated Modelfile is shown instead
+                unreadable = error.message();
+            }
+            if (!text.isEmpty()) {
                 adoptChoicesOf(text);
                 setModelfileText(text);
                 m_modelfileEdited = true;
@@ -551,6 +558,7 @@ void DeploymentPage::showSelected()
                 checkModelfile();
             } else {
                 updateModelfile();
+                m_modelfileState->setText(unreadable);
             }
         },
         [this, request](const core::Error &error) {

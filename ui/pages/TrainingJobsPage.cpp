@@ -339,13 +339,14 @@ void TrainingJobsPage::showSelected()
     else if (job->totalSteps > 0)
         m_figures->setText(tr("Step %1 of %2").arg(QLocale().toString(job->step), QLocale().toString(job->totalSteps)));
     showSummary(*job);
-    // A fine-tune's model is talked to; a RAG job's index is asked.
+    // A fine-tune's model is talked to; a RAG job's index is asked (and its generator talked to, when it has one).
     const bool rag = job->request.type == core::TrainingType::Rag;
-    m_details->setTabVisible(m_details->indexOf(m_chat), !rag);
+    const bool model = !job->modelFolder().isEmpty();
+    m_details->setTabVisible(m_details->indexOf(m_chat), model);
     m_details->setTabVisible(m_details->indexOf(m_ask), rag);
     if (rag)
         m_ask->setJob(*job);
-    else
+    if (model)
         m_chat->setJob(*job);
 }
 
@@ -420,13 +421,15 @@ void TrainingJobsPage::showSummary(const core::JobInfo &job)
             tr("%1 at step %2").arg(locale.toString(*bestEval, 'f', 4), locale.toString(bestStep)));
     if (job.startedAt.isValid() && job.finishedAt.isValid())
         row(tr("Duration"), durationText(job.startedAt.secsTo(job.finishedAt)));
-    const QFileInfoList files = QDir(job.outputFolder()).entryInfoList(QDir::Files, QDir::Name);
-    if (!files.isEmpty()) {
+    for (const QString &folder : job.resultFolders()) {
+        const QFileInfoList files = QDir(folder).entryInfoList(QDir::Files, QDir::Name);
+        if (files.isEmpty())
+            continue;
         QStringList list;
         for (const QFileInfo &file : files)
             list << QStringLiteral("%1 (%2)").arg(file.fileName().toHtmlEscaped(),
                                                   locale.formattedDataSize(file.size()));
-        row(tr("Files"), QDir::toNativeSeparators(job.outputFolder()).toHtmlEscaped() + QStringLiteral("<br>") +
+        row(tr("Files"), QDir::toNativeSeparators(folder).toHtmlEscaped() + QStringLiteral("<br>") +
                              list.join(QStringLiteral("<br>")));
     }
     m_summary->setText(html + QStringLiteral("</table>"));

@@ -2,15 +2,20 @@
 
 #include "AppCore.h"
 #include "BackgroundTask.h"
+#include "deploy/OllamaClient.h"
 #include "dialogs/FileDialog.h"
+#include "dialogs/InputDialog.h"
 #include "model/LanguageModel.h"
 #include "rag/RagModel.h"
 #include "rag/RagPrompt.h"
+#include "settings/AppSettings.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -20,6 +25,12 @@
 #include <QVBoxLayout>
 
 namespace mtm::ui {
+namespace {
+
+constexpr double kTemperature = 0.3; // an answer that keeps to the context
+constexpr int kAnswerTokens = 256;
+
+} // namespace
 
 JobAsk::JobAsk(core::AppCore &core, QWidget *parent)
     : QWidget(parent)
@@ -50,6 +61,7 @@ JobAsk::JobAsk(core::AppCore &core, QWidget *parent)
     m_answerModel->setObjectName(QStringLiteral("askAnswerModel"));
     m_answerModel->addItem(tr("No answer: show what is found"), QString());
     m_answerModel->addItem(tr("The starter model"), QStringLiteral("starter"));
+    m_answerModel->addItem(tr("A model in Ollama…"), QStringLiteral("choose-ollama"));
     m_answerModel->addItem(tr("Choose a model folder…"), QStringLiteral("choose"));
     m_ask->setObjectName(QStringLiteral("askButton"));
     m_stopButton->setObjectName(QStringLiteral("askStop"));
@@ -64,10 +76,10 @@ JobAsk::JobAsk(core::AppCore &core, QWidget *parent)
             *m_stop = true;
     });
     connect(m_answerModel, &QComboBox::activated, this, [this](int index) {
-        if (m_answerModel->itemData(index).toString() != QLatin1String("choose"))
-            return;
-        const QString folder = FileDialog::openFolder(this, tr("Choose the Model That Answers"));
-        setAnswerModel(folder);
+        if (m_answerModel->itemData(index).toString() == QLatin1String("choose-ollama"))
+            chooseOllamaModel();
+        else if (m_answerModel->itemData(index).toString() == QLatin1String("choose"))
+            setAnswerModel(FileDialog::openFolder(this, tr("Choose the Model That Answers")));
     });
 
     auto *options = new QHBoxLayout;
@@ -104,16 +116,43 @@ void JobAsk::track(QFuture<void> work)
 
 void JobAsk::setAnswerModel(const QString &model)
 {
-    if (model.isEmpty() && m_answerModel->currentData().toString() == QLatin1String("choose")) {
-        m_answerModel->setCurrentIndex(0);
+    if (model.isEmpty() && m_answerModel->currentData().toString().startsWith(QLatin1String("choose"))) {
+        m_answerModel->setCurrentIndex(0); // nothing was chosen
         return;
     }
     int index = m_answerModel->findData(model);
     if (index < 0) {
-        index = m_answerModel->count() - 1; // before "Choose a model folder…"
-        m_answerModel->insertItem(index, QDir(model).dirName(), model);
+        index = m_answerModel->count() - 2; // before "A model in Ollama…" and "Choose a model folder…"
+        const bool ollama = model.startsWith(QLatin1String("ollama:"));
+        m_answerModel->insertItem(index, ollama ? tr("%1 (Ollama)").arg(model.mid(7)) : QDir(model).dirName(), model);
     }
     m_answerModel->setCurrentIndex(index);
+}
+
+void JobAsk::chooseOllamaModel()
+{
+    m_answerModel->setEnabled(false);
+    m_status->setText(tr("Asking Ollama which models it has…"));
+    track(runInBackground(
+        this,
+        [url = m_core.settings().ollamaUrl()] {
+            return core::OllamaClient(core::ollamaServer({}, url), 5000).models();
+        },
+        [this](const QStringList &models) {
+            m_answerModel->setEnabled(true);
+            m_status->clear();
+            const std::optional<QString> model =
+                InputDialog::choice(this, tr("Answer with a Model in Ollama"),
+                                    models.isEmpty() ? tr("Ollama has no models yet. The name of one to use:")
+                                                     : tr("The Ollama model that answers:"),
+                                    models);
+            setAnswerModel(model ? QStringLiteral("ollama:") + *model : QString());
+        },
+        [this](const core::Error &error) {
+            m_answerModel->setEnabled(true);
+            setAnswerModel({});
+            m_status->setText(error.message());
+        }));
 }
 
 void JobAsk::setJob(const core::JobInfo &job)
@@ -126,6 +165,14 @@ void JobAsk::setJob(const core::JobInfo &job)
     m_busy = false;
     m_job = job;
     m_index = std::make_shared<std::shared_ptr<core::RagModel>>(); // the index of another job goes
+    // A job that fine-tuned a generator answers with it unless another model is chosen.
+    const int generator = m_answerModel->findData(QStringLiteral("generator"));
+    if (!job.modelFolder().isEmpty() && generator < 0) {
+        m_answerModel->insertItem(1, tr("The job's fine-tuned generator"), QStringLiteral("generator"));
+        m_answerModel->setCurrentIndex(1);
+    } else if (job.modelFolder().isEmpty() && generator >= 0) {
+        m_answerModel->removeItem(generator); // the current choice moves to the next item, as it should
+    }
     m_results->clear();
     m_status->setText(job.state == core::JobState::Completed
                           ? tr("Ask the job's documents: the chunks that answer best are shown with their scores and "
@@ -185,13 +232,6 @@ void JobAsk::ask(const QString &text)
 void JobAsk::answer(const QString &question, const QStringList &context)
 {
     const QString choice = m_answerModel->currentData().toString();
-    const QString folder = choice == QLatin1String("starter") ? m_core.starterModel() : choice;
-    if (folder != m_modelFolder) {
-        *m_model = nullptr;
-        m_model = std::make_shared<std::shared_ptr<core::LanguageModel>>();
-        m_modelFolder = folder;
-    }
-    m_status->setText(*m_model ? tr("Writing the answer…") : tr("Loading %1…").arg(QDir(folder).dirName()));
     QTextCursor cursor = m_results->textCursor();
     cursor.movePosition(QTextCursor::End);
     QTextCharFormat bold;
@@ -201,38 +241,75 @@ void JobAsk::answer(const QString &question, const QStringList &context)
     cursor.insertBlock(QTextBlockFormat(), QTextCharFormat()); // the answer in plain text below
     const auto stop = m_stop;                                  // made by ask(): a Stop while searching holds
     const quint64 generation = m_generation;
+    const QString prompt = core::ragPrompt(question, context);
+    // Each piece as it is written, posted to the UI thread (the widget waits for this work before it goes).
+    const auto onPiece = [this, stop, generation](const QString &piece) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, piece, generation] {
+                if (generation != m_generation)
+                    return;
+                QTextCursor end = m_results->textCursor();
+                end.movePosition(QTextCursor::End);
+                end.insertText(piece, QTextCharFormat());
+            },
+            Qt::QueuedConnection);
+        return !*stop;
+    };
+    const auto failed = [this, generation](const core::Error &error) {
+        if (generation == m_generation)
+            finish(error.isCancelled() ? tr("Stopped.") : error.message());
+    };
+    if (choice.startsWith(QLatin1String("ollama:"))) {
+        const QString model = choice.mid(7);
+        m_status->setText(tr("Asking %1 in Ollama…").arg(model));
+        track(runInBackground(
+            this,
+            [url = m_core.settings().ollamaUrl(), model, prompt, stop, onPiece] {
+                core::OllamaClient client(core::ollamaServer({}, url));
+                client.setKeepGoing([stop] { return !*stop; });
+                const QJsonArray messages{
+                    QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), prompt}}};
+                const QJsonObject options{{QStringLiteral("temperature"), kTemperature},
+                                          {QStringLiteral("num_predict"), kAnswerTokens}};
+                return client.chat(model, messages, options, onPiece);
+            },
+            [this, generation, model](const QString &) {
+                if (generation == m_generation)
+                    finish(tr("Answered by %1 in Ollama.").arg(model));
+            },
+            failed));
+        return;
+    }
+
+    const QString folder = choice == QLatin1String("starter")     ? m_core.starterModel()
+                           : choice == QLatin1String("generator") ? m_job.modelFolder()
+                                                                  : choice;
+    if (folder != m_modelFolder) {
+        *m_model = nullptr;
+        m_model = std::make_shared<std::shared_ptr<core::LanguageModel>>();
+        m_modelFolder = folder;
+    }
+    m_status->setText(*m_model ? tr("Writing the answer…") : tr("Loading %1…").arg(QDir(folder).dirName()));
     core::GenerationSettings settings;
-    settings.temperature = 0.3;
-    settings.maxNewTokens = 256;
+    settings.temperature = kTemperature;
+    settings.maxNewTokens = kAnswerTokens;
+    core::LanguageModel::Options options;
+    if (choice == QLatin1String("generator"))
+        options.chatFormat = m_job.request.chatFormatId(); // the template it trained with
     track(runInBackground(
         this,
-        [this, slot = m_model, folder, prompt = core::ragPrompt(question, context), settings, stop, generation] {
+        [slot = m_model, folder, prompt, settings, options, onPiece] {
             if (!*slot)
-                *slot = core::LanguageModel::open(folder, {});
-            return (*slot)->chat({{QStringLiteral("user"), prompt}}, settings,
-                                 [this, stop, generation](const QString &piece) {
-                                     // Posted to the UI thread; the widget waits for this work before it goes.
-                                     QMetaObject::invokeMethod(
-                                         this,
-                                         [this, piece, generation] {
-                                             if (generation != m_generation)
-                                                 return;
-                                             QTextCursor end = m_results->textCursor();
-                                             end.movePosition(QTextCursor::End);
-                                             end.insertText(piece, QTextCharFormat());
-                                         },
-                                         Qt::QueuedConnection);
-                                     return !*stop;
-                                 });
+                *slot = core::LanguageModel::open(folder, options);
+            return (*slot)->chat({{QStringLiteral("user"), prompt}}, settings, onPiece);
         },
-        [this, generation](const core::GenerationOutcome &) {
+        [this, generation, choice](const core::GenerationOutcome &) {
             if (generation == m_generation)
-                finish(tr("Answered by %1.").arg(QDir(m_modelFolder).dirName()));
+                finish(choice == QLatin1String("generator") ? tr("Answered by the job's fine-tuned generator.")
+                                                            : tr("Answered by %1.").arg(QDir(m_modelFolder).dirName()));
         },
-        [this, generation](const core::Error &error) {
-            if (generation == m_generation)
-                finish(error.isCancelled() ? tr("Stopped.") : error.message());
-        }));
+        failed));
 }
 
 void JobAsk::finish(const QString &note)

@@ -1,7 +1,8 @@
 // Asking a completed RAG job's index: a question finds the chunks of the documents that answer it best — each with
 // its score and its source (the record and the part) — by hybrid, vector or keyword retrieval; and, when a model is
-// chosen to answer (the starter model, or a model folder), the answer it writes from them with the user guide's
-// prompt, streamed as it is written, with Stop. The index and the model load in the background on first use.
+// chosen to answer (the job's fine-tuned generator, the starter model, a model folder, or a model in Ollama), the
+// answer it writes from them with the user guide's prompt, streamed as it is written, with Stop. The index and the
+// model load in the background on first use.
 #pragma once
 
 #include "jobs/JobInfo.h"
@@ -38,11 +39,13 @@ public:
     void ask(const QString &question);
     bool isBusy() const { return m_busy; }
     QString shown() const; // what the results show, as plain text, for tests
-    // The model that answers: "" for none (retrieval only), "starter", or a model folder.
+    // The model that answers: "" for none (retrieval only), "generator" (the job's own), "starter", a model folder,
+    // or "ollama:<name>" for a model the Ollama server has.
     void setAnswerModel(const QString &model);
 
 private:
     void answer(const QString &question, const QStringList &context);
+    void chooseOllamaModel();
     void finish(const QString &note);
     void updateControls();
     void track(QFuture<void> work);

@@ -2,7 +2,6 @@
 
 #include "AppCore.h"
 #include "BackgroundTask.h"
-#include "engine/chat/ChatTemplate.h"
 #include "model/LanguageModel.h"
 
 #include <QCheckBox>
@@ -189,11 +188,10 @@ void JobChat::ask(int side)
     settings.topP = m_topP->value();
     settings.maxNewTokens = m_maxTokens->value();
     core::LanguageModel::Options options;
-    if (m_job.request.settings.chatFormat) // the template the job trained with
-        options.chatFormat = QString::fromStdString(engine::ChatTemplate::formatId(*m_job.request.settings.chatFormat));
+    options.chatFormat = m_job.request.chatFormatId(); // the template the job trained with
     m_work = runInBackground(
         this,
-        [this, side, &core = m_core, request = m_job.request, folder = m_job.outputFolder(), slot = s.model,
+        [this, side, &core = m_core, request = m_job.request, folder = m_job.modelFolder(), slot = s.model,
          messages = s.messages, settings, options, stop] {
             if (!*slot) {
                 const QString path = side == 0 ? folder : request.baseModelFolder(core, tr("the base model"));

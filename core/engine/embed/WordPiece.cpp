@@ -128,13 +128,18 @@ WordPieceTokenizer WordPieceTokenizer::fromFolder(const std::string &folder)
     if (!model.is_object() || model.value("type", std::string()) != "WordPiece" || !model.contains("vocab") ||
         !model["vocab"].is_object())
         throw EngineError(path + " does not hold a WordPiece model (BERT's tokenizer)");
+    // Every id from 0 to the vocabulary's size less one, each given to one token.
+    vocabulary.resize(model["vocab"].size());
+    std::vector<bool> given(vocabulary.size(), false);
     for (const auto &[token, id] : model["vocab"].items()) {
         if (!id.is_number_unsigned() || id.get<std::uint64_t>() >= model["vocab"].size())
             throw EngineError(path + ": the id of \"" + token + "\" is not one of 0 to " +
                               std::to_string(model["vocab"].size() - 1));
         const std::size_t at = id.get<std::size_t>();
-        if (vocabulary.size() <= at)
-            vocabulary.resize(at + 1);
+        if (given[at])
+            throw EngineError(path + ": \"" + vocabulary[at] + "\" and \"" + token + "\" both have the id " +
+                              std::to_string(at));
+        given[at] = true;
         vocabulary[at] = token;
     }
     if (model.contains("unk_token") && model["unk_token"].is_string())
