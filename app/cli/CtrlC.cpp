@@ -17,6 +17,7 @@ extern "C" void onInterrupt(int)
 
 CtrlC::CtrlC()
     : m_previous(std::signal(SIGINT, onInterrupt))
+    , m_previousTerminate(std::signal(SIGTERM, onInterrupt))
 {
     g_pressed = false;
 }
@@ -24,6 +25,7 @@ CtrlC::CtrlC()
 CtrlC::~CtrlC()
 {
     std::signal(SIGINT, m_previous);
+    std::signal(SIGTERM, m_previousTerminate);
 }
 
 bool CtrlC::pressed()

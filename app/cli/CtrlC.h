@@ -1,5 +1,6 @@
-// Ctrl+C as a request to stop, for commands that run long work: while an instance lives, SIGINT no longer kills
-// the process but is remembered, and the command stops its work cleanly (after the current training step).
+// Ctrl+C as a request to stop, for commands that run long work: while an instance lives, SIGINT (and SIGTERM, as a
+// service manager sends) no longer kills the process but is remembered, and the command stops its work cleanly
+// (after the current training step).
 #pragma once
 
 namespace mtm::cli {
@@ -16,6 +17,7 @@ public:
 
 private:
     void (*m_previous)(int);
+    void (*m_previousTerminate)(int);
 };
 
 } // namespace mtm::cli

@@ -29,6 +29,7 @@
 #include "RagEmbedCommand.h"
 #include "RagQueryCommand.h"
 #include "RagServeCommand.h"
+#include "ServeCommand.h"
 #include "TokenizeCommand.h"
 #include "TrainCommand.h"
 #include "TrainTokenizerCommand.h"
@@ -114,6 +115,7 @@ int main(int argc, char *argv[])
     commandLine.add(std::make_unique<ExportCommand>());
     commandLine.add(deployCommands());
     commandLine.add(ragCommands());
+    commandLine.add(std::make_unique<ServeCommand>());
     commandLine.add(std::make_unique<ImportCommand>());
     commandLine.add(std::make_unique<MakeTinyModelCommand>());
     commandLine.add(std::make_unique<TrainTokenizerCommand>());

@@ -315,6 +315,29 @@ QVector<JobMetric> JobCatalog::metrics(qint64 id) const
     return metrics;
 }
 
+std::optional<double> JobCatalog::latestLoss(qint64 id) const
+{
+    QSqlQuery query(m_store.connection());
+    query.prepare(QStringLiteral(
+        "SELECT loss FROM job_metrics WHERE job_id = ? AND loss IS NOT NULL ORDER BY step DESC LIMIT 1"));
+    query.addBindValue(id);
+    execPrepared(query);
+    return query.next() ? std::optional<double>(query.value(0).toDouble()) : std::nullopt;
+}
+
+QJsonObject JobMetric::toJson() const
+{
+    const auto value = [](const auto &optional) { return optional ? QJsonValue(double(*optional)) : QJsonValue(); };
+    return QJsonObject{{QStringLiteral("step"), step},
+                       {QStringLiteral("epoch"), value(epoch)},
+                       {QStringLiteral("loss"), value(loss)},
+                       {QStringLiteral("eval_loss"), value(evalLoss)},
+                       {QStringLiteral("learning_rate"), value(learningRate)},
+                       {QStringLiteral("grad_norm"), value(gradientNorm)},
+                       {QStringLiteral("tokens_per_second"), value(tokensPerSecond)},
+                       {QStringLiteral("memory_bytes"), value(memoryBytes)}};
+}
+
 QHash<qint64, double> JobCatalog::latestLosses() const
 {
     QSqlQuery query(m_store.connection());

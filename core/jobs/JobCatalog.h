@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QStringList>
 #include <QVector>
 
@@ -29,6 +30,9 @@ struct JobMetric
     std::optional<double> gradientNorm;
     std::optional<double> tokensPerSecond;
     std::optional<qint64> memoryBytes;
+
+    // step, epoch, loss, eval_loss, learning_rate, grad_norm, tokens_per_second, memory_bytes (null when unknown).
+    QJsonObject toJson() const;
 };
 
 struct JobLogLine
@@ -65,6 +69,7 @@ public:
     void addLog(qint64 id, const QStringList &messages);            // one transaction
     QVector<JobMetric> metrics(qint64 id) const;                    // by step
     QHash<qint64, double> latestLosses() const;                     // each job's last training loss
+    std::optional<double> latestLoss(qint64 id) const;              // one job's
     QVector<JobLogLine> log(qint64 id, qint64 afterLine = 0) const; // in order
 
     // The user's side. cancel(): a queued job is cancelled at once, a running one is asked to stop (its runner

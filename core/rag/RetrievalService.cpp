@@ -6,7 +6,6 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QThread>
 
 namespace mtm::core {
 namespace {
@@ -22,13 +21,10 @@ constexpr int kMaxTopK = 100;
 } // namespace
 
 RetrievalService::RetrievalService(std::shared_ptr<const RagModel> model)
-    : m_model(std::move(model))
+    : m_service(
+          Text::tr("The retrieval service"), [model](const HttpRequest &request) { return answer(*model, request); },
+          HttpLimits())
 {}
-
-RetrievalService::~RetrievalService()
-{
-    stop();
-}
 
 HttpResponse RetrievalService::answer(const RagModel &model, const HttpRequest &request)
 {
@@ -43,35 +39,26 @@ HttpResponse RetrievalService::answer(const RagModel &model, const HttpRequest &
                                    Text::tr("There is no %1 here: POST /retrieve, GET /health.").arg(request.path));
     if (request.method != "POST")
         return HttpResponse::error(405, Text::tr("/retrieve answers POST with a JSON body."));
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return HttpResponse::error(
-            400, Text::tr("The body is not JSON: %1 at byte %2.").arg(parseError.errorString()).arg(parseError.offset));
-    if (!document.isObject())
-        return HttpResponse::error(400,
-                                   Text::tr("The body must be a JSON object: {\"query\": \"...\", \"top_k\": 3}."));
-    const QJsonObject body = document.object();
+    QJsonObject body;
+    if (const std::optional<HttpResponse> notJson =
+            readJsonObject(request, body, QStringLiteral("{\"query\": \"...\", \"top_k\": 3}")))
+        return *notJson;
     QJsonArray problems;
     const QJsonValue query = body.value(QStringLiteral("query"));
     if (!query.isString() || query.toString().trimmed().isEmpty())
-        problems.append(QJsonObject{{QStringLiteral("field"), QStringLiteral("query")},
-                                    {QStringLiteral("message"), Text::tr("\"query\" must be a text to search for")}});
+        problems.append(fieldProblem(QStringLiteral("query"), Text::tr("\"query\" must be a text to search for")));
     const QJsonValue topK = body.value(QStringLiteral("top_k"));
     int k = 3;
     if (!topK.isUndefined() && !topK.isNull()) {
         const double number = topK.toDouble(-1);
         if (!topK.isDouble() || number != std::floor(number) || number < 1 || number > kMaxTopK)
-            problems.append(QJsonObject{
-                {QStringLiteral("field"), QStringLiteral("top_k")},
-                {QStringLiteral("message"), Text::tr("\"top_k\" must be a whole number from 1 to %1").arg(kMaxTopK)}});
+            problems.append(fieldProblem(QStringLiteral("top_k"),
+                                         Text::tr("\"top_k\" must be a whole number from 1 to %1").arg(kMaxTopK)));
         else
             k = int(number);
     }
     if (!problems.isEmpty())
-        return HttpResponse::json(422,
-                                  QJsonObject{{QStringLiteral("error"), Text::tr("The request's fields are wrong.")},
-                                              {QStringLiteral("problems"), problems}});
+        return HttpResponse::problems(problems);
     QJsonArray documents, scores, sources;
     try {
         for (const RetrievedChunk &chunk : model.search(query.toString(), k, model.defaultRetrieval())) {
@@ -89,46 +76,12 @@ HttpResponse RetrievalService::answer(const RagModel &model, const HttpRequest &
 
 quint16 RetrievalService::start(const QHostAddress &address, quint16 port)
 {
-    stop();
-    auto *thread = new QThread;
-    thread->setObjectName(QStringLiteral("retrieval service"));
-    std::shared_ptr<const RagModel> model = m_model;
-    auto *server =
-        new HttpServer([model](const HttpRequest &request) { return answer(*model, request); }, kMaxBodyBytes);
-    server->moveToThread(thread);
-    QObject::connect(thread, &QThread::finished, server, &QObject::deleteLater);
-    thread->start();
-    bool listening = false;
-    QString why;
-    QMetaObject::invokeMethod(
-        server,
-        [&] {
-            listening = server->listen(address, port);
-            why = server->errorString();
-        },
-        Qt::BlockingQueuedConnection);
-    if (!listening) {
-        thread->quit();
-        thread->wait();
-        delete thread;
-        throw Error(
-            Error::Kind::Io,
-            Text::tr("The retrieval service cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(why));
-    }
-    m_thread = thread;
-    m_server = server;
-    return server->port();
+    return m_service.start(address, port);
 }
 
 void RetrievalService::stop()
 {
-    if (!m_thread)
-        return;
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    m_server = nullptr;
+    m_service.stop();
 }
 
 } // namespace mtm::core

@@ -5,13 +5,11 @@
 // that is not JSON gets 400 saying where it breaks; wrong fields 422 naming them; bodies are at most 64 KiB.
 #pragma once
 
-#include "http/HttpServer.h"
+#include "http/HttpService.h"
 
 #include <QHostAddress>
 
 #include <memory>
-
-class QThread;
 
 namespace mtm::core {
 
@@ -21,25 +19,19 @@ class RetrievalService
 {
 public:
     static constexpr quint16 kDefaultPort = 8001;
-    static constexpr qint64 kMaxBodyBytes = 64 * 1024;
 
-    explicit RetrievalService(std::shared_ptr<const RagModel> model);
-    ~RetrievalService(); // stops it
-    RetrievalService(const RetrievalService &) = delete;
-    RetrievalService &operator=(const RetrievalService &) = delete;
+    explicit RetrievalService(std::shared_ptr<const RagModel> model); // stopped when it goes
 
     // Listens; returns the port. Throws Error (Io) when it cannot (the port taken: says so).
     quint16 start(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = kDefaultPort);
     void stop();
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_service.isRunning(); }
 
     // The answer to one request.
     static HttpResponse answer(const RagModel &model, const HttpRequest &request);
 
 private:
-    std::shared_ptr<const RagModel> m_model;
-    QThread *m_thread = nullptr;
-    HttpServer *m_server = nullptr;
+    HttpService m_service;
 };
 
 } // namespace mtm::core

@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -22,6 +24,9 @@ const char kDataDirectory[] = "paths/dataDirectory";
 const char kOllamaUrl[] = "ollama/url";
 const char kLmStudioModels[] = "lmstudio/modelsDirectory";
 const char kCpuThreads[] = "compute/cpuThreads";
+const char kApiEnabled[] = "api/enabled";
+const char kApiPort[] = "api/port";
+const char kApiToken[] = "api/token";
 const char kWindowGeometry[] = "window/geometry";
 const char kWindowState[] = "window/state";
 const char kLastPage[] = "window/lastPage";
@@ -117,6 +122,44 @@ QString AppSettings::lmStudioModelsDirectory() const
 void AppSettings::setLmStudioModelsDirectory(const QString &path)
 {
     m_settings.setValue(kLmStudioModels, QDir::cleanPath(path.trimmed()));
+}
+
+bool AppSettings::apiEnabled() const
+{
+    return m_settings.value(kApiEnabled, true).toBool();
+}
+
+void AppSettings::setApiEnabled(bool enabled)
+{
+    m_settings.setValue(kApiEnabled, enabled);
+}
+
+quint16 AppSettings::apiPort() const
+{
+    const int port = m_settings.value(kApiPort, 8000).toInt();
+    return port > 0 && port <= 65535 ? quint16(port) : quint16(8000);
+}
+
+void AppSettings::setApiPort(quint16 port)
+{
+    m_settings.setValue(kApiPort, port);
+}
+
+QString AppSettings::apiToken()
+{
+    const QString kept = m_settings.value(kApiToken).toString();
+    static const QRegularExpression wellFormed(QStringLiteral("^[0-9a-f]{64}$"));
+    return wellFormed.match(kept).hasMatch() ? kept : regenerateApiToken();
+}
+
+QString AppSettings::regenerateApiToken()
+{
+    QByteArray bytes(32, '\0');
+    QRandomGenerator::system()->generate(bytes.begin(), bytes.end());
+    const QString token = QString::fromLatin1(bytes.toHex());
+    m_settings.setValue(kApiToken, token);
+    m_settings.sync();
+    return token;
 }
 
 int AppSettings::cpuThreads() const

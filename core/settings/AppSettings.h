@@ -31,6 +31,16 @@ public:
     QString lmStudioModelsDirectory() const;
     void setLmStudioModelsDirectory(const QString &path);
 
+    // The REST API in the desktop app: on (the default) or off, and its port on 127.0.0.1.
+    bool apiEnabled() const;
+    void setApiEnabled(bool enabled);
+    quint16 apiPort() const;
+    void setApiPort(quint16 port);
+    // The bearer token requests from other computers must send; made (32 random bytes, in hex) and kept the first
+    // time it is asked for.
+    QString apiToken();
+    QString regenerateApiToken();
+
     // 0 means one thread per logical core.
     int cpuThreads() const;
     void setCpuThreads(int threads);

@@ -17,6 +17,7 @@
 #include "common/FakeOllama.h"
 #include "common/GoTemplate.h"
 #include "common/LlamaCpp.h"
+#include "common/Python.h"
 #include "common/TestFiles.h"
 #include "deploy/LmStudioInstall.h"
 #include "engine/chat/ChatTemplate.h"
@@ -807,9 +808,7 @@ for query in queries:
 print(json.dumps(out))
 )");
         QProcess python;
-        python.start(QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
-                                                                           : QStringLiteral("python3"),
-                     {QStringLiteral("-c"), client, folder, queries});
+        python.start(mtm::test::python(), {QStringLiteral("-c"), client, folder, queries});
         QVERIFY(python.waitForFinished(60000));
         const QString said = QString::fromUtf8(python.readAllStandardError());
         if (said.contains(QStringLiteral("No module named")))

@@ -149,6 +149,17 @@ private:
         socket->write(head ? text : text + body);
     }
 
+    // A word's hash, the same in every run (Qt's qHash may be seeded per process).
+    static quint32 fnv1a(const QString &word)
+    {
+        quint32 hash = 2166136261u;
+        for (const QChar c : word) {
+            hash ^= c.unicode();
+            hash *= 16777619u;
+        }
+        return hash;
+    }
+
     static QByteArray error(const QString &message)
     {
         return QJsonDocument(QJsonObject{{QStringLiteral("error"), message}}).toJson(QJsonDocument::Compact);
@@ -249,7 +260,7 @@ private:
                 QVector<double> vector(64, 0.0);
                 for (const QString &word :
                      text.toString().toLower().split(QRegularExpression(QStringLiteral("\\W+")), Qt::SkipEmptyParts))
-                    vector[int(qHash(word, 7) % 64)] += 2.0;
+                    vector[int(fnv1a(word) % 64)] += 2.0;
                 vector[0] += 0.5;
                 QJsonArray row;
                 for (const double value : vector)

@@ -99,6 +99,17 @@ std::string words(int count, int first)
     return text;
 }
 
+// What opening the folder says: its refusal, or "accepted".
+std::string refusalOf(const std::string &folder)
+{
+    try {
+        SentenceEmbedder embedder(folder);
+    } catch (const EngineError &error) {
+        return error.what();
+    }
+    return "accepted";
+}
+
 } // namespace
 
 TEST(Embedder, BertVectorsEqualAnIndependentFloat64Computation)
@@ -233,14 +244,7 @@ TEST(Embedder, AFolderItCannotRunIsRefusedSayingWhy)
 {
     test::TemporaryFolder dir;
     writeRandomBert(dir.path(), true, true, 24);
-    const auto refusal = [&] {
-        try {
-            SentenceEmbedder embedder(dir.path());
-        } catch (const EngineError &error) {
-            return std::string(error.what());
-        }
-        return std::string("accepted");
-    };
+    const auto refusal = [&] { return refusalOf(dir.path()); };
     const auto withModules = [&](const json &modules) { std::ofstream(dir.file("modules.json")) << modules.dump(); };
     withModules(json::array({{{"type", "sentence_transformers.models.Transformer"}, {"path", "../elsewhere"}}}));
     EXPECT_NE(refusal().find("leads outside the model folder"), std::string::npos) << refusal();
@@ -268,14 +272,7 @@ TEST(Embedder, HostileConfigurationsAndTokenizersAreRefusedNamingTheField)
     writeRandomBert(dir.path(), true, true, 24);
     json config;
     std::ifstream(dir.file("config.json")) >> config;
-    const auto refusal = [&] {
-        try {
-            SentenceEmbedder embedder(dir.path());
-        } catch (const EngineError &error) {
-            return std::string(error.what());
-        }
-        return std::string("accepted");
-    };
+    const auto refusal = [&] { return refusalOf(dir.path()); };
     const auto expectRefusal = [&](const std::string &part) {
         const std::string said = refusal();
         EXPECT_NE(said.find(part), std::string::npos) << said;

@@ -8,6 +8,8 @@
 #include "rag/RagModel.h"
 #include "rag/RetrievalService.h"
 
+#include "common/Python.h"
+
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -67,12 +69,6 @@ private:
             file.write(QJsonDocument(QJsonObject{{QStringLiteral("text"), document}}).toJson(QJsonDocument::Compact) +
                        '\n');
         return file.fileName();
-    }
-
-    static QString python()
-    {
-        return QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
-                                                                     : QStringLiteral("python3");
     }
 
 private slots:
@@ -181,7 +177,7 @@ for query in queries:
     print(json.dumps({"ids": [int(i) for i in ids[0]], "context": context}))
 )");
         QProcess python;
-        python.start(TestRag::python(), {QStringLiteral("-c"), client, request.outputFolder, queryFile.fileName()});
+        python.start(mtm::test::python(), {QStringLiteral("-c"), client, request.outputFolder, queryFile.fileName()});
         QVERIFY(python.waitForFinished(60000));
         const QString said = QString::fromUtf8(python.readAllStandardError());
         if (said.contains(QStringLiteral("No module named")))
