@@ -307,6 +307,7 @@ void JobAsk::answer(const QString &question, const QStringList &context)
         [this, generation, choice](const core::GenerationOutcome &) {
             if (generation == m_generation)
                 finish(choice == QLatin1String("generator") ? tr("Answered by the job's fine-tuned generator.")
+                       : choice == QLatin1String("starter") ? tr("Answered by the starter model.")
                                                             : tr("Answered by %1.").arg(QDir(m_modelFolder).dirName()));
         },
         failed));
