@@ -40,13 +40,14 @@ public:
     // The ids the encoder sees for a text: [CLS], its pieces up to maxTokens() in all, [SEP]; a StaticEmbedding's
     // are the pieces alone.
     std::vector<std::int32_t> tokenize(const std::string &text) const;
-    // One row per text on the CPU (float32 for a 16-bit dtype); batches of texts of similar length; progress(texts
-    // done, texts) after each batch (false cancels: EngineError Cancelled).
+    // One row per text on the CPU (float32 for a 16-bit dtype); batches of texts of similar length (16 a batch: on
+    // 2 cores a MiniLM-sized encoder ran 158–179 chunks/s so, against 133–158 with 32: docs/benchmarks.md);
+    // progress(texts done, texts) after each batch (false cancels: EngineError Cancelled).
     torch::Tensor embed(const std::vector<std::string> &texts, const EngineProgress &progress = {},
-                        std::int64_t batchSize = 32) const;
+                        std::int64_t batchSize = 16) const;
     // The same for texts already tokenized (tokenize()).
     torch::Tensor embedTokens(const std::vector<std::vector<std::int32_t>> &texts, const EngineProgress &progress = {},
-                              std::int64_t batchSize = 32) const;
+                              std::int64_t batchSize = 16) const;
 
 private:
     std::unique_ptr<BertEncoder> m_encoder; // or
