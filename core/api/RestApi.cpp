@@ -6,6 +6,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/DatasetImporter.h"
 #include "data/MappingChoice.h"
+#include "data/SampleDataset.h"
 #include "deploy/JobDownload.h"
 #include "http/MultipartUpload.h"
 #include "jobs/JobCatalog.h"
@@ -157,8 +158,7 @@ quint16 RestApi::start(const RestApiOptions &options)
 {
     stop();
     d->options = options;
-    HttpLimits limits;
-    limits.maxBodyBytes = 64 * 1024;
+    HttpLimits limits; // JSON bodies: the server's 64 KiB
     limits.maxUploadBytes = options.maxUploadBytes;
     if (!options.address.isLoopback()) {
         // The names this computer is reached by: its name, and the address listened on (or all of its own).
@@ -356,12 +356,12 @@ HttpResponse RestApi::Impl::createJob(const HttpRequest &request)
         return HttpResponse::problems(problems);
     const TrainingRequest training = TrainingRequest::fromJson(fields, Text::tr("the job"));
     // What the job names must be there now, not only when it runs.
-    const bool sample = training.dataset == QLatin1String("Starter examples"); // made when first asked for
+    const bool sample = training.dataset.compare(sampleDatasetName(), Qt::CaseInsensitive) == 0; // made when asked for
     if (!sample && !core.datasets().findByIdOrName(training.dataset))
         problems.append(fieldProblem(
             fields.contains(QStringLiteral("dataset_id")) ? QStringLiteral("dataset_id") : QStringLiteral("dataset"),
             Text::tr("there is no dataset %1 (GET /api/v1/datasets/ lists them)").arg(training.dataset)));
-    if (training.trains() || training.type != TrainingType::Rag) {
+    if (training.trains()) {
         try {
             training.baseModelFolder(core, Text::tr("the job"));
         } catch (const Error &error) {

@@ -7,6 +7,7 @@
 #include "jobs/FineTuneRun.h"
 #include "rag/RagBuild.h"
 #include "rag/RagEmbedder.h"
+#include "rag/RagModel.h"
 #include "settings/AppSettings.h"
 #include "store/Store.h"
 #include "system/CpuThreads.h"
@@ -52,7 +53,7 @@ void JobWorker::run()
             // An index built before (rag_model/ appears whole or not at all) stays: a job resumed while it
             // fine-tuned its generator goes on with the generator.
             if (m_job.request.rag.fineTuneGenerator &&
-                QFileInfo::exists(m_job.outputFolder() + QStringLiteral("/rag_config.json")))
+                QFileInfo::exists(QDir(m_job.outputFolder()).filePath(ragFiles::config)))
                 say(Text::tr("The index was built before; going on with the generator."));
             else
                 buildIndex(where);

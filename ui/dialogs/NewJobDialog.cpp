@@ -11,12 +11,12 @@
 #include "settings/AppSettings.h"
 #include "system/CpuThreads.h"
 #include "system/SystemInfo.h"
+#include "widgets/ModelChoice.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -244,14 +244,7 @@ QWidget *NewJobDialog::createRagGroup()
 
 void NewJobDialog::chooseEmbedder(const QString &embedder)
 {
-    int index = m_embedder->findData(embedder);
-    if (index < 0) {
-        index = m_embedder->count() - 2; // before the two ways to choose one
-        const bool ollama = embedder.startsWith(QLatin1String("ollama:"));
-        m_embedder->insertItem(index, ollama ? tr("%1 (Ollama)").arg(embedder.mid(7)) : QFileInfo(embedder).fileName(),
-                               embedder);
-    }
-    m_embedder->setCurrentIndex(index);
+    selectModel(m_embedder, embedder, 2); // before the two ways to choose one
 }
 
 QWidget *NewJobDialog::createTrainingGroup()
@@ -559,12 +552,7 @@ void NewJobDialog::methodChanged()
 
 void NewJobDialog::chooseModelFolder(const QString &folder)
 {
-    int index = m_model->findData(folder);
-    if (index < 0) {
-        index = m_model->count() - 1; // before "Choose a model folder…"
-        m_model->insertItem(index, QFileInfo(folder).fileName(), folder);
-    }
-    m_model->setCurrentIndex(index);
+    selectModel(m_model, folder, 1); // before "Choose a model folder…"
     modelChanged();
 }
 

@@ -79,6 +79,14 @@ QLabel *selectableLabel(QWidget *parent, const QString &name)
     return label;
 }
 
+// A tab's explanation above its fields.
+QLabel *noteLabel(QWidget *parent, const QString &text)
+{
+    auto *label = new QLabel(text, parent);
+    label->setWordWrap(true);
+    return label;
+}
+
 QPlainTextEdit *codeView(QWidget *parent, const QString &name)
 {
     auto *view = new QPlainTextEdit(parent);
@@ -254,11 +262,10 @@ QWidget *DeploymentPage::createLmStudioTab()
     m_install->setObjectName(QStringLiteral("installLmStudioButton"));
     connect(m_lmStudioType, &QComboBox::currentIndexChanged, this, &DeploymentPage::showSelected);
     connect(m_install, &QPushButton::clicked, this, [this] { installIntoLmStudio(); });
-    auto *note = new QLabel(tr("LM Studio loads merged models only: it cannot apply a LoRA adapter of its own, so the "
-                               "adapter is merged into the file. The models folder is LM Studio's own, or the one "
-                               "in Settings."),
-                            tab);
-    note->setWordWrap(true);
+    auto *note =
+        noteLabel(tab, tr("LM Studio loads merged models only: it cannot apply a LoRA adapter of its own, so the "
+                          "adapter is merged into the file. The models folder is LM Studio's own, or the one "
+                          "in Settings."));
     auto *form = new QFormLayout;
     form->addRow(tr("Type:"), m_lmStudioType);
     form->addRow(tr("File:"), m_lmStudioTarget);
@@ -282,12 +289,10 @@ QWidget *DeploymentPage::createArchiveTab()
     connect(import, &QPushButton::clicked, this, &DeploymentPage::importArchive);
     m_imported = selectableLabel(tab, QStringLiteral("importedArchive"));
     m_imported->setTextFormat(Qt::PlainText);
-    auto *note = new QLabel(tr("The job's model folder as one archive, for another computer or a Python "
-                               "environment: tar -xzf model_job_<id>.tar.gz opens it, and Import Archive (or mtm "
-                               "import) opens it safely: nothing outside its folder, no links, no oversized "
-                               "surprises."),
-                            tab);
-    note->setWordWrap(true);
+    auto *note = noteLabel(tab, tr("The job's model folder as one archive, for another computer or a Python "
+                                   "environment: tar -xzf model_job_<id>.tar.gz opens it, and Import Archive (or mtm "
+                                   "import) opens it safely: nothing outside its folder, no links, no oversized "
+                                   "surprises."));
     auto *layout = new QVBoxLayout(tab);
     layout->addWidget(note);
     auto *buttons = new QHBoxLayout;
@@ -317,11 +322,9 @@ QWidget *DeploymentPage::createServiceTab()
         else
             startService();
     });
-    auto *note = new QLabel(tr("The retrieval service of the user guide for this job's index, on this computer: "
-                               "POST /retrieve with {\"query\", \"top_k\"} answers the documents found and their "
-                               "scores. It runs while the app does, until stopped."),
-                            tab);
-    note->setWordWrap(true);
+    auto *note = noteLabel(tab, tr("The retrieval service of the user guide for this job's index, on this computer: "
+                                   "POST /retrieve with {\"query\", \"top_k\"} answers the documents found and their "
+                                   "scores. It runs while the app does, until stopped."));
     auto *row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Port:"), tab));
     row->addWidget(m_servicePort);

@@ -9,6 +9,7 @@
 #include "rag/RagModel.h"
 #include "rag/RagPrompt.h"
 #include "settings/AppSettings.h"
+#include "widgets/ModelChoice.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -120,13 +121,7 @@ void JobAsk::setAnswerModel(const QString &model)
         m_answerModel->setCurrentIndex(0); // nothing was chosen
         return;
     }
-    int index = m_answerModel->findData(model);
-    if (index < 0) {
-        index = m_answerModel->count() - 2; // before "A model in Ollama…" and "Choose a model folder…"
-        const bool ollama = model.startsWith(QLatin1String("ollama:"));
-        m_answerModel->insertItem(index, ollama ? tr("%1 (Ollama)").arg(model.mid(7)) : QDir(model).dirName(), model);
-    }
-    m_answerModel->setCurrentIndex(index);
+    selectModel(m_answerModel, model, 2); // before "A model in Ollama…" and "Choose a model folder…"
 }
 
 void JobAsk::chooseOllamaModel()
