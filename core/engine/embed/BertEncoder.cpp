@@ -1,6 +1,7 @@
 #include "engine/embed/BertEncoder.h"
 
 #include "engine/EngineError.h"
+#include "engine/embed/EncoderKernels.h"
 #include "engine/io/Safetensors.h"
 #include "engine/io/UntrustedJson.h"
 #include "engine/model/ModelConfig.h"
@@ -103,6 +104,7 @@ BertEncoder::BertEncoder(const std::string &folder, torch::ScalarType dtype, tor
     const BertWeights weights(weightsPath, dtype, device);
     const BertWeights norms(weightsPath, m_residualType, device);
     const std::int64_t h = m_config.hiddenSize, inner = m_config.intermediateSize;
+    const double scoreScale = 1.0 / std::sqrt(double(h / m_config.heads));
     m_wordEmbeddings = weights.get("embeddings.word_embeddings.weight", {m_config.vocabSize, h});
     m_positionEmbeddings = weights.get("embeddings.position_embeddings.weight", {m_config.maxPositions, h});
     m_typeEmbeddings = weights.get("embeddings.token_type_embeddings.weight", {m_config.typeVocabSize, h});
@@ -113,11 +115,14 @@ BertEncoder::BertEncoder(const std::string &folder, torch::ScalarType dtype, tor
         const auto attention = [&](const std::string &part, const std::vector<std::int64_t> &shape) {
             return weights.get(p + "attention.self." + part, shape);
         };
+        // The query carries the scores' 1/√headSize, applied in the residual dtype before rounding to `dtype`.
+        const auto query = [&](const std::string &part, const std::vector<std::int64_t> &shape) {
+            return norms.get(p + "attention.self.query." + part, shape).mul(scoreScale).to(dtype);
+        };
         Layer layer;
-        layer.qkvWeight = torch::cat(
-            {attention("query.weight", {h, h}), attention("key.weight", {h, h}), attention("value.weight", {h, h})});
-        layer.qkvBias =
-            torch::cat({attention("query.bias", {h}), attention("key.bias", {h}), attention("value.bias", {h})});
+        layer.qkvWeight =
+            torch::cat({query("weight", {h, h}), attention("key.weight", {h, h}), attention("value.weight", {h, h})});
+        layer.qkvBias = torch::cat({query("bias", {h}), attention("key.bias", {h}), attention("value.bias", {h})});
         layer.attentionOutWeight = weights.get(p + "attention.output.dense.weight", {h, h});
         layer.attentionOutBias = weights.get(p + "attention.output.dense.bias", {h});
         layer.attentionNormWeight = norms.get(p + "attention.output.LayerNorm.weight", {h});
@@ -132,13 +137,62 @@ BertEncoder::BertEncoder(const std::string &folder, torch::ScalarType dtype, tor
     }
 }
 
-torch::Tensor BertEncoder::activate(const torch::Tensor &x) const
+namespace {
+
+std::uint16_t *bf16Data(const torch::Tensor &t)
 {
+    return reinterpret_cast<std::uint16_t *>(t.data_ptr());
+}
+
+} // namespace
+
+bool BertEncoder::fusedKernels() const
+{
+    return m_wordEmbeddings.scalar_type() == torch::kBFloat16 && m_wordEmbeddings.device().is_cpu();
+}
+
+torch::Tensor BertEncoder::projected(const torch::Tensor &x, const torch::Tensor &weight,
+                                     const torch::Tensor &bias) const
+{
+    // The fused kernels add the bias themselves, in the pass they make over the product anyway.
+    return fusedKernels() ? torch::matmul(x, weight.t()) : torch::linear(x, weight, bias);
+}
+
+void BertEncoder::softmaxInPlace(torch::Tensor &scores) const
+{
+    if (fusedKernels())
+        kernels::softmaxRows(bf16Data(scores), scores.numel() / scores.size(-1), scores.size(-1));
+    else
+        at::_softmax_out(scores, scores, -1, false);
+}
+
+torch::Tensor BertEncoder::activated(torch::Tensor product, const torch::Tensor &bias) const
+{
+    if (fusedKernels() && m_config.activation == "gelu") {
+        kernels::biasGeluRows(bf16Data(product), bf16Data(bias), product.numel() / product.size(-1), product.size(-1));
+        return product;
+    }
+    if (fusedKernels())
+        product.add_(bias);
     if (m_config.activation == "relu")
-        return torch::relu(x);
+        return product.relu_();
     if (m_config.activation == "gelu")
-        return torch::gelu(x);
-    return torch::gelu(x, "tanh");
+        return torch::gelu_(product);
+    return torch::gelu_(product, "tanh");
+}
+
+void BertEncoder::addAndNormalize(torch::Tensor &x, torch::Tensor &x16, const torch::Tensor &product,
+                                  const torch::Tensor &bias, const torch::Tensor &weight,
+                                  const torch::Tensor &shift) const
+{
+    if (fusedKernels()) {
+        kernels::residualNormRows(x.data_ptr<float>(), bf16Data(product), bf16Data(bias), weight.data_ptr<float>(),
+                                  shift.data_ptr<float>(), m_config.layerNormEps, bf16Data(x16), x.numel() / x.size(-1),
+                                  x.size(-1));
+        return;
+    }
+    x = torch::layer_norm(x.add_(product), {m_config.hiddenSize}, weight, shift, m_config.layerNormEps);
+    x16 = x.to(x16.scalar_type());
 }
 
 torch::Tensor BertEncoder::forward(const torch::Tensor &ids, const torch::Tensor &mask) const
@@ -152,13 +206,13 @@ torch::Tensor BertEncoder::forward(const torch::Tensor &ids, const torch::Tensor
     const torch::ScalarType dtype = m_wordEmbeddings.scalar_type();
     const torch::Tensor tokens = ids.to(device, torch::kInt64);
     const torch::Tensor positions = torch::arange(length, torch::TensorOptions().dtype(torch::kInt64).device(device));
-    const std::vector<std::int64_t> normShape = {m_config.hiddenSize};
-    // The residual stream stays in float32 when the weights are 16-bit: LayerNorm is both more exact and, on the
-    // CPU, several times faster there; only the matrix products run in 16 bits.
+    // The residual stream x stays in float32 when the weights are 16-bit: LayerNorm is both more exact and, on the
+    // CPU, several times faster there; only the matrix products run in 16 bits, on x16, x's copy in their dtype.
     torch::Tensor x = (torch::embedding(m_wordEmbeddings, tokens) + torch::embedding(m_positionEmbeddings, positions) +
                        m_typeEmbeddings[0])
                           .to(m_residualType);
-    x = torch::layer_norm(x, normShape, m_embeddingNormWeight, m_embeddingNormBias, m_config.layerNormEps);
+    x = torch::layer_norm(x, {m_config.hiddenSize}, m_embeddingNormWeight, m_embeddingNormBias, m_config.layerNormEps);
+    torch::Tensor x16 = x.to(dtype);
 
     const std::int64_t heads = m_config.heads, headSize = m_config.hiddenSize / heads;
     // Padding is attended to by no one: -inf added before the softmax (every text keeps at least [CLS]); a batch
@@ -168,25 +222,24 @@ torch::Tensor BertEncoder::forward(const torch::Tensor &ids, const torch::Tensor
         padding = torch::zeros({batch, 1, 1, length}, torch::TensorOptions().dtype(dtype).device(device))
                       .masked_fill((mask.to(device) == 0).view({batch, 1, 1, length}),
                                    -std::numeric_limits<double>::infinity());
-    const double scale = 1.0 / std::sqrt(double(headSize));
     for (const Layer &layer : m_layers) {
-        const std::vector<torch::Tensor> qkv = torch::linear(x.to(dtype), layer.qkvWeight, layer.qkvBias)
+        const std::vector<torch::Tensor> qkv = torch::linear(x16, layer.qkvWeight, layer.qkvBias)
                                                    .view({batch, length, 3, heads, headSize})
                                                    .permute({2, 0, 3, 1, 4})
                                                    .unbind(0);
         // Contiguous heads: batched products over strided views fall off the fast path (several times slower).
-        torch::Tensor scores = torch::matmul(qkv[0].mul(scale).contiguous(), qkv[1].contiguous().transpose(-1, -2));
+        torch::Tensor scores = torch::matmul(qkv[0].contiguous(), qkv[1].contiguous().transpose(-1, -2));
         if (padding.defined())
             scores.add_(padding);
-        const torch::Tensor context = torch::matmul(torch::softmax(scores, -1), qkv[2].contiguous())
-                                          .transpose(1, 2)
-                                          .reshape({batch, length, m_config.hiddenSize});
-        x = torch::layer_norm(x + torch::linear(context, layer.attentionOutWeight, layer.attentionOutBias), normShape,
-                              layer.attentionNormWeight, layer.attentionNormBias, m_config.layerNormEps);
+        softmaxInPlace(scores);
+        const torch::Tensor context =
+            torch::matmul(scores, qkv[2].contiguous()).transpose(1, 2).reshape({batch, length, m_config.hiddenSize});
+        addAndNormalize(x, x16, projected(context, layer.attentionOutWeight, layer.attentionOutBias),
+                        layer.attentionOutBias, layer.attentionNormWeight, layer.attentionNormBias);
         const torch::Tensor inner =
-            activate(torch::linear(x.to(dtype), layer.intermediateWeight, layer.intermediateBias));
-        x = torch::layer_norm(x + torch::linear(inner, layer.outputWeight, layer.outputBias), normShape,
-                              layer.outputNormWeight, layer.outputNormBias, m_config.layerNormEps);
+            activated(projected(x16, layer.intermediateWeight, layer.intermediateBias), layer.intermediateBias);
+        addAndNormalize(x, x16, projected(inner, layer.outputWeight, layer.outputBias), layer.outputBias,
+                        layer.outputNormWeight, layer.outputNormBias);
     }
     return x;
 }

@@ -49,7 +49,15 @@ private:
         torch::Tensor intermediateWeight, intermediateBias, outputWeight, outputBias, outputNormWeight, outputNormBias;
     };
 
-    torch::Tensor activate(const torch::Tensor &x) const;
+    // On the CPU in bfloat16, the passes between the products are fused kernels (engine/embed/EncoderKernels.h),
+    // which add the products' biases too; elsewhere LibTorch's operations.
+    bool fusedKernels() const;
+    torch::Tensor projected(const torch::Tensor &x, const torch::Tensor &weight, const torch::Tensor &bias) const;
+    void softmaxInPlace(torch::Tensor &scores) const;
+    torch::Tensor activated(torch::Tensor product, const torch::Tensor &bias) const;
+    // x = LayerNorm(x + product), with x16 its copy in the products' dtype.
+    void addAndNormalize(torch::Tensor &x, torch::Tensor &x16, const torch::Tensor &product, const torch::Tensor &bias,
+                         const torch::Tensor &weight, const torch::Tensor &shift) const;
 
     BertConfig m_config;
     torch::Tensor m_wordEmbeddings, m_positionEmbeddings, m_typeEmbeddings, m_embeddingNormWeight, m_embeddingNormBias;
