@@ -21,6 +21,16 @@
     </message>
 </context>
 <context>
+    <name>RestApi</name>
+    <message numerus="yes">
+        <source>The file has problems (listed in the validation report); nothing was stored. Fix the file, or send it again with ?skip_invalid=true to store the %n valid record(s).</source>
+        <translation>
+            <numerusform>The file has problems (listed in the validation report); nothing was stored. Fix the file, or send it again with ?skip_invalid=true to store the %n valid record.</numerusform>
+            <numerusform>The file has problems (listed in the validation report); nothing was stored. Fix the file, or send it again with ?skip_invalid=true to store the %n valid records.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TimeLeft</name>
     <message numerus="yes">
         <source>about %n second(s) left</source>

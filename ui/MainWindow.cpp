@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AppCore.h"
+#include "DesktopApi.h"
 #include "Error.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/MessageBox.h"
@@ -34,6 +35,7 @@ MainWindow::MainWindow(core::AppCore &core, QWidget *parent)
     , m_navigation(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_computeDevice(new QLabel(this))
+    , m_apiState(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Model Training Manager"));
@@ -75,6 +77,9 @@ MainWindow::MainWindow(core::AppCore &core, QWidget *parent)
     createMenus();
 
     m_computeDevice->setObjectName(QStringLiteral("computeDeviceLabel"));
+    m_apiState->setObjectName(QStringLiteral("apiStateLabel"));
+    m_apiState->hide();
+    statusBar()->addPermanentWidget(m_apiState);
     statusBar()->addPermanentWidget(m_computeDevice);
     updateComputeDeviceLabel();
 
@@ -83,7 +88,8 @@ MainWindow::MainWindow(core::AppCore &core, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // The pages (and any work of theirs still running) go before the window.
+    // The API stops answering first; then the pages (and any work of theirs still running) go before the window.
+    m_api.reset();
     disconnect(m_navigation, nullptr, this, nullptr);
     delete m_pages;
 }
@@ -168,8 +174,28 @@ void MainWindow::openSettings()
     connect(dialog, &QDialog::accepted, this, [this] {
         core::applyCpuThreads(m_core.settings().cpuThreads());
         updateComputeDeviceLabel();
+        if (m_api)
+            applyApiSettings();
     });
     dialog->open();
+}
+
+void MainWindow::serveApi()
+{
+    if (!m_api)
+        m_api = std::make_unique<DesktopApi>(m_core);
+    applyApiSettings();
+}
+
+void MainWindow::applyApiSettings()
+{
+    const DesktopApi::State state = m_api->apply();
+    m_apiState->setVisible(state.shown);
+    m_apiState->setText(state.text);
+    m_apiState->setToolTip(state.detail);
+    m_apiState->setStyleSheet(state.working ? QString() : QStringLiteral("color: #c62828;"));
+    if (state.shown && !state.working)
+        statusBar()->showMessage(state.detail.section(QLatin1Char('\n'), 0, 0), 15000);
 }
 
 void MainWindow::openAbout()

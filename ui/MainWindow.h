@@ -3,6 +3,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QLabel;
 class QListWidget;
 class QStackedWidget;
@@ -14,6 +16,7 @@ class AppCore;
 namespace mtm::ui {
 
 class DatasetsPage;
+class DesktopApi;
 class DeploymentPage;
 class Page;
 class TrainingJobsPage;
@@ -38,6 +41,9 @@ public:
     // Asks whether the jobs that stopped before they finished (a crash, a power cut, the app closed) should
     // continue now from their last checkpoints; the desktop app asks once it has started.
     void offerToResumeInterruptedJobs();
+    // Serves the REST API from this window's core as Settings say (the desktop app does, once it has started);
+    // Settings then restart it when they change.
+    void serveApi();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -47,11 +53,14 @@ private:
     void addPage(PageId id, Page *page, const QString &iconPath, const QString &title);
     void restoreWindowState();
     void updateComputeDeviceLabel();
+    void applyApiSettings();
 
     core::AppCore &m_core;
     QListWidget *m_navigation;
     QStackedWidget *m_pages;
     QLabel *m_computeDevice;
+    QLabel *m_apiState;
+    std::unique_ptr<DesktopApi> m_api;
 };
 
 } // namespace mtm::ui

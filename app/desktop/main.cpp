@@ -126,6 +126,7 @@ int main(int argc, char *argv[])
         window.show();
         installStarterModelInBackground(*core, window);
         core->queue().start(); // runs queued jobs; interrupted ones wait for the user
+        window.serveApi();
         window.offerToResumeInterruptedJobs();
         status = app.exec();
     }

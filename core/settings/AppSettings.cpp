@@ -27,6 +27,7 @@ const char kCpuThreads[] = "compute/cpuThreads";
 const char kApiEnabled[] = "api/enabled";
 const char kApiPort[] = "api/port";
 const char kApiToken[] = "api/token";
+const char kApiRemote[] = "api/acceptRemote";
 const char kWindowGeometry[] = "window/geometry";
 const char kWindowState[] = "window/state";
 const char kLastPage[] = "window/lastPage";
@@ -145,21 +146,38 @@ void AppSettings::setApiPort(quint16 port)
     m_settings.setValue(kApiPort, port);
 }
 
+bool AppSettings::apiAcceptsRemote() const
+{
+    return m_settings.value(kApiRemote, false).toBool();
+}
+
+void AppSettings::setApiAcceptsRemote(bool accepts)
+{
+    m_settings.setValue(kApiRemote, accepts);
+}
+
 QString AppSettings::apiToken()
 {
     const QString kept = m_settings.value(kApiToken).toString();
     static const QRegularExpression wellFormed(QStringLiteral("^[0-9a-f]{64}$"));
-    return wellFormed.match(kept).hasMatch() ? kept : regenerateApiToken();
+    if (wellFormed.match(kept).hasMatch())
+        return kept;
+    const QString token = newApiToken();
+    setApiToken(token);
+    m_settings.sync();
+    return token;
 }
 
-QString AppSettings::regenerateApiToken()
+void AppSettings::setApiToken(const QString &token)
+{
+    m_settings.setValue(kApiToken, token);
+}
+
+QString AppSettings::newApiToken()
 {
     QByteArray bytes(32, '\0');
     QRandomGenerator::system()->generate(bytes.begin(), bytes.end());
-    const QString token = QString::fromLatin1(bytes.toHex());
-    m_settings.setValue(kApiToken, token);
-    m_settings.sync();
-    return token;
+    return QString::fromLatin1(bytes.toHex());
 }
 
 int AppSettings::cpuThreads() const

@@ -31,15 +31,19 @@ public:
     QString lmStudioModelsDirectory() const;
     void setLmStudioModelsDirectory(const QString &path);
 
-    // The REST API in the desktop app: on (the default) or off, and its port on 127.0.0.1.
+    // The REST API in the desktop app: on (the default) or off, its port, and whether it listens on every network
+    // of this computer (requests from other computers then need the token) or on 127.0.0.1 only (the default).
     bool apiEnabled() const;
     void setApiEnabled(bool enabled);
     quint16 apiPort() const;
     void setApiPort(quint16 port);
-    // The bearer token requests from other computers must send; made (32 random bytes, in hex) and kept the first
-    // time it is asked for.
+    bool apiAcceptsRemote() const;
+    void setApiAcceptsRemote(bool accepts);
+    // The bearer token requests from other computers must send; made and kept the first time it is asked for.
     QString apiToken();
-    QString regenerateApiToken();
+    void setApiToken(const QString &token);
+    // A new token: 32 random bytes from the system's generator, in hex.
+    static QString newApiToken();
 
     // 0 means one thread per logical core.
     int cpuThreads() const;

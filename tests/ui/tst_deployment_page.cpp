@@ -7,6 +7,7 @@
 #include "MainWindow.h"
 #include "Translations.h"
 #include "common/FakeOllama.h"
+#include "common/TestScreenshots.h"
 #include "data/SampleDataset.h"
 #include "dialogs/FileDialog.h"
 #include "dialogs/MessageBox.h"
@@ -54,9 +55,7 @@ private:
 
     void screenshot(const QString &name, QWidget *widget = nullptr)
     {
-        const QString folder = qEnvironmentVariable("MTM_TEST_SCREENSHOTS");
-        if (!folder.isEmpty() && QDir().mkpath(folder))
-            (widget ? widget : m_window.get())->grab().save(QDir(folder).filePath(name));
+        test::saveScreenshot(widget ? widget : m_window.get(), name);
     }
 
     template <typename T> T *child(const char *name) { return m_page->findChild<T *>(QLatin1String(name)); }

@@ -1,9 +1,12 @@
 // GUI tests that drive the real main window on the offscreen platform: navigation through every page,
-// restored geometry and last page, the status bar, About and Settings.
+// restored geometry and last page, the status bar, About and Settings, and the REST API the window serves.
 #include "AppCore.h"
 #include "MainWindow.h"
+#include "common/TestScreenshots.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "jobs/JobQueue.h"
+#include "jobs/TrainingRequest.h"
 #include "pages/Page.h"
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
@@ -12,11 +15,20 @@
 #include "system/SystemInfo.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -180,7 +192,150 @@ private slots:
         dialog->reject();
     }
 
+    void windowServesTheApiAndJobsMadeThroughItAppearAtOnce()
+    {
+        const quint16 port = freePort();
+        m_core->settings().setApiPort(port);
+        m_window->serveApi();
+        auto *label = m_window->findChild<QLabel *>(QStringLiteral("apiStateLabel"));
+        QVERIFY(label && label->isVisible());
+        QCOMPARE(label->text(), QStringLiteral("API: 127.0.0.1:%1").arg(port));
+
+        // A job made through the API is in the window when the answer comes: it went through the window's queue.
+        const qint64 dataset = insertDataset();
+        QVERIFY(m_window->page(PageId::TrainingJobs)->isShowingEmptyState());
+        const QJsonObject made = request("POST", port, QStringLiteral("/api/v1/jobs/"),
+                                         QJsonObject{{QStringLiteral("name"), QStringLiteral("From a script")},
+                                                     {QStringLiteral("training_type"), QStringLiteral("rag")},
+                                                     {QStringLiteral("dataset_id"), dataset}})
+                                     .object();
+        QVERIFY2(made.value(QStringLiteral("id")).toInteger() > 0, QJsonDocument(made).toJson());
+        QVERIFY(!m_window->page(PageId::TrainingJobs)->isShowingEmptyState());
+        m_window->showPage(PageId::TrainingJobs);
+        m_window->resize(1200, 760);
+        QTest::qWait(100);
+        test::saveScreenshot(m_window.get(), QStringLiteral("window-api.png"));
+
+        // And one made in the window is in the API's list.
+        const core::JobInfo own = m_core->queue().create(
+            core::TrainingRequest::fromJson(QJsonObject{{QStringLiteral("name"), QStringLiteral("In the window")},
+                                                        {QStringLiteral("training_type"), QStringLiteral("rag")},
+                                                        {QStringLiteral("dataset_id"), dataset}},
+                                            QStringLiteral("the job")));
+        QStringList names;
+        for (const QJsonValue &job : request("GET", port, QStringLiteral("/api/v1/jobs/")).array())
+            names << job.toObject().value(QStringLiteral("name")).toString();
+        QVERIFY2(names.contains(QStringLiteral("From a script")) && names.contains(QStringLiteral("In the window")),
+                 qPrintable(names.join(QLatin1String(", "))));
+        QVERIFY(own.id > 0);
+    }
+
+    void apiOnABusyPortIsSaidAndSettingsMoveItOrTurnItOff()
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost));
+        m_core->settings().setApiPort(squatter.serverPort());
+        m_window->serveApi();
+        auto *label = m_window->findChild<QLabel *>(QStringLiteral("apiStateLabel"));
+        QCOMPARE(label->text(), QStringLiteral("API: not running"));
+        QVERIFY2(label->toolTip().contains(QString::number(squatter.serverPort())) &&
+                     label->toolTip().contains(QStringLiteral("Settings")),
+                 qPrintable(label->toolTip()));
+
+        // Settings: another port; the API starts there at OK.
+        const quint16 port = freePort();
+        ui::SettingsDialog *dialog = openSettingsDialog();
+        dialog->findChild<QSpinBox *>(QStringLiteral("apiPortSpin"))->setValue(port);
+        dialog->accept();
+        QCOMPARE(label->text(), QStringLiteral("API: 127.0.0.1:%1").arg(port));
+        QCOMPARE(request("GET", port, QStringLiteral("/api/v1/health")).object().value(QStringLiteral("status")),
+                 QStringLiteral("ok"));
+
+        // Off: the label goes and the port closes.
+        dialog = openSettingsDialog();
+        dialog->findChild<QCheckBox *>(QStringLiteral("apiEnabledCheck"))->setChecked(false);
+        dialog->accept();
+        QVERIFY(!label->isVisible());
+        QVERIFY(!m_core->settings().apiEnabled());
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(!probe.waitForConnected(2000));
+    }
+
+    void settingsShowTheApiTokenAndRegenerateItOnlyAtOk()
+    {
+        const QString token = m_core->settings().apiToken();
+        QCOMPARE(token.size(), 64);
+        ui::SettingsDialog *dialog = openSettingsDialog();
+        auto *edit = dialog->findChild<QLineEdit *>(QStringLiteral("apiTokenEdit"));
+        auto *remote = dialog->findChild<QCheckBox *>(QStringLiteral("apiRemoteCheck"));
+        QVERIFY(edit && remote);
+        QCOMPARE(edit->text(), token);
+        QCOMPARE(edit->echoMode(), QLineEdit::Password);
+        QVERIFY2(!edit->isEnabled(), "the token matters only to other computers");
+        remote->setChecked(true);
+        QVERIFY(edit->isEnabled());
+        dialog->findChild<QPushButton *>(QStringLiteral("apiTokenShowButton"))->click();
+        QCOMPARE(edit->echoMode(), QLineEdit::Normal);
+        test::saveScreenshot(dialog, QStringLiteral("dialog-settings-api.png"));
+        dialog->findChild<QPushButton *>(QStringLiteral("apiTokenRegenerateButton"))->click();
+        const QString fresh = edit->text();
+        QVERIFY(fresh != token && fresh.size() == 64);
+        dialog->reject();
+        QCOMPARE(m_core->settings().apiToken(), token); // Cancel keeps the old one
+        QVERIFY(!m_core->settings().apiAcceptsRemote());
+
+        dialog = openSettingsDialog();
+        dialog->findChild<QCheckBox *>(QStringLiteral("apiRemoteCheck"))->setChecked(true);
+        dialog->findChild<QPushButton *>(QStringLiteral("apiTokenRegenerateButton"))->click();
+        const QString kept = dialog->findChild<QLineEdit *>(QStringLiteral("apiTokenEdit"))->text();
+        dialog->accept();
+        QCOMPARE(m_core->settings().apiToken(), kept);
+        QVERIFY(kept != token);
+        QVERIFY(m_core->settings().apiAcceptsRemote());
+    }
+
 private:
+    static quint16 freePort()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost);
+        return probe.serverPort();
+    }
+
+    qint64 insertDataset()
+    {
+        core::execSql(m_core->store().connection(),
+                      QStringLiteral("INSERT INTO datasets (name, original_file_name, container, record_schema, "
+                                     "record_count, bytes, sha256, storage_dir, created_at) VALUES ('d', 'd.jsonl', "
+                                     "'jsonl', 'alpaca', 1, 10, 'x', 'datasets/1', 't')"));
+        return 1;
+    }
+
+    // A request to the window's API, answered while the window's event loop runs (the API makes its changes there).
+    QJsonDocument request(const QByteArray &method, quint16 port, const QString &path, const QJsonObject &body = {})
+    {
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply = method == "POST"
+                                   ? network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact))
+                                   : network.get(request);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        if (!finished.wait(20000))
+            qWarning("no answer from the window's API");
+        reply->deleteLater();
+        return QJsonDocument::fromJson(reply->readAll());
+    }
+
+    ui::SettingsDialog *openSettingsDialog()
+    {
+        m_window->openSettings();
+        QList<ui::SettingsDialog *> dialogs =
+            m_window->findChildren<ui::SettingsDialog *>(QStringLiteral("settingsDialog"));
+        return dialogs.isEmpty() ? nullptr : dialogs.last();
+    }
+
     std::unique_ptr<ui::MainWindow> createWindow()
     {
         auto window = std::make_unique<ui::MainWindow>(*m_core);

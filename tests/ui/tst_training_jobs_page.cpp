@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "Translations.h"
 #include "common/FakeOllama.h"
+#include "common/TestScreenshots.h"
 #include "data/SampleDataset.h"
 #include "dialogs/FileDialog.h"
 #include "dialogs/InputDialog.h"
@@ -339,13 +340,9 @@ private slots:
         const QString shown = ask->shown();
         const qsizetype answer = shown.indexOf(QStringLiteral("Answer"));
         QVERIFY2(answer > 0 && shown.size() > answer + 20, qPrintable(shown)); // something written after it
-        if (!qEnvironmentVariableIsEmpty("MTM_TEST_SCREENSHOTS")) {
-            m_window->resize(1200, 760);
-            QDir().mkpath(qEnvironmentVariable("MTM_TEST_SCREENSHOTS"));
-            QTest::qWait(100);
-            m_window->grab().save(
-                QDir(qEnvironmentVariable("MTM_TEST_SCREENSHOTS")).filePath(QStringLiteral("job-ask.png")));
-        }
+        m_window->resize(1200, 760);
+        QTest::qWait(100);
+        test::saveScreenshot(m_window.get(), QStringLiteral("job-ask.png"));
     }
 
     // A RAG job stopped while it fine-tunes its generator keeps its index: resumed, it goes on with the generator
@@ -411,9 +408,7 @@ private slots:
         QVERIFY(training->isEnabled());
         dialog->findChild<QSpinBox *>(QStringLiteral("jobEpochs"))->setValue(1);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->planText().contains(QStringLiteral("steps")), 20000);
-        if (!qEnvironmentVariableIsEmpty("MTM_TEST_SCREENSHOTS"))
-            dialog->grab().save(
-                QDir(qEnvironmentVariable("MTM_TEST_SCREENSHOTS")).filePath(QStringLiteral("new-job-rag.png")));
+        test::saveScreenshot(dialog, QStringLiteral("new-job-rag.png"));
         QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
         QTRY_VERIFY(m_page->selectedJobId() > 0 &&
                     m_core->jobs().require(m_page->selectedJobId()).request.type == core::TrainingType::Rag);

@@ -3,10 +3,14 @@
 #include "settings/AppSettings.h"
 #include "settings/DataDirectory.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -21,6 +25,10 @@ SettingsDialog::SettingsDialog(core::AppSettings &settings, int cpuCores, QWidge
     , m_settings(settings)
     , m_ollamaUrl(new QLineEdit(settings.ollamaUrl(), this))
     , m_cpuThreads(new QSpinBox(this))
+    , m_apiEnabled(new QCheckBox(tr("Serve the REST API for scripts and other programs"), this))
+    , m_apiPort(new QSpinBox(this))
+    , m_apiRemote(new QCheckBox(tr("Accept requests from other computers (they must send the token)"), this))
+    , m_apiToken(new QLineEdit(settings.apiToken(), this))
     , m_error(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
@@ -72,6 +80,7 @@ SettingsDialog::SettingsDialog(core::AppSettings &settings, int cpuCores, QWidge
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(createApiGroup());
     layout->addWidget(m_error);
     layout->addStretch();
     layout->addWidget(buttons);
@@ -95,6 +104,81 @@ QLineEdit *SettingsDialog::createPathEdit(const QString &objectName, const QStri
     layout->addWidget(edit, 1);
     layout->addWidget(browse);
     return edit;
+}
+
+QGroupBox *SettingsDialog::createApiGroup()
+{
+    auto *group = new QGroupBox(tr("REST API"), this);
+    m_apiEnabled->setObjectName(QStringLiteral("apiEnabledCheck"));
+    m_apiEnabled->setChecked(m_settings.apiEnabled());
+    m_apiPort->setObjectName(QStringLiteral("apiPortSpin"));
+    m_apiPort->setRange(1, 65535);
+    m_apiPort->setValue(m_settings.apiPort());
+    m_apiPort->setMaximumWidth(120);
+    m_apiRemote->setObjectName(QStringLiteral("apiRemoteCheck"));
+    m_apiRemote->setChecked(m_settings.apiAcceptsRemote());
+
+    m_apiToken->setObjectName(QStringLiteral("apiTokenEdit"));
+    m_apiToken->setReadOnly(true);
+    m_apiToken->setEchoMode(QLineEdit::Password);
+    auto *show = new QPushButton(tr("Show"), group);
+    show->setObjectName(QStringLiteral("apiTokenShowButton"));
+    show->setCheckable(true);
+    connect(show, &QPushButton::toggled, this, [this, show](bool shown) {
+        m_apiToken->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
+        show->setText(shown ? tr("Hide") : tr("Show"));
+    });
+    auto *copy = new QPushButton(tr("Copy"), group);
+    copy->setObjectName(QStringLiteral("apiTokenCopyButton"));
+    connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_apiToken->text()); });
+    auto *regenerate = new QPushButton(tr("Regenerate"), group);
+    regenerate->setObjectName(QStringLiteral("apiTokenRegenerateButton"));
+    regenerate->setToolTip(tr("A new token, from OK on: programs that use the old one are refused."));
+    connect(regenerate, &QPushButton::clicked, this, [this] { m_apiToken->setText(core::AppSettings::newApiToken()); });
+    auto *tokenRow = new QWidget(group);
+    auto *tokenLayout = new QHBoxLayout(tokenRow);
+    tokenLayout->setContentsMargins(0, 0, 0, 0);
+    tokenLayout->addWidget(m_apiToken, 1);
+    tokenLayout->addWidget(show);
+    tokenLayout->addWidget(copy);
+    tokenLayout->addWidget(regenerate);
+
+    auto *note = new QLabel(group);
+    note->setObjectName(QStringLiteral("apiNote"));
+    note->setWordWrap(true);
+    note->setForegroundRole(QPalette::PlaceholderText);
+    const auto describe = [this, note] {
+        note->setText(m_apiRemote->isChecked()
+                          ? tr("Other computers reach it at port %1 of this computer's addresses and must send "
+                               "Authorization: Bearer <token>; programs on this computer need no token.")
+                                .arg(m_apiPort->value())
+                          : tr("Programs on this computer reach it at http://127.0.0.1:%1/api/v1/; other computers "
+                               "cannot.")
+                                .arg(m_apiPort->value()));
+    };
+    describe();
+    connect(m_apiPort, &QSpinBox::valueChanged, this, describe);
+    connect(m_apiRemote, &QCheckBox::toggled, this, describe);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Port:"), m_apiPort);
+    form->addRow(QString(), m_apiRemote);
+    form->addRow(tr("Token:"), tokenRow);
+    form->addRow(QString(), note);
+    auto *details = new QWidget(group);
+    details->setLayout(form);
+    const auto enable = [this, details, tokenRow] {
+        details->setEnabled(m_apiEnabled->isChecked());
+        tokenRow->setEnabled(m_apiEnabled->isChecked() && m_apiRemote->isChecked());
+    };
+    enable();
+    connect(m_apiEnabled, &QCheckBox::toggled, this, enable);
+    connect(m_apiRemote, &QCheckBox::toggled, this, enable);
+
+    auto *layout = new QVBoxLayout(group);
+    layout->addWidget(m_apiEnabled);
+    layout->addWidget(details);
+    return group;
 }
 
 void SettingsDialog::accept()
@@ -121,6 +205,10 @@ void SettingsDialog::accept()
     m_settings.setOllamaUrl(m_ollamaUrl->text());
     m_settings.setLmStudioModelsDirectory(QDir::fromNativeSeparators(m_lmStudioModels->text()));
     m_settings.setCpuThreads(m_cpuThreads->value());
+    m_settings.setApiEnabled(m_apiEnabled->isChecked());
+    m_settings.setApiPort(quint16(m_apiPort->value()));
+    m_settings.setApiAcceptsRemote(m_apiRemote->isChecked());
+    m_settings.setApiToken(m_apiToken->text());
     QString saveError;
     if (!m_settings.sync(&saveError)) {
         m_error->setText(saveError);

@@ -1,0 +1,46 @@
+#include "DesktopApi.h"
+
+#include "AppCore.h"
+#include "Error.h"
+#include "settings/AppSettings.h"
+
+namespace mtm::ui {
+
+DesktopApi::DesktopApi(core::AppCore &core)
+    : m_core(core)
+    , m_api(core)
+{}
+
+DesktopApi::State DesktopApi::apply()
+{
+    core::AppSettings &settings = m_core.settings();
+    if (!settings.apiEnabled()) {
+        m_api.stop();
+        return {};
+    }
+    core::RestApiOptions wanted;
+    wanted.port = settings.apiPort();
+    wanted.address = settings.apiAcceptsRemote() ? QHostAddress(QHostAddress::Any) : QHostAddress::LocalHost;
+    wanted.token = settings.apiToken();
+    const QString url = QStringLiteral("http://127.0.0.1:%1/api/v1/").arg(wanted.port);
+    if (!m_api.isRunning() || wanted.port != m_running.port || wanted.address != m_running.address ||
+        wanted.token != m_running.token) {
+        try {
+            m_api.start(wanted);
+            m_running = wanted;
+        } catch (const core::Error &error) {
+            m_api.stop();
+            return {true, false, tr("API: not running"),
+                    tr("%1\nChoose another port in Settings, or turn the API off there.").arg(error.message())};
+        }
+    }
+    if (wanted.address.isLoopback())
+        return {true, true, tr("API: 127.0.0.1:%1").arg(wanted.port),
+                tr("The REST API serves scripts on this computer at %1 (docs/api.md).").arg(url)};
+    return {true, true, tr("API: port %1, all networks").arg(wanted.port),
+            tr("The REST API listens on port %1 of every network of this computer. Requests from other computers "
+               "must send the token Settings shows (Authorization: Bearer <token>).")
+                .arg(wanted.port)};
+}
+
+} // namespace mtm::ui
