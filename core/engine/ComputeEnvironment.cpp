@@ -2,18 +2,12 @@
 
 #include <cstdlib>
 
-#include <malloc.h>
-
 #include <unistd.h>
 
 namespace mtm::engine {
 
 void restartWithComputeSettings(char **argv)
 {
-#ifdef __GLIBC__
-    ::mallopt(M_MMAP_THRESHOLD, 32 << 20); // the most glibc allows
-    ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
     ::setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256", 0); // read when oneDNN makes its first kernel
     if (std::getenv("GOMP_SPINCOUNT") || std::getenv("OMP_WAIT_POLICY"))
         return;

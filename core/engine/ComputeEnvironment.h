@@ -8,17 +8,13 @@
 //   every step (the batch's length changes), so that cache grew during a job: by 430 MiB in 24 steps of the 100 M
 //   benchmark model, where 256 kernels gave the same speed of training and of generation
 //   (ONEDNN_PRIMITIVE_CACHE_CAPACITY; 128 slowed the starter model's generation by a third).
-// - glibc gives every block above 128 KiB its own mapping and returns it at free(): tensors of a few MiB made and
-//   freed at every operation then cost fresh zeroed pages each time (a third of the time in page faults when a
-//   MiniLM-sized encoder embeds: 120-150 chunks/s on 2 cores against 185-220 with blocks up to 32 MiB kept in the
-//   heap and up to 256 MiB of free heap kept). Set with mallopt, in the process itself.
 #pragma once
 
 namespace mtm::engine {
 
-// Call at the top of main(). Sets glibc's allocation thresholds. Leaves alone what the user has set (GOMP_SPINCOUNT or
-// OMP_WAIT_POLICY, ONEDNN_PRIMITIVE_CACHE_CAPACITY); otherwise sets both and replaces the process with itself, and
-// returns only when it has already done so (or that fails).
+// Call at the top of main(). Leaves alone what the user has set (GOMP_SPINCOUNT or OMP_WAIT_POLICY,
+// ONEDNN_PRIMITIVE_CACHE_CAPACITY); otherwise sets both and replaces the process with itself, and returns only
+// when it has already done so (or that fails).
 void restartWithComputeSettings(char **argv);
 
 } // namespace mtm::engine

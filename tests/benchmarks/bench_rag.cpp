@@ -5,12 +5,12 @@
 // dimensions gathered by topic as texts' embeddings are, the time to build the exact and the HNSW index and their
 // query latency (p50, p99) with the HNSW index's recall@10 against the exact one. Asserts nothing.
 // Run: build/tests/bench_rag [recall|throughput|indexes] (default: all three)
-#include "engine/ComputeEnvironment.h"
 #include "engine/embed/SentenceEmbedder.h"
 #include "engine/io/Safetensors.h"
 #include "rag/RagBuild.h"
 #include "rag/RagModel.h"
 #include "rag/VectorIndex.h"
+#include "system/CpuThreads.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -223,7 +223,7 @@ void indexes()
 
 int main(int argc, char **argv)
 {
-    engine::restartWithComputeSettings(argv);
+    core::prepareProcessForComputing(argv); // as the app: the runtimes' settings, freed memory kept for reuse
     QCoreApplication app(argc, argv);
     const QString only = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     torch::manual_seed(1);

@@ -166,6 +166,16 @@ void BertEncoder::softmaxInPlace(torch::Tensor &scores) const
         at::_softmax_out(scores, scores, -1, false);
 }
 
+torch::Tensor BertEncoder::attend(const torch::Tensor &query, const torch::Tensor &key, const torch::Tensor &value,
+                                  const torch::Tensor &padding) const
+{
+    torch::Tensor scores = torch::matmul(query, key.transpose(-1, -2));
+    if (padding.defined())
+        scores.add_(padding);
+    softmaxInPlace(scores);
+    return torch::matmul(scores, value);
+}
+
 torch::Tensor BertEncoder::activated(torch::Tensor product, const torch::Tensor &bias) const
 {
     if (fusedKernels() && m_config.activation == "gelu") {
@@ -228,12 +238,9 @@ torch::Tensor BertEncoder::forward(const torch::Tensor &ids, const torch::Tensor
                                                    .permute({2, 0, 3, 1, 4})
                                                    .unbind(0);
         // Contiguous heads: batched products over strided views fall off the fast path (several times slower).
-        torch::Tensor scores = torch::matmul(qkv[0].contiguous(), qkv[1].contiguous().transpose(-1, -2));
-        if (padding.defined())
-            scores.add_(padding);
-        softmaxInPlace(scores);
+        const torch::Tensor query = qkv[0].contiguous(), key = qkv[1].contiguous(), value = qkv[2].contiguous();
         const torch::Tensor context =
-            torch::matmul(scores, qkv[2].contiguous()).transpose(1, 2).reshape({batch, length, m_config.hiddenSize});
+            attend(query, key, value, padding).transpose(1, 2).reshape({batch, length, m_config.hiddenSize});
         addAndNormalize(x, x16, projected(context, layer.attentionOutWeight, layer.attentionOutBias),
                         layer.attentionOutBias, layer.attentionNormWeight, layer.attentionNormBias);
         const torch::Tensor inner =

@@ -54,6 +54,11 @@ private:
     bool fusedKernels() const;
     torch::Tensor projected(const torch::Tensor &x, const torch::Tensor &weight, const torch::Tensor &bias) const;
     void softmaxInPlace(torch::Tensor &scores) const;
+    // softmax(query · keyᵀ + padding) · value, heads apart ([batch, heads, length, head size]). The scores, the
+    // largest tensor of a layer, are freed before the layer goes on, so that what it makes next reuses their memory
+    // while it is in the CPU's caches (held to the end of the layer, they cost about a tenth of the speed).
+    torch::Tensor attend(const torch::Tensor &query, const torch::Tensor &key, const torch::Tensor &value,
+                         const torch::Tensor &padding) const;
     torch::Tensor activated(torch::Tensor product, const torch::Tensor &bias) const;
     // x = LayerNorm(x + product), with x16 its copy in the products' dtype.
     void addAndNormalize(torch::Tensor &x, torch::Tensor &x16, const torch::Tensor &product, const torch::Tensor &bias,
