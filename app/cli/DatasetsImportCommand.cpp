@@ -8,6 +8,8 @@
 #include "data/MappingChoice.h"
 
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace mtm::cli {
 
@@ -19,7 +21,7 @@ DatasetsImportCommand::DatasetsImportCommand()
                                   "fields with --map."));
     addPositional(QStringLiteral("FILE"), QStringLiteral("The file to import."));
     setArgumentCount(1, 1);
-    addOptions({m_name, m_schema, m_map, m_skipInvalid, m_dropDuplicates, m_maxChars});
+    addOptions({m_name, m_schema, m_map, m_skipInvalid, m_dropDuplicates, m_maxChars, m_json});
 }
 
 int DatasetsImportCommand::execute(const QCommandLineParser &parser, CliContext &context)
@@ -56,37 +58,57 @@ int DatasetsImportCommand::execute(const QCommandLineParser &parser, CliContext 
         });
     }
     const core::ValidationReport &report = prepared->report;
+    const bool json = parser.isSet(m_json);
     QTextStream &out = context.out;
     QTextStream &err = context.err;
-    out << "Read " << report.fileName << ": " << report.container.toUpper() << ", " << report.encoding << ".\n";
+    QString text; // what people read; with --json, the JSON instead
+    QTextStream human(&text);
+    // Refused: why, on standard error; with --json also the REST API's 422 body on standard output.
+    const auto refuse = [&](const QString &why) {
+        if (json)
+            out << QJsonDocument(
+                       QJsonObject{{QStringLiteral("error"), why}, {QStringLiteral("validation"), report.toJson()}})
+                       .toJson(QJsonDocument::Indented);
+        else
+            out << text;
+        err << "mtm datasets import: " << why << '\n';
+        return Failure;
+    };
+    human << "Read " << report.fileName << ": " << report.container.toUpper() << ", " << report.encoding << ".\n";
     for (const QString &note : report.notes)
-        out << "  " << note << '\n';
-    out << "Records: " << QString::fromStdString(schemaTitle(prepared->detection.mapping.schema)) << " ("
-        << report.mapping << ").\n";
+        human << "  " << note << '\n';
+    human << "Records: " << QString::fromStdString(schemaTitle(prepared->detection.mapping.schema)) << " ("
+          << report.mapping << ").\n";
     if (!prepared->detection.confident) {
-        err << "mtm datasets import: cannot tell what the fields mean: "
-            << QString::fromStdString(prepared->detection.explanation) << ".\nThe fields are: ";
+        QString fields;
         for (std::size_t i = 0; i < prepared->fieldNames.size(); ++i)
-            err << (i ? ", " : "") << QString::fromStdString(prepared->fieldNames[i]);
-        err << ".\nRun again with --schema and --map, e.g. --schema prompt_completion --map prompt=FIELD "
-               "--map completion=FIELD.\n";
-        return Failure;
+            fields += (i ? QStringLiteral(", ") : QString()) + QString::fromStdString(prepared->fieldNames[i]);
+        return refuse(QStringLiteral("cannot tell what the fields mean: %1.\nThe fields are: %2.\nRun again with "
+                                     "--schema and --map, e.g. --schema prompt_completion --map prompt=FIELD "
+                                     "--map completion=FIELD.")
+                          .arg(QString::fromStdString(prepared->detection.explanation), fields));
     }
-    out << count(report.recordsRead, QStringLiteral("record")) << " read: " << number(report.validRecords) << " valid, "
-        << number(report.invalidRecords) << " with problems, "
-        << count(report.duplicateRecords, QStringLiteral("duplicate")) << ".\n";
+    human << count(report.recordsRead, QStringLiteral("record")) << " read: " << number(report.validRecords)
+          << " valid, " << number(report.invalidRecords) << " with problems, "
+          << count(report.duplicateRecords, QStringLiteral("duplicate")) << ".\n";
     if (report.errorCount() + report.warningCount() > 0)
-        printProblems(report, out, 20);
-    if (report.errorCount() > 0 && !parser.isSet(m_skipInvalid)) {
-        err << "mtm datasets import: " << report.fileName << " has problems (listed above); nothing was imported. "
-            << "Fix the file, or run again with --skip-invalid to import the "
-            << count(report.validRecords, QStringLiteral("valid record")) << ".\n";
-        return Failure;
-    }
+        printProblems(report, human, 20);
+    human.flush();
+    if (report.errorCount() > 0 && !parser.isSet(m_skipInvalid))
+        return refuse(QStringLiteral("%1 has problems (listed %2); nothing was imported. Fix the file, or run again "
+                                     "with --skip-invalid to import the %3.")
+                          .arg(report.fileName, json ? QStringLiteral("in \"validation\"") : QStringLiteral("above"),
+                               count(report.validRecords, QStringLiteral("valid record"))));
     const core::DatasetInfo stored =
         importer.commit(*prepared, parser.isSet(m_name) ? parser.value(m_name) : prepared->suggestedName(),
                         parser.isSet(m_dropDuplicates));
-    out << "Imported '" << stored.name << "' as dataset " << stored.id << ": "
+    if (json) {
+        QJsonObject object = stored.toJson();
+        object.insert(QStringLiteral("validation"), report.toJson());
+        out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+        return Success;
+    }
+    out << text << "Imported '" << stored.name << "' as dataset " << stored.id << ": "
         << count(stored.recordCount, QStringLiteral("record")) << ".\n";
     return Success;
 }

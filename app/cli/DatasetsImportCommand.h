@@ -32,6 +32,9 @@ private:
     const QCommandLineOption m_maxChars{QStringLiteral("max-chars"),
                                         QStringLiteral("The longest text accepted in one field (default 1000000)."),
                                         QStringLiteral("N")};
+    const QCommandLineOption m_json{QStringLiteral("json"),
+                                    QStringLiteral("Print the dataset with its validation report as one JSON object "
+                                                   "(the REST API's answer to POST /datasets/).")};
 };
 
 } // namespace mtm::cli

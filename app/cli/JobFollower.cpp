@@ -12,6 +12,10 @@
 #include <QSet>
 #include <QTimer>
 
+#include <unistd.h>
+
+#include <algorithm>
+
 namespace mtm::cli {
 namespace {
 
@@ -45,6 +49,17 @@ int report(const core::JobInfo &job, CliContext &context)
     return Cancelled;
 }
 
+// "[#########...........]  45% " before a step line: the bar a terminal shows.
+QString bar(qint64 step, qint64 total)
+{
+    constexpr int width = 20;
+    const double fraction = total > 0 ? std::clamp(double(step) / double(total), 0.0, 1.0) : 0.0;
+    const int filled = int(fraction * width);
+    return QStringLiteral("[%1%2] %3% ")
+        .arg(QString(filled, QLatin1Char('#')), QString(width - filled, QLatin1Char('.')))
+        .arg(int(fraction * 100), 3);
+}
+
 } // namespace
 
 int followJobs(CliContext &context, std::optional<qint64> only, qint64 logEvery)
@@ -61,7 +76,17 @@ int followJobs(CliContext &context, std::optional<qint64> only, qint64 logEvery)
     if (only)
         followed.insert(*only);
     const auto prefix = [&](qint64 id) { return only ? QString() : QStringLiteral("[job %1] ").arg(id); };
+    // On a terminal, one job's steps redraw a bar in place (messages go above it); elsewhere, and for several
+    // jobs, a plain line every logEvery steps.
+    const bool inPlace = only && isatty(STDOUT_FILENO);
+    QString drawn; // the bar on the terminal's last line
     const auto printStep = [&](qint64 id, qint64 step, qint64 total, const QString &line) {
+        if (inPlace) {
+            drawn = bar(step, total) + line;
+            out << "\r\033[K" << drawn;
+            out.flush();
+            return;
+        }
         const qint64 last = printedStep.value(id);
         if (step == last || (step < last + logEvery && step != total))
             return;
@@ -71,13 +96,19 @@ int followJobs(CliContext &context, std::optional<qint64> only, qint64 logEvery)
     };
     QObject::connect(&queue, &core::JobQueue::logged, &connections, [&](qint64 id, const QString &message) {
         followed.insert(id);
-        out << prefix(id) << message << '\n';
+        out << (drawn.isEmpty() ? QString() : QStringLiteral("\r\033[K")) << prefix(id) << message << '\n' << drawn;
         out.flush();
     });
     QObject::connect(&queue, &core::JobQueue::progressed, &connections,
                      [&](qint64 id, const engine::TrainingProgress &progress) {
                          if (progress.phase == engine::TrainingProgress::Phase::Training && progress.loss)
-                             printStep(id, progress.step, progress.totalSteps, stepLine(progress));
+                             printStep(id, progress.step, progress.totalSteps,
+                                       inPlace ? QStringLiteral("step %1/%2  loss %3  %4 left")
+                                                     .arg(progress.step)
+                                                     .arg(progress.totalSteps)
+                                                     .arg(progress.loss.value_or(0.0), 0, 'f', 4)
+                                                     .arg(formatDuration(qint64(progress.etaSeconds)))
+                                               : stepLine(progress));
                      });
 
     bool stopping = false;
@@ -112,6 +143,8 @@ int followJobs(CliContext &context, std::optional<qint64> only, qint64 logEvery)
     if (!finished())
         loop.exec();
 
+    if (!drawn.isEmpty())
+        out << '\n';
     int status = Success;
     for (const qint64 id : std::as_const(followed)) {
         if (const std::optional<core::JobInfo> job = jobs.find(id))

@@ -1,6 +1,6 @@
-// Runs jobs of the core's queue in the foreground of `mtm` and follows them: their messages, a line every few
-// steps, and how each ended. Ctrl+C stops them within a step; they end interrupted, and `mtm jobs resume ID`
-// continues them from their last checkpoint.
+// Runs jobs of the core's queue in the foreground of `mtm` and follows them: their messages, a progress bar on a
+// terminal (a line every few steps elsewhere), and how each ended. Ctrl+C stops them within a step; they end
+// interrupted, and `mtm jobs resume ID` continues them from their last checkpoint.
 #pragma once
 
 #include "CliContext.h"

@@ -24,6 +24,7 @@
 #include "JobsResumeCommand.h"
 #include "JobsRunCommand.h"
 #include "JobsShowCommand.h"
+#include "JobsStatusCommand.h"
 #include "MakeTinyModelCommand.h"
 #include "PerplexityCommand.h"
 #include "RagEmbedCommand.h"
@@ -91,6 +92,7 @@ std::unique_ptr<mtm::cli::CommandGroup> jobsCommands()
     group->add(std::make_unique<JobsCreateCommand>());
     group->add(std::make_unique<JobsListCommand>());
     group->add(std::make_unique<JobsShowCommand>());
+    group->add(std::make_unique<JobsStatusCommand>());
     group->add(std::make_unique<JobsCancelCommand>());
     group->add(std::make_unique<JobsResumeCommand>());
     group->add(std::make_unique<JobsDeleteCommand>());

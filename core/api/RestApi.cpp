@@ -376,25 +376,19 @@ HttpResponse RestApi::Impl::createJob(const HttpRequest &request)
 
 QJsonObject RestApi::Impl::status(const JobInfo &job) const
 {
-    QJsonValue loss, eta;
+    std::optional<double> loss, eta;
     {
         QMutexLocker lock(&mutex);
         if (const auto known = running.constFind(job.id); known != running.constEnd()) {
-            loss = known->first > 0 ? QJsonValue(known->first) : QJsonValue();
-            eta = known->second > 0 ? QJsonValue(known->second) : QJsonValue();
+            if (known->first > 0)
+                loss = known->first;
+            if (known->second > 0)
+                eta = known->second;
         }
     }
-    if (loss.isNull())
-        if (const std::optional<double> last = core.jobs().latestLoss(job.id))
-            loss = *last;
-    return QJsonObject{{QStringLiteral("id"), job.id},
-                       {QStringLiteral("state"), jobStateId(job.state)},
-                       {QStringLiteral("progress"), job.progress()},
-                       {QStringLiteral("step"), job.step},
-                       {QStringLiteral("total_steps"), job.totalSteps},
-                       {QStringLiteral("loss"), loss},
-                       {QStringLiteral("eta_seconds"), eta},
-                       {QStringLiteral("error"), job.error.isEmpty() ? QJsonValue() : QJsonValue(job.error)}};
+    if (!loss)
+        loss = core.jobs().latestLoss(job.id);
+    return job.statusJson(loss, eta);
 }
 
 HttpResponse RestApi::Impl::datasets(const HttpRequest &request, const QString &idText)

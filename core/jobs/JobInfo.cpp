@@ -58,4 +58,17 @@ QJsonObject JobInfo::toJson() const
     return json;
 }
 
+QJsonObject JobInfo::statusJson(std::optional<double> loss, std::optional<double> etaSeconds) const
+{
+    const auto number = [](std::optional<double> value) { return value ? QJsonValue(*value) : QJsonValue(); };
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("state"), jobStateId(state)},
+                       {QStringLiteral("progress"), progress()},
+                       {QStringLiteral("step"), step},
+                       {QStringLiteral("total_steps"), totalSteps},
+                       {QStringLiteral("loss"), number(loss)},
+                       {QStringLiteral("eta_seconds"), number(etaSeconds)},
+                       {QStringLiteral("error"), error.isEmpty() ? QJsonValue() : QJsonValue(error)}};
+}
+
 } // namespace mtm::core

@@ -45,6 +45,9 @@ struct JobInfo
     // The job as the REST API and `mtm jobs --json` show it: the request's fields, then id, state, step,
     // total_steps, progress, error, output_dir and the times.
     QJsonObject toJson() const;
+    // Where it stands, as scripts follow it (GET /api/v1/jobs/{id}/status, `mtm jobs status --json`): id, state,
+    // progress, step, total_steps, loss, eta_seconds and error (null when unknown).
+    QJsonObject statusJson(std::optional<double> loss, std::optional<double> etaSeconds) const;
 };
 
 } // namespace mtm::core

@@ -166,9 +166,31 @@ private slots:
         QVERIFY2(result.out.contains(QStringLiteral("bad.jsonl, line 2, record 2, field 'text': the text is empty")),
                  qPrintable(result.out));
         QVERIFY(result.err.contains(QStringLiteral("--skip-invalid to import the 1 valid record")));
+        // For scripts: the REST API's bodies, the refusal's with the report (and why on standard error).
+        result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--json")});
+        QCOMPARE(result.exitCode, 1);
+        QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        QVERIFY2(json.value(QStringLiteral("error")).toString().contains(QStringLiteral("--skip-invalid")),
+                 qPrintable(result.out));
+        const QJsonObject problem = json.value(QStringLiteral("validation"))
+                                        .toObject()
+                                        .value(QStringLiteral("problems"))
+                                        .toArray()[0]
+                                        .toObject();
+        QCOMPARE(problem.value(QStringLiteral("line")).toInt(), 2);
+        QCOMPARE(problem.value(QStringLiteral("field")).toString(), QStringLiteral("text"));
+        QVERIFY(result.err.contains(QStringLiteral("nothing was imported")));
         result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--skip-invalid")});
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.out.contains(QStringLiteral("1 record.")));
+        result = run({QStringLiteral("datasets"), QStringLiteral("import"), file, QStringLiteral("--skip-invalid"),
+                      QStringLiteral("--json"), QStringLiteral("--name"), QStringLiteral("bad again")});
+        QCOMPARE(result.exitCode, 0);
+        json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("name")).toString(), QStringLiteral("bad again"));
+        QCOMPARE(json.value(QStringLiteral("records")).toInt(), 1);
+        QCOMPARE(json.value(QStringLiteral("validation")).toObject().value(QStringLiteral("invalid_records")).toInt(),
+                 1);
     }
 
     void datasetsImportWithAMapping()
@@ -415,9 +437,18 @@ private slots:
 
         result = run({QStringLiteral("jobs"), QStringLiteral("list")});
         QVERIFY2(result.out.contains(QStringLiteral("For later")), qPrintable(result.out));
+        result = run({QStringLiteral("jobs"), QStringLiteral("status"), id});
+        QCOMPARE(result.out, QStringLiteral("Job %1: queued, 0%, step 0 of 0\n").arg(id));
         QCOMPARE(run({QStringLiteral("jobs"), QStringLiteral("cancel"), id}).exitCode, 0);
         result = run({QStringLiteral("jobs"), QStringLiteral("show"), id});
         QVERIFY2(result.out.contains(QStringLiteral("state:    cancelled")), qPrintable(result.out));
+        // The REST API's status object.
+        result = run({QStringLiteral("jobs"), QStringLiteral("status"), id, QStringLiteral("--json")});
+        const QJsonObject status = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(status.value(QStringLiteral("id")).toInteger(), id.toLongLong());
+        for (const char *field : {"progress", "step", "total_steps", "loss", "eta_seconds", "error"})
+            QVERIFY2(status.contains(QLatin1String(field)), field);
         result = run({QStringLiteral("jobs"), QStringLiteral("cancel"), id});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.err.contains(QStringLiteral("only a queued or running job can be cancelled")),
