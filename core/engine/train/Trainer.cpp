@@ -2,6 +2,7 @@
 
 #include "engine/train/CheckpointStore.h"
 
+#include "engine/ComputeEnvironment.h"
 #include "engine/EngineError.h"
 #include "engine/MemoryUsage.h"
 #include "engine/train/LearningRate.h"
@@ -302,6 +303,7 @@ TrainingResult runTraining(const TrainingConfig &config, const TrainingCallback 
     {
         ~GiveMemoryBack() { releaseFreedMemory(); }
     } giveMemoryBack;
+    clearCompiledKernelCache(); // what an earlier run left there misled this one (ComputeEnvironment.h)
     TrainingRun run(config, onProgress);
     return run.run(options);
 }
