@@ -20,8 +20,8 @@ void restartWithComputeSettings(char **argv);
 // Empties oneDNN's cache of compiled kernels (its capacity kept). Kernels cached by one training run gave the next
 // run in the same process wrong results: two identical jobs in one `mtm jobs run` or `mtm serve` trained the same
 // and then scored different held-out losses (7.2204 against 7.3352, the latter also with the cache off), with the
-// second's results changing from run to run (LibTorch 1.13.1 with Debian's oneDNN 2.6.3). So each run starts with
-// an empty cache. Does nothing where LibTorch was built without oneDNN.
+// second's results changing from run to run (LibTorch 1.13.1 with Debian's oneDNN 2.6.3). So a training run starts
+// and ends with an empty cache. Does nothing where LibTorch was built without oneDNN.
 void clearCompiledKernelCache();
 
 } // namespace mtm::engine

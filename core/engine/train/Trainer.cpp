@@ -298,12 +298,18 @@ TrainingResult runTraining(const TrainingConfig &config, const TrainingCallback 
                            const TrainingRunOptions &options)
 {
     // However the run ends, its model, optimiser and tensors go with it, and the memory they took goes back to the
-    // system (and to the GPU's other users) at once rather than waiting in the process for a next job.
+    // system (and to the GPU's other users) at once rather than waiting in the process for a next job. The kernels
+    // oneDNN compiled go too, before and after: cached by one run, they misled the next (ComputeEnvironment.h), and
+    // what runs after a job in the same process (the Chat tab, an index) starts as clean.
     struct GiveMemoryBack
     {
-        ~GiveMemoryBack() { releaseFreedMemory(); }
+        ~GiveMemoryBack()
+        {
+            clearCompiledKernelCache();
+            releaseFreedMemory();
+        }
     } giveMemoryBack;
-    clearCompiledKernelCache(); // what an earlier run left there misled this one (ComputeEnvironment.h)
+    clearCompiledKernelCache();
     TrainingRun run(config, onProgress);
     return run.run(options);
 }
