@@ -22,12 +22,9 @@ DesktopApi::State DesktopApi::apply()
     wanted.port = settings.apiPort();
     wanted.address = settings.apiAcceptsRemote() ? QHostAddress(QHostAddress::Any) : QHostAddress::LocalHost;
     wanted.token = settings.apiToken();
-    const QString url = QStringLiteral("http://127.0.0.1:%1/api/v1/").arg(wanted.port);
-    if (!m_api.isRunning() || wanted.port != m_running.port || wanted.address != m_running.address ||
-        wanted.token != m_running.token) {
+    if (!m_api.isRunning() || m_api.options() != wanted) {
         try {
             m_api.start(wanted);
-            m_running = wanted;
         } catch (const core::Error &error) {
             m_api.stop();
             return {true, false, tr("API: not running"),
@@ -36,7 +33,8 @@ DesktopApi::State DesktopApi::apply()
     }
     if (wanted.address.isLoopback())
         return {true, true, tr("API: 127.0.0.1:%1").arg(wanted.port),
-                tr("The REST API serves scripts on this computer at %1 (docs/api.md).").arg(url)};
+                tr("The REST API serves scripts on this computer at http://127.0.0.1:%1/api/v1/ (docs/api.md).")
+                    .arg(wanted.port)};
     return {true, true, tr("API: port %1, all networks").arg(wanted.port),
             tr("The REST API listens on port %1 of every network of this computer. Requests from other computers "
                "must send the token Settings shows (Authorization: Bearer <token>).")

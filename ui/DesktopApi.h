@@ -34,7 +34,6 @@ public:
 private:
     core::AppCore &m_core;
     core::RestApi m_api;
-    core::RestApiOptions m_running; // the options it listens with, while it does
 };
 
 } // namespace mtm::ui

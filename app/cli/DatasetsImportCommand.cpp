@@ -103,9 +103,7 @@ int DatasetsImportCommand::execute(const QCommandLineParser &parser, CliContext 
         importer.commit(*prepared, parser.isSet(m_name) ? parser.value(m_name) : prepared->suggestedName(),
                         parser.isSet(m_dropDuplicates));
     if (json) {
-        QJsonObject object = stored.toJson();
-        object.insert(QStringLiteral("validation"), report.toJson());
-        out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+        out << QJsonDocument(stored.toJson(report)).toJson(QJsonDocument::Indented);
         return Success;
     }
     out << text << "Imported '" << stored.name << "' as dataset " << stored.id << ": "

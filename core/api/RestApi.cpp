@@ -193,6 +193,11 @@ bool RestApi::isRunning() const
     return d->service && d->service->isRunning();
 }
 
+const RestApiOptions &RestApi::options() const
+{
+    return d->options;
+}
+
 std::optional<HttpResponse> RestApi::Impl::refusal(const HttpRequest &request) const
 {
     // From another computer: the token, always.
@@ -405,11 +410,8 @@ HttpResponse RestApi::Impl::datasets(const HttpRequest &request, const QString &
         return jsonArray(200, list);
     }
     const DatasetInfo dataset = catalog.require(idText.toLongLong());
-    if (request.method == "GET") {
-        QJsonObject json = dataset.toJson();
-        json.insert(QStringLiteral("validation"), catalog.loadReport(dataset.id).toJson());
-        return HttpResponse::json(200, json);
-    }
+    if (request.method == "GET")
+        return HttpResponse::json(200, dataset.toJson(catalog.loadReport(dataset.id)));
     if (request.method != "DELETE")
         return HttpResponse::error(405, Text::tr("A dataset answers GET and DELETE."));
     for (const JobInfo &job : core.jobs().list())
@@ -488,9 +490,7 @@ HttpResponse RestApi::Impl::uploadDataset(const HttpRequest &request)
             if (prepared->report.validRecords == 0)
                 return refuse(Text::tr("No record of the file is valid; nothing was stored."));
             const DatasetInfo dataset = core.importer().commit(*prepared, name, dropDuplicates);
-            QJsonObject json = dataset.toJson();
-            json.insert(QStringLiteral("validation"), prepared->report.toJson());
-            return HttpResponse::json(201, json);
+            return HttpResponse::json(201, dataset.toJson(prepared->report));
         } catch (const Error &error) {
             return answerFor(error);
         }

@@ -33,6 +33,13 @@ struct RestApiOptions
     quint16 port = 8000;
     QString token;                           // needed from other computers; empty: they are refused
     qint64 maxUploadBytes = qint64(8) << 30; // 8 GiB
+
+    bool operator==(const RestApiOptions &other) const
+    {
+        return address == other.address && port == other.port && token == other.token &&
+               maxUploadBytes == other.maxUploadBytes;
+    }
+    bool operator!=(const RestApiOptions &other) const { return !(*this == other); }
 };
 
 class RestApi
@@ -48,6 +55,8 @@ public:
     quint16 start(const RestApiOptions &options);
     void stop();
     bool isRunning() const;
+    // What it was last started with.
+    const RestApiOptions &options() const;
 
     // The answer to one request (on the server's thread).
     HttpResponse answer(const HttpRequest &request);

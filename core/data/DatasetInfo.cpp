@@ -1,5 +1,7 @@
 #include "data/DatasetInfo.h"
 
+#include "data/ValidationReport.h"
+
 #include <QFileInfo>
 
 namespace mtm::core {
@@ -23,6 +25,13 @@ QJsonObject DatasetInfo::toJson() const
                        {QStringLiteral("sha256"), sha256},
                        {QStringLiteral("directory"), directory},
                        {QStringLiteral("created_at"), createdAt.toString(Qt::ISODate)}};
+}
+
+QJsonObject DatasetInfo::toJson(const ValidationReport &report) const
+{
+    QJsonObject json = toJson();
+    json.insert(QStringLiteral("validation"), report.toJson());
+    return json;
 }
 
 } // namespace mtm::core

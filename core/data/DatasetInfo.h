@@ -7,6 +7,8 @@
 
 namespace mtm::core {
 
+class ValidationReport;
+
 struct DatasetInfo
 {
     qint64 id = 0;
@@ -29,6 +31,8 @@ struct DatasetInfo
     // The dataset as the command line and the REST API show it: id, name, original_file_name, container, schema,
     // records, skipped, bytes, sha256, directory, created_at.
     QJsonObject toJson() const;
+    // The same with "validation": the report (the REST API's answer for one dataset, `mtm datasets import --json`).
+    QJsonObject toJson(const ValidationReport &report) const;
 };
 
 } // namespace mtm::core

@@ -7,8 +7,8 @@
 
 // This file is compiled with -O3 -fopenmp (core/engine/CMakeLists.txt): rows are shared out over LibTorch's OpenMP
 // threads (as many as at::set_num_threads gave the calling thread) and the `omp simd` loops are vectorised with
-// the reductions they name. On x86-64 each kernel is built for AVX-512,
-// for AVX2 and for the baseline, and the loader picks the best the CPU supports.
+// the reductions they name. On x86-64 each kernel is built for AVX-512, for AVX2 and for the baseline, and the
+// loader picks the best the CPU supports.
 #if defined(__x86_64__) && defined(__GNUC__)
 #define MTM_CPU_LEVELS __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
@@ -33,6 +33,15 @@ inline std::uint16_t toBf16(float value)
     std::uint32_t bits;
     std::memcpy(&bits, &value, sizeof bits);
     return std::uint16_t((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16); // to nearest, ties to even (no NaN here)
+}
+
+// bfloat16 values as float32, for a row's worth of bias read once per run of rows.
+std::vector<float> widened(const std::uint16_t *values, std::int64_t count)
+{
+    std::vector<float> result(static_cast<std::size_t>(count));
+    for (std::int64_t i = 0; i < count; ++i)
+        result[std::size_t(i)] = fromBf16(values[i]);
+    return result;
 }
 
 // e^x for x ≤ 0, relative error ~2e-7: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor series to r^6, 2^n
@@ -93,10 +102,10 @@ MTM_CPU_LEVELS void softmaxRun(std::uint16_t *values, std::int64_t rows, std::in
 
 MTM_CPU_LEVELS void biasGeluRun(std::uint16_t *values, const std::uint16_t *bias, std::int64_t rows, std::int64_t width)
 {
-    std::vector<float> biasValues(static_cast<std::size_t>(width)), row(static_cast<std::size_t>(width));
-    float *b = biasValues.data(), *r = row.data();
-    for (std::int64_t i = 0; i < width; ++i)
-        b[i] = fromBf16(bias[i]);
+    const std::vector<float> biasValues = widened(bias, width);
+    std::vector<float> row(static_cast<std::size_t>(width));
+    const float *b = biasValues.data();
+    float *r = row.data();
     for (std::int64_t index = 0; index < rows; ++index) {
         std::uint16_t *out = values + index * width;
         // Two loops: GCC vectorises neither half when they are one.
@@ -113,10 +122,8 @@ MTM_CPU_LEVELS void residualNormRun(float *residual, const std::uint16_t *added,
                                     const float *weight, const float *shift, float eps, std::uint16_t *out,
                                     std::int64_t rows, std::int64_t width)
 {
-    std::vector<float> biasValues(static_cast<std::size_t>(width));
-    float *b = biasValues.data();
-    for (std::int64_t i = 0; i < width; ++i)
-        b[i] = fromBf16(bias[i]);
+    const std::vector<float> biasValues = widened(bias, width);
+    const float *b = biasValues.data();
     for (std::int64_t index = 0; index < rows; ++index) {
         float *x = residual + index * width;
         const std::uint16_t *a = added + index * width;
